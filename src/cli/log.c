@@ -1,0 +1,128 @@
+/* The one place the CLI reports: errors and log lines, as text or as runc-style JSON lines,
+ * to stderr and to the --log file. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+static void json_escape(FILE *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", out);
+		else if (*p < 0x20)
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+	}
+}
+
+static void format_line(FILE *out, bool json, const char *level, const char *msg)
+{
+	if (json) {
+		char ts[64];
+		struct timespec now;
+		struct tm tm;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		gmtime_r(&now.tv_sec, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+		fprintf(out, "{\"level\":\"%s\",\"msg\":\"", level);
+		json_escape(out, msg);
+		fprintf(out, "\",\"time\":\"%s.%09ldZ\"}\n", ts, now.tv_nsec);
+	} else {
+		fprintf(out, "%s\n", msg);
+	}
+}
+
+/* Appends one line to the --log file with a single write, so concurrent writers never interleave. */
+static void write_log_file(struct cli_globals *g, const char *level, const char *msg)
+{
+	_cleanup_free_ char *line = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int fd;
+
+	if (g->log_path == NULL)
+		return;
+	mem = open_memstream(&line, &len);
+	if (mem == NULL)
+		return;
+	if (!g->log_json)
+		fprintf(mem, "%s: ", level);
+	format_line(mem, g->log_json, level, msg);
+	fclose(mem);
+	fd = open(g->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0)
+		return;
+	(void)sheep_write_all(fd, line, len);
+	close(fd);
+}
+
+static void report(struct cli_globals *g, const char *level, const char *msg, bool to_stderr)
+{
+	write_log_file(g, level, msg);
+	if (!to_stderr)
+		return;
+	if (g->log_json && g->log_path == NULL)
+		format_line(stderr, true, level, msg);
+	else
+		fprintf(stderr, "sheep-oci: %s\n", msg);
+}
+
+int cli_fail(struct cli_globals *g, const char *verb, struct sheep_err *err)
+{
+	_cleanup_free_ char *msg = NULL;
+
+	if (asprintf(&msg, "%s%s%s", verb ? verb : "", verb ? ": " : "",
+		     err ? err->msg : "unknown error") < 0)
+		return 1;
+	report(g, "error", msg, true);
+	return 1;
+}
+
+int cli_usage_error(struct cli_globals *g, const char *verb, const char *fmt, ...)
+{
+	_cleanup_free_ char *text = NULL, *msg = NULL;
+	const struct cli_verb *v = verb ? cli_find_verb(verb) : NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	if (asprintf(&msg, "%s%s%s", verb ? verb : "", verb ? ": " : "", text ? text : fmt) < 0)
+		return 1;
+	report(g, "error", msg, true);
+	if (v)
+		fprintf(stderr, "Usage: sheep-oci %s %s\n", v->name, v->usage);
+	return 1;
+}
+
+void cli_log(struct cli_globals *g, const char *level, const char *fmt, ...)
+{
+	_cleanup_free_ char *msg = NULL;
+	bool debug = strcmp(level, "debug") == 0;
+	va_list ap;
+
+	if (debug && !g->debug)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (msg == NULL)
+		return;
+	/* Warnings reach the user on stderr when there is no log file to read them from. */
+	report(g, level, msg, g->log_path == NULL && !debug);
+}

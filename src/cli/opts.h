@@ -1,0 +1,17 @@
+/* Verb option parsing: a getopt_long wrapper that answers --help and rejects unknown options. */
+#ifndef SHEEP_CLI_OPTS_H
+#define SHEEP_CLI_OPTS_H
+
+#include <getopt.h>
+
+#include "cli/cli.h"
+
+#define CLI_OPT_STOP (-2)
+#define CLI_HELP_OPTION {"help", no_argument, NULL, 'h'}
+
+/* Next option character, -1 at the end of options, or CLI_OPT_STOP with *ret_status set (help
+ * printed: 0; usage error printed: 1). shortopts must start with "+:" and contain 'h'. */
+int cli_next_opt(struct cli_globals *g, const char *verb, int argc, char **argv,
+		 const char *shortopts, const struct option *longopts, int *ret_status);
+
+#endif
