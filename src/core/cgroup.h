@@ -1,0 +1,78 @@
+/* The container's cgroup: one directory per hierarchy (cgroup v1, v2 or the hybrid of both),
+ * created and limited by the runtime before clone, joined by the container's init, and torn down on
+ * delete. Callers never see the layout; they hold an opaque struct sheep_cgroup. */
+#ifndef SHEEP_CORE_CGROUP_H
+#define SHEEP_CORE_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "ocispec.h"
+#include "util/err.h"
+
+struct sheep_cgroup; /* the container's cgroup in every hierarchy */
+
+struct sheep_cgroup_opts {
+	const char *id;		  /* container id */
+	const char *cgroups_path; /* linux.cgroupsPath, NULL = default "sheep-oci/<id>" */
+	bool rootless; /* unprivileged caller: only a writable delegated cgroup, else none */
+	bool systemd;  /* --systemd-cgroup */
+};
+
+/* In the runtime process before clone: detect the layout (once per invocation, from
+ * /proc/self/mountinfo and /proc/self/cgroup), compute paths, mkdir in each hierarchy, apply
+ * linux.resources (res may be NULL). On failure nothing is left behind (directories it created are
+ * removed). A rootless caller without a writable cgroup gets *ret with no hierarchies (every other
+ * call is then a no-op). */
+int sheep_cgroup_create(const struct sheep_cgroup_opts *opts, const struct oci_resources *res,
+			struct sheep_cgroup **ret, struct sheep_err **err);
+
+/* A v2 directory fd for clone3(CLONE_INTO_CGROUP) when the whole layout is v2, else -1.
+ * The fd is owned by cg (closed by sheep_cgroup_free). */
+int sheep_cgroup_clone_fd(const struct sheep_cgroup *cg);
+
+/* Moves pid into the cgroup of every hierarchy (called before the child runs container code). */
+int sheep_cgroup_enter(const struct sheep_cgroup *cg, pid_t pid, struct sheep_err **err);
+
+/* Opaque text for the state file (malloc'd, NULL on ENOMEM), and back. */
+char *sheep_cgroup_serialize(const struct sheep_cgroup *cg);
+int sheep_cgroup_load(const char *serialized, struct sheep_cgroup **ret, struct sheep_err **err);
+
+/* PIDs of all processes in the container's cgroup (for kill --all and ps); *ret_pids is malloc'd. */
+int sheep_cgroup_pids(const struct sheep_cgroup *cg, pid_t **ret_pids, size_t *ret_len,
+		      struct sheep_err **err);
+
+/* Signals every process (freeze, signal, thaw on v1; cgroup.kill for SIGKILL on v2). */
+int sheep_cgroup_kill(const struct sheep_cgroup *cg, int signum, struct sheep_err **err);
+
+/* Removes the directories the runtime created (waits briefly for EBUSY while dying processes
+ * leave; also after an OOM kill); never removes a cgroup it did not create (an existing cgroup that
+ * was joined is left). */
+int sheep_cgroup_destroy(const struct sheep_cgroup *cg, struct sheep_err **err);
+
+/* Freezes (true) or thaws (false) every process of the container (pause / resume). */
+int sheep_cgroup_freeze(const struct sheep_cgroup *cg, bool frozen, struct sheep_err **err);
+
+/* Applies linux.resources again (the update verb); only the values given are written. */
+int sheep_cgroup_update(const struct sheep_cgroup *cg, const struct oci_resources *res,
+			struct sheep_err **err);
+
+/* For the rootfs module's cgroup mount without a cgroup namespace: one entry per hierarchy. */
+struct sheep_cgroup_mount {
+	char *controllers; /* "cpu,cpuacct", "name=systemd", "" for v2 */
+	char *host_path;   /* container cgroup dir on the host */
+	bool v2;
+};
+int sheep_cgroup_mounts(const struct sheep_cgroup *cg, struct sheep_cgroup_mount **ret,
+			size_t *ret_len, struct sheep_err **err);
+void sheep_cgroup_mounts_free(struct sheep_cgroup_mount *m, size_t len);
+
+void sheep_cgroup_free(struct sheep_cgroup *cg);
+static inline void sheep_cgroup_freep(struct sheep_cgroup **cg)
+{
+	sheep_cgroup_free(*cg);
+}
+#define _cleanup_cgroup_ __attribute__((cleanup(sheep_cgroup_freep)))
+
+#endif
