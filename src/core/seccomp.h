@@ -39,9 +39,10 @@ size_t sheep_seccomp_bpf_size(const struct sheep_seccomp *s);
 void sheep_seccomp_free(struct sheep_seccomp *s);
 
 /* NULL-terminated name tables for `sheep-oci features`. */
-extern const char *const sheep_seccomp_action_names[], *const sheep_seccomp_operator_names[],
-							   *const sheep_seccomp_arch_names[],
-							       *const sheep_seccomp_flag_names[];
+extern const char *const sheep_seccomp_action_names[];
+extern const char *const sheep_seccomp_operator_names[];
+extern const char *const sheep_seccomp_arch_names[];
+extern const char *const sheep_seccomp_flag_names[];
 
 /* Flags the running kernel supports (probed once with seccomp(2)). *ret_names is a static
  * array owned by the module (do not free). Returns 0, or -1 with errno when probing failed. */
