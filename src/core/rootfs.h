@@ -1,0 +1,52 @@
+/* The container's root filesystem: mounts, devices, pivot_root, masked and read-only paths, sysctl.
+ * Everything below runs in the container's init, inside its new mount namespace; every path inside
+ * the rootfs is resolved in-root (util/path.h) so an untrusted rootfs cannot redirect a mount. */
+#ifndef SHEEP_CORE_ROOTFS_H
+#define SHEEP_CORE_ROOTFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ocispec.h"
+#include "core/cgroup.h"
+#include "util/err.h"
+
+struct sheep_rootfs_opts {
+	const char
+	    *rootfs; /* absolute host path of root.path (already resolved against the bundle) */
+	const char *bundle; /* absolute bundle dir: relative bind sources are relative to it */
+	bool no_pivot;	    /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+	bool userns;	/* in a new user namespace: bind-mount devices from the host, no mknod */
+	int console_fd; /* pty slave to bind on /dev/console, or -1 */
+	bool cgroupns;	/* container has its own cgroup namespace */
+	/* Mount type "cgroup": one per hierarchy (sheep_cgroup_mounts()); NULL/0 = none. */
+	const struct sheep_cgroup_mount *cgroup_mounts;
+	size_t cgroup_mounts_len;
+	/* Runs after all mounts, before pivot_root (createContainer hooks, per the runtime-spec);
+	 * NULL = none. Its cwd is the rootfs. */
+	int (*before_pivot)(void *data, struct sheep_err **err);
+	void *before_pivot_data;
+};
+
+/* In the container's init, already inside its new mount namespace (and user namespace if any):
+ * rootfsPropagation, bind the rootfs onto itself, mounts in order, default devices and links,
+ * linux.devices, before_pivot, pivot_root (or no_pivot), maskedPaths, readonlyPaths, root.readonly.
+ * Returns with "/" = the container's root and cwd "/".
+ * Errors: "set up rootfs: mount 'proc' on '/proc' (mounts[0]): Operation not permitted". */
+int sheep_rootfs_setup(const struct oci_config *config, const struct sheep_rootfs_opts *opts,
+		       struct sheep_err **err);
+
+/* Writes linux.sysctl through a verified procfs (never through a path the rootfs could redirect):
+ * /proc must be a real procfs (PROC_SUPER_MAGIC) that is not a bind mount of a subdirectory.
+ * Call after sheep_rootfs_setup(), i.e. with the container's /proc as "/proc". */
+int sheep_rootfs_write_sysctl(const struct oci_map *sysctl, struct sheep_err **err);
+
+/* Validation without side effects, run by create before anything is made: each mount's options
+ * known (`config.json: mounts[3].options[1]: unknown mount option 'foo'`), destinations absolute,
+ * linux.devices paths, rootfsPropagation, maskedPaths/readonlyPaths absolute. */
+int sheep_rootfs_validate(const struct oci_config *config, struct sheep_err **err);
+
+/* NULL-terminated list of the mount option names supported (for `sheep-oci features`). */
+extern const char *const sheep_mount_option_names[];
+
+#endif
