@@ -12,13 +12,18 @@
 #include "util/err.h"
 
 struct sheep_rootfs_opts {
-	const char
-	    *rootfs; /* absolute host path of root.path (already resolved against the bundle) */
-	const char *bundle; /* absolute bundle dir: relative bind sources are relative to it */
-	bool no_pivot;	    /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
-	bool userns;	/* in a new user namespace: bind-mount devices from the host, no mknod */
-	int console_fd; /* pty slave to bind on /dev/console, or -1 */
-	bool cgroupns;	/* container has its own cgroup namespace */
+	/* Absolute host path of root.path (already resolved against the bundle). */
+	const char *rootfs;
+	/* Absolute bundle dir: relative bind sources are relative to it. */
+	const char *bundle;
+	/* --no-pivot: MS_MOVE + chroot instead of pivot_root. */
+	bool no_pivot;
+	/* In a new user namespace: bind-mount devices from the host, no mknod. */
+	bool userns;
+	/* pty slave to bind on /dev/console, or -1. */
+	int console_fd;
+	/* The container has its own cgroup namespace. */
+	bool cgroupns;
 	/* Mount type "cgroup": one per hierarchy (sheep_cgroup_mounts()); NULL/0 = none. */
 	const struct sheep_cgroup_mount *cgroup_mounts;
 	size_t cgroup_mounts_len;
