@@ -1,0 +1,253 @@
+/* util/path.c: in-root resolution against a temporary tree full of hostile symlinks, run twice:
+ * through openat2 and through the fd-walk fallback. No root needed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/path.h"
+
+struct tree {
+	char root[64];	/* the "container rootfs" */
+	char host[128]; /* a directory next to it playing the host */
+	int rootfd;
+};
+
+static void put(int dirfd, const char *name, const char *text)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+/* root/etc/passwd = "inside", host/passwd = "host", and links that try to reach the host. */
+static int setup(void **state, bool openat2)
+{
+	struct tree *t = calloc(1, sizeof(*t));
+	int hostfd;
+
+	strcpy(t->root, "/tmp/test_path.XXXXXX");
+	assert_non_null(mkdtemp(t->root));
+	snprintf(t->host, sizeof(t->host), "%s/host", t->root);
+	strcat(t->root, "/root");
+	assert_int_equal(mkdir(t->root, 0755), 0);
+	assert_int_equal(mkdir(t->host, 0755), 0);
+	t->rootfd = open(t->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	hostfd = open(t->host, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	put(hostfd, "passwd", "host");
+	close(hostfd);
+	assert_int_equal(mkdirat(t->rootfd, "etc", 0755), 0);
+	assert_int_equal(mkdirat(t->rootfd, "host", 0755), 0); /* where "up" lands, in the root */
+	put(t->rootfd, "etc/passwd", "inside");
+	assert_int_equal(symlinkat(t->host, t->rootfd, "abs"), 0);  /* -> host dir, absolute */
+	assert_int_equal(symlinkat("../host", t->rootfd, "up"), 0); /* -> host dir, by ".." */
+	assert_int_equal(symlinkat("../../../../../etc", t->rootfd, "dd"), 0); /* deep ".." */
+	assert_int_equal(symlinkat("/etc", t->rootfd, "etclink"), 0);
+	assert_int_equal(symlinkat("loop2", t->rootfd, "loop1"), 0);
+	assert_int_equal(symlinkat("loop1", t->rootfd, "loop2"), 0);
+	assert_int_equal(symlinkat("/proc/self/root", t->rootfd, "magic"), 0);
+	assert_int_equal(symlinkat("/nowhere/x", t->rootfd, "dangling"), 0);
+	put(t->rootfd, "file", "f");
+	sheep_path_use_openat2(openat2);
+	*state = t;
+	return 0;
+}
+
+static int setup_openat2(void **state)
+{
+	return setup(state, true);
+}
+
+static int setup_walk(void **state)
+{
+	return setup(state, false);
+}
+
+static int teardown(void **state)
+{
+	struct tree *t = *state;
+	_cleanup_err_ struct sheep_err *err = NULL;
+	char top[64];
+
+	close(t->rootfd);
+	snprintf(top, sizeof(top), "%.*s", (int)(strrchr(t->root, '/') - t->root), t->root);
+	assert_int_equal(sheep_rm_rf_at(AT_FDCWD, top, &err), 0);
+	free(t);
+	sheep_path_use_openat2(true);
+	return 0;
+}
+
+/* Reads path in root; returns a static copy of its text or the errno as "E<n>". */
+static const char *cat(struct tree *t, const char *path)
+{
+	static char buf[64];
+	_cleanup_err_ struct sheep_err *err = NULL;
+	int fd = sheep_path_open_in_root(t->rootfd, path, O_RDONLY, 0, &err);
+	ssize_t n;
+
+	if (fd < 0) {
+		assert_non_null(err);
+		snprintf(buf, sizeof(buf), "E%d", err->errnum);
+		return buf;
+	}
+	assert_null(err);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n < 0 ? 0 : n] = '\0';
+	return buf;
+}
+
+static void test_plain_paths(void **state)
+{
+	struct tree *t = *state;
+
+	assert_string_equal(cat(t, "/etc/passwd"), "inside");
+	assert_string_equal(cat(t, "etc/passwd"), "inside");
+	assert_string_equal(cat(t, "//etc/./passwd"), "inside");
+	assert_string_equal(cat(t, "/etclink/passwd"), "inside");
+}
+
+static void test_escapes_stay_inside(void **state)
+{
+	struct tree *t = *state;
+
+	/* Each of these would reach host/passwd ("host") if resolved naively. */
+	assert_string_equal(cat(t, "/../host/passwd"), "E2");
+	assert_string_equal(cat(t, "/up/passwd"), "E2");
+	assert_string_equal(cat(t, "/abs/passwd"), "E2");
+	assert_string_equal(cat(t, "/dd/passwd"), "inside");
+	assert_string_equal(cat(t, "../../../../etc/passwd"), "inside");
+	assert_string_equal(cat(t, "/etc/../../../etc/passwd"), "inside");
+}
+
+static void test_loops_and_magic(void **state)
+{
+	struct tree *t = *state;
+	_cleanup_err_ struct sheep_err *err = NULL;
+
+	assert_string_equal(cat(t, "/loop1"), "E40"); /* ELOOP */
+	/* /proc/self/root inside the root is just a missing path (no /proc there). */
+	assert_string_equal(cat(t, "/magic/etc/passwd"), "E2");
+	assert_int_equal(sheep_path_open_in_root(t->rootfd, "/etc/missing", O_RDONLY, 0, &err), -1);
+	assert_string_equal(err->msg, "open '/etc/missing' in root: No such file or directory");
+}
+
+static void test_nofollow_final(void **state)
+{
+	struct tree *t = *state;
+	_cleanup_err_ struct sheep_err *err = NULL;
+	struct stat st;
+	int fd = sheep_path_open_in_root(t->rootfd, "/etclink", O_PATH | O_NOFOLLOW, 0, &err);
+
+	assert_true(fd >= 0);
+	assert_int_equal(fstatat(fd, "", &st, AT_EMPTY_PATH), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	close(fd);
+}
+
+static void test_mkdir_in_root(void **state)
+{
+	struct tree *t = *state;
+	_cleanup_err_ struct sheep_err *err = NULL;
+	struct stat st;
+	char onhost[192];
+	int fd;
+
+	/* up -> ../host: the new dirs must appear under root/host, never in the real host dir. */
+	fd = sheep_path_mkdir_in_root(t->rootfd, "/up/new/deeper", 0755, &err);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(fstatat(t->rootfd, "host/new/deeper", &st, 0), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	snprintf(onhost, sizeof(onhost), "%s/new", t->host);
+	assert_int_equal(access(onhost, F_OK), -1);
+	/* etclink -> /etc: the root's etc */
+	fd = sheep_path_mkdir_in_root(t->rootfd, "etclink/sub/", 0755, &err);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(fstatat(t->rootfd, "etc/sub", &st, 0), 0);
+	/* existing directories and the root itself are fine */
+	fd = sheep_path_mkdir_in_root(t->rootfd, "etc", 0755, &err);
+	assert_true(fd >= 0);
+	close(fd);
+	fd = sheep_path_mkdir_in_root(t->rootfd, "/", 0755, &err);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_null(err);
+}
+
+static void test_mkdir_errors(void **state)
+{
+	struct tree *t = *state;
+	_cleanup_err_ struct sheep_err *e1 = NULL, *e2 = NULL, *e3 = NULL;
+
+	assert_int_equal(sheep_path_mkdir_in_root(t->rootfd, "/file/sub", 0755, &e1), -1);
+	assert_string_equal(e1->msg, "mkdir '/file/sub' in root: Not a directory");
+	assert_int_equal(sheep_path_mkdir_in_root(t->rootfd, "/dangling", 0755, &e2), -1);
+	assert_string_equal(e2->msg,
+			    "mkdir '/dangling' in root: Too many levels of symbolic links");
+	/* abs -> the host dir by absolute path: resolved in the root, where it does not exist */
+	assert_int_equal(sheep_path_mkdir_in_root(t->rootfd, "/abs/x", 0755, &e3), -1);
+	assert_string_equal(e3->msg, "mkdir '/abs/x' in root: Too many levels of symbolic links");
+}
+
+static void test_mkfile_in_root(void **state)
+{
+	struct tree *t = *state;
+	_cleanup_err_ struct sheep_err *err = NULL, *e2 = NULL;
+	struct stat st;
+	char onhost[192];
+	int fd;
+
+	fd = sheep_path_mkfile_in_root(t->rootfd, "/up/a/b/newfile", 0644, &err);
+	assert_true(fd >= 0);
+	assert_int_equal(fstatat(fd, "", &st, AT_EMPTY_PATH), 0);
+	assert_true(S_ISREG(st.st_mode));
+	close(fd);
+	assert_int_equal(fstatat(t->rootfd, "host/a/b/newfile", &st, 0), 0);
+	snprintf(onhost, sizeof(onhost), "%s/a", t->host);
+	assert_int_equal(access(onhost, F_OK), -1);
+	/* existing file: opened, not truncated */
+	fd = sheep_path_mkfile_in_root(t->rootfd, "/etc/passwd", 0644, &err);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_string_equal(cat(t, "/etc/passwd"), "inside");
+	assert_int_equal(sheep_path_mkfile_in_root(t->rootfd, "/dangling", 0644, &e2), -1);
+	assert_string_equal(e2->msg,
+			    "create '/dangling' in root: Too many levels of symbolic links");
+}
+
+static void test_fd_name(void **state)
+{
+	char buf[SHEEP_FD_PATH_MAX];
+
+	assert_string_equal(sheep_path_fd_name(12345, buf), "/proc/self/fd/12345");
+	assert_string_equal(sheep_path_fd_name(INT_MAX, buf), "/proc/self/fd/2147483647");
+}
+
+#define BOTH(fn)                                                                                   \
+	cmocka_unit_test_setup_teardown(fn, setup_openat2, teardown),                              \
+	    cmocka_unit_test_setup_teardown(fn, setup_walk, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    BOTH(test_plain_paths),    BOTH(test_escapes_stay_inside), BOTH(test_loops_and_magic),
+	    BOTH(test_nofollow_final), BOTH(test_mkdir_in_root),       BOTH(test_mkdir_errors),
+	    BOTH(test_mkfile_in_root), cmocka_unit_test(test_fd_name),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
