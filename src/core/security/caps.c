@@ -1,0 +1,146 @@
+/* process.capabilities: capability names (libcap's, upper case with the CAP_ prefix, as in
+ * runtime-spec config.md "capabilities") parsed into five bitmasks in the runtime process. What the
+ * running kernel does not have is dropped here; applying the masks is caps_apply.c. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+
+#include "core/caps.h"
+#include "core/security/caps_priv.h"
+#include "util/cleanup.h"
+
+/* Bits of a uint64_t mask; libcap numbers capabilities from 0 and the kernel has 41 today. */
+#define MAX_CAPS 64
+
+static const char *all_names[MAX_CAPS + 1];
+
+/* libcap's names are lower case ("cap_chown") and it answers a bare number for a capability it
+ * has no name for: the first number ends the table. Built once; the strings live for the
+ * process (the table is static, so it is reachable, not leaked). */
+const char *const *sheep_caps_all_names(void)
+{
+	static bool built;
+
+	if (built)
+		return all_names;
+	for (int i = 0; i < MAX_CAPS; i++) {
+		char *name = cap_to_name(i);
+
+		if (name == NULL || strncmp(name, "cap_", 4) != 0) {
+			cap_free(name);
+			break;
+		}
+		char *upper = strdup(name);
+
+		cap_free(name);
+		if (upper == NULL)
+			break;
+		for (char *p = upper; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		all_names[i] = upper;
+	}
+	built = true;
+	return all_names;
+}
+
+/* The capability number of `name`, -1 when libcap does not know it. */
+static int cap_number(const char *name)
+{
+	const char *const *names = sheep_caps_all_names();
+
+	if (name == NULL)
+		return -1;
+	for (int i = 0; names[i] != NULL; i++) {
+		if (strcmp(names[i], name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* Sets the bit of `name` in *mask; 1 when it was skipped because the kernel lacks it. */
+static int add_name(uint64_t *mask, const char *name)
+{
+	int cap = cap_number(name);
+
+	if (cap < 0)
+		return -1;
+	if (cap >= (int)cap_max_bits())
+		return 1;
+	*mask |= SHEEP_CAP_BIT(cap);
+	return 0;
+}
+
+static int parse_set(char **names, size_t len, const char *set, uint64_t *mask,
+		     struct sheep_err **err)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (add_name(mask, names[i]) < 0)
+			return sheep_err_set(err, 0,
+					     "config.json: process.capabilities.%s[%zu]: unknown "
+					     "capability '%s'",
+					     set, i, names[i] ? names[i] : "");
+	}
+	return 0;
+}
+
+int sheep_caps_parse(const struct oci_capabilities *cfg, struct sheep_caps **ret,
+		     struct sheep_err **err)
+{
+	_cleanup_free_ struct sheep_caps *caps = calloc(1, sizeof(*caps));
+
+	*ret = NULL;
+	if (caps == NULL)
+		return sheep_err_set(err, ENOMEM, "parse capabilities");
+	if (cfg != NULL &&
+	    (parse_set(cfg->bounding, cfg->bounding_len, "bounding", &caps->bounding, err) < 0 ||
+	     parse_set(cfg->effective, cfg->effective_len, "effective", &caps->effective, err) <
+		 0 ||
+	     parse_set(cfg->permitted, cfg->permitted_len, "permitted", &caps->permitted, err) <
+		 0 ||
+	     parse_set(cfg->inheritable, cfg->inheritable_len, "inheritable", &caps->inheritable,
+		       err) < 0 ||
+	     parse_set(cfg->ambient, cfg->ambient_len, "ambient", &caps->ambient, err) < 0))
+		return -1;
+	*ret = TAKE_PTR(caps);
+	return 0;
+}
+
+int sheep_caps_add(struct sheep_caps *caps, const char *name, struct sheep_err **err)
+{
+	uint64_t bit = 0;
+
+	if (add_name(&bit, name) < 0)
+		return sheep_err_set(err, 0, "unknown capability '%s'", name ? name : "");
+	caps->bounding |= bit;
+	caps->effective |= bit;
+	caps->permitted |= bit;
+	caps->inheritable |= bit;
+	return 0;
+}
+
+uint64_t sheep_caps_mask(const struct sheep_caps *caps, char which)
+{
+	if (caps == NULL)
+		return 0;
+	switch (which) {
+	case 'b':
+		return caps->bounding;
+	case 'e':
+		return caps->effective;
+	case 'p':
+		return caps->permitted;
+	case 'i':
+		return caps->inheritable;
+	case 'a':
+		return caps->ambient;
+	default:
+		return 0;
+	}
+}
+
+void sheep_caps_free(struct sheep_caps *caps)
+{
+	free(caps);
+}
