@@ -68,6 +68,10 @@ int sheep_cgroup_mounts(const struct sheep_cgroup *cg, struct sheep_cgroup_mount
 			size_t *ret_len, struct sheep_err **err);
 void sheep_cgroup_mounts_free(struct sheep_cgroup_mount *m, size_t len);
 
+/* What create/update skipped (e.g. device rules on a pure v2 layout), for a debug log line; NULL
+ * when nothing was skipped. Owned by cg. */
+const char *sheep_cgroup_note(const struct sheep_cgroup *cg);
+
 void sheep_cgroup_free(struct sheep_cgroup *cg);
 static inline void sheep_cgroup_freep(struct sheep_cgroup **cg)
 {
