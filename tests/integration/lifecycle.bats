@@ -1,0 +1,121 @@
+#!/usr/bin/env bats
+# create -> start -> stopped -> delete, and the states in between (runtime-spec "Lifecycle").
+
+load helpers
+
+setup() {
+	setup_sheep
+}
+
+teardown() {
+	teardown_sheep
+}
+
+@test "create leaves the container 'created' with a live init, start runs it" {
+	set_args /probe write /tmp/started yes
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ "$(container_status "$ID")" = created ]
+	pid=$(container_pid "$ID")
+	pid_alive "$pid"
+	# The user process has not run yet (the init waits for start).
+	[ ! -e "$BUNDLE/rootfs/tmp/started" ]
+
+	sheep start "$ID"
+	assert_success
+	wait_status "$ID" stopped
+	[ "$(cat "$BUNDLE/rootfs/tmp/started")" = yes ]
+	retry 20 0.1 pid_dead "$pid"
+
+	sheep delete "$ID"
+	assert_success
+	assert_nothing_left "$ID"
+}
+
+@test "a long-running container is 'running' after start and 'stopped' once killed" {
+	set_args /probe pause --ready /tmp/ready
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_success
+	sheep start "$ID"
+	assert_success
+	wait_file "$BUNDLE/rootfs/tmp/ready"
+	[ "$(container_status "$ID")" = running ]
+
+	sheep kill "$ID" KILL
+	assert_success
+	wait_status "$ID" stopped
+	sheep delete "$ID"
+	assert_success
+	assert_nothing_left "$ID"
+}
+
+@test "create uses the current directory as the bundle when --bundle is not given" {
+	cd "$BUNDLE"
+	sheep create "$ID"
+	assert_success
+	sheep state "$ID"
+	assert_success
+	[ "$(jq -r .bundle <<<"$output")" = "$BUNDLE" ]
+}
+
+@test "a relative --bundle is recorded as an absolute path" {
+	cd "$BUNDLE/.."
+	sheep create --bundle "$(basename "$BUNDLE")" "$ID"
+	assert_success
+	sheep state "$ID"
+	[ "$(jq -r .bundle <<<"$output")" = "$BUNDLE" ]
+}
+
+@test "the container's stdout and stderr are the caller's" {
+	set_args /bin/sh -c 'echo to-stdout; echo to-stderr >&2'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output_contains to-stdout
+	assert_output_contains to-stderr
+}
+
+@test "start twice: the second start fails and changes nothing" {
+	set_args /probe pause --ready /tmp/ready
+	sheep create --bundle "$BUNDLE" "$ID"
+	sheep start "$ID"
+	assert_success
+	wait_file "$BUNDLE/rootfs/tmp/ready"
+	sheep start "$ID"
+	assert_sheep_error start "$ID" "cannot start a container that is running"
+	[ "$(container_status "$ID")" = running ]
+}
+
+@test "start of a stopped container fails" {
+	sheep create --bundle "$BUNDLE" "$ID"
+	sheep start "$ID"
+	assert_success
+	wait_status "$ID" stopped
+	sheep start "$ID"
+	assert_sheep_error start "$ID" "cannot start a container that is stopped"
+	[ "$(container_status "$ID")" = stopped ]
+}
+
+@test "a container can be created again under the same id after delete" {
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_success
+	sheep delete --force "$ID"
+	assert_success
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_success
+	sheep start "$ID"
+	assert_success
+	wait_status "$ID" stopped
+	sheep delete "$ID"
+	assert_success
+	assert_nothing_left "$ID"
+}
+
+@test "delete of a created container kills its init" {
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_success
+	pid=$(container_pid "$ID")
+	sheep delete --force "$ID"
+	assert_success
+	retry 20 0.1 pid_dead "$pid"
+	assert_nothing_left "$ID"
+}
