@@ -36,7 +36,7 @@ static inline int run_in_child(int (*fn)(int fd, void *arg), void *arg, char *ou
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
 }
 
-/* The value of a "Key:\tvalue" line of /proc/self/status, without the newline. */
+/* The value of a "Key:\tvalue" line of /proc/self/status, without trailing blanks. */
 static inline int proc_status(const char *key, char *buf, size_t len)
 {
 	FILE *f = fopen("/proc/self/status", "re");
@@ -52,6 +52,9 @@ static inline int proc_status(const char *key, char *buf, size_t len)
 
 			v += strspn(v, " \t");
 			v[strcspn(v, "\n")] = '\0';
+			/* the Groups line ends with a space */
+			for (size_t n = strlen(v); n > 0 && v[n - 1] == ' '; n--)
+				v[n - 1] = '\0';
 			snprintf(buf, len, "%s", v);
 			r = 0;
 			break;
