@@ -300,10 +300,10 @@ static void test_apply_error(void **state)
 	skip_unless_root();
 	caps = caps_of(names, 1, false);
 	assert_int_equal(run_in_child(child_unprivileged, caps, msg, sizeof(msg)), 0);
-	assert_string_equal(msg, "set user 0:0 and capabilities: prctl(PR_CAPBSET_DROP) "
+	assert_string_equal(msg, "become uid 0 gid 0: prctl(PR_CAPBSET_DROP) "
 				 "'CAP_CHOWN': Operation not permitted");
 	assert_int_equal(run_in_child(child_unprivileged, NULL, msg, sizeof(msg)), 0);
-	assert_string_equal(msg, "set user 0:0 and capabilities: setresuid 0: Operation not "
+	assert_string_equal(msg, "become uid 0 gid 0: setresuid 0: Operation not "
 				 "permitted");
 	sheep_caps_free(caps);
 }

@@ -118,7 +118,7 @@ static int raise_ambient(uint64_t amb, struct sheep_err **err)
 static int apply(const struct sheep_caps *caps, uid_t uid, gid_t gid, const gid_t *groups,
 		 size_t ngroups, struct sheep_err **err)
 {
-	struct current c = { 0 };
+	struct current c = {0};
 	uint64_t avail, bset, perm, eff, inh;
 
 	if (read_current(&c, err) < 0)
@@ -150,7 +150,7 @@ int sheep_caps_apply_user(const struct sheep_caps *caps, uid_t uid, gid_t gid, c
 			     : apply(caps, uid, gid, groups, ngroups, err);
 
 	if (r < 0)
-		return sheep_err_wrap(err, "set user %u:%u and capabilities", (unsigned int)uid,
+		return sheep_err_wrap(err, "become uid %u gid %u", (unsigned int)uid,
 				      (unsigned int)gid);
 	return 0;
 }
