@@ -35,15 +35,17 @@ struct sheep_rootfs_opts {
 
 /* In the container's init, already inside its new mount namespace (and user namespace if any):
  * rootfsPropagation, bind the rootfs onto itself, mounts in order, default devices and links,
- * linux.devices, before_pivot, pivot_root (or no_pivot), maskedPaths, readonlyPaths, root.readonly.
+ * linux.devices, before_pivot, pivot_root (or no_pivot), linux.sysctl (before readonlyPaths, which
+ * usually include /proc/sys), maskedPaths, readonlyPaths, root.readonly.
  * Returns with "/" = the container's root and cwd "/".
  * Errors: "set up rootfs: mount 'proc' on '/proc' (mounts[0]): Operation not permitted". */
 int sheep_rootfs_setup(const struct oci_config *config, const struct sheep_rootfs_opts *opts,
 		       struct sheep_err **err);
 
 /* Writes linux.sysctl through a verified procfs (never through a path the rootfs could redirect):
- * /proc must be a real procfs (PROC_SUPER_MAGIC) that is not a bind mount of a subdirectory.
- * Call after sheep_rootfs_setup(), i.e. with the container's /proc as "/proc". */
+ * sheep_rootfs_setup() already calls it, before readonlyPaths. /proc must be a real procfs
+ * (PROC_SUPER_MAGIC) mounted at its root, not a bind mount of a subdirectory.
+ * Runs with the container's /proc as "/proc". Errors: "set sysctl 'x': open '/proc/sys/x': ...". */
 int sheep_rootfs_write_sysctl(const struct oci_map *sysctl, struct sheep_err **err);
 
 /* Validation without side effects, run by create before anything is made: each mount's options

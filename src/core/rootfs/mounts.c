@@ -1,0 +1,259 @@
+/* One entry of config.json "mounts": the destination is resolved in-root and created to match the
+ * source, the new mount is built detached (open_tree for binds, fsopen/fsmount for filesystems)
+ * with its flags already set, then attached with move_mount onto the resolved fd. Building the
+ * mount first means no path string is ever re-resolved and binds need no separate ro remount. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/rootfs/mount_opts.h"
+#include "core/rootfs/rootfs_int.h"
+#include "util/cleanup.h"
+#include "util/path.h"
+
+/* fs_context reports why a parameter was refused as "e <message>" lines readable on the fd. */
+static void fs_log(int fsfd, char *buf, size_t len)
+{
+	ssize_t n = read(fsfd, buf, len - 1);
+
+	buf[0] = '\0';
+	if (n > 2) {
+		buf[n] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		memmove(buf, buf + 2, strlen(buf + 2) + 1);
+	}
+}
+
+static int fs_param(int fsfd, const char *word)
+{
+	_cleanup_free_ char *key = strdup(word);
+	char *eq;
+
+	if (key == NULL)
+		return -1;
+	eq = strchr(key, '=');
+	if (eq == NULL)
+		return fsconfig(fsfd, FSCONFIG_SET_FLAG, key, NULL, 0);
+	*eq = '\0';
+	return fsconfig(fsfd, FSCONFIG_SET_STRING, key, eq + 1, 0);
+}
+
+/* Superblock flags travel as fsconfig flags; per-mount ones go to fsmount(). */
+static int fs_configure(int fsfd, const struct oci_mount *m, const struct sheep_mount_opts *o)
+{
+	_cleanup_free_ char *data = o->data ? strdup(o->data) : NULL;
+	char *save = NULL;
+
+	if (m->source != NULL && m->source[0] != '\0' &&
+	    fsconfig(fsfd, FSCONFIG_SET_STRING, "source", m->source, 0) < 0)
+		return -1;
+	if ((o->flags & MS_RDONLY) && fsconfig(fsfd, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0)
+		return -1;
+	if ((o->flags & MS_SYNCHRONOUS) && fsconfig(fsfd, FSCONFIG_SET_FLAG, "sync", NULL, 0) < 0)
+		return -1;
+	if ((o->flags & MS_DIRSYNC) && fsconfig(fsfd, FSCONFIG_SET_FLAG, "dirsync", NULL, 0) < 0)
+		return -1;
+	if ((o->flags & MS_LAZYTIME) && fsconfig(fsfd, FSCONFIG_SET_FLAG, "lazytime", NULL, 0) < 0)
+		return -1;
+	for (char *w = data ? strtok_r(data, ",", &save) : NULL; w; w = strtok_r(NULL, ",", &save))
+		if (fs_param(fsfd, w) < 0)
+			return -1;
+	return fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
+}
+
+static int make_fs(const struct oci_mount *m, const struct sheep_mount_opts *o, const char *what,
+		   struct sheep_err **err)
+{
+	_cleanup_close_ int fsfd = fsopen(m->type, FSOPEN_CLOEXEC);
+	char klog[256] = "";
+	int mfd;
+
+	if (fsfd < 0)
+		return sheep_err_set(err, errno, "%s", what);
+	if (fs_configure(fsfd, m, o) < 0) {
+		int saved = errno;
+
+		fs_log(fsfd, klog, sizeof(klog));
+		return sheep_err_set(err, saved, "%s%s%s%s", what, klog[0] ? " (" : "", klog,
+				     klog[0] ? ")" : "");
+	}
+	mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, (unsigned)sheep_mount_flags_to_attr(o->flags));
+	if (mfd < 0)
+		return sheep_err_set(err, errno, "%s", what);
+	return mfd;
+}
+
+/* Per-mount flags of a bind: only what the options name, so a bind inherits the rest. */
+static struct mount_attr bind_attr(const struct sheep_mount_opts *o)
+{
+	const unsigned long atime = MS_NOATIME | MS_STRICTATIME | MS_RELATIME;
+	struct mount_attr a = {
+	    .attr_set = sheep_mount_flags_to_attr(o->flags) & ~(uint64_t)MOUNT_ATTR__ATIME,
+	    .attr_clr = sheep_mount_flags_to_attr(o->cleared & ~atime),
+	};
+
+	if ((o->flags | o->cleared) & atime) {
+		a.attr_clr |= MOUNT_ATTR__ATIME;
+		a.attr_set |= sheep_mount_flags_to_attr(o->flags) & MOUNT_ATTR__ATIME;
+	}
+	return a;
+}
+
+static int bind_idmap(int mfd, const struct oci_config *config, const struct oci_mount *m,
+		      const struct sheep_mount_opts *o, struct sheep_err **err)
+{
+	const struct oci_linux *l = config->linux_;
+	bool own = m->uid_mappings_len > 0 && m->gid_mappings_len > 0;
+	_cleanup_close_ int userns = -1;
+	struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP};
+
+	userns = rootfs_idmap_userns(own ? m->uid_mappings : l->uid_mappings,
+				     own ? m->uid_mappings_len : l->uid_mappings_len,
+				     own ? m->gid_mappings : l->gid_mappings,
+				     own ? m->gid_mappings_len : l->gid_mappings_len, err);
+	if (userns < 0)
+		return -1;
+	a.userns_fd = (uint64_t)userns;
+	if (mount_setattr(mfd, "", AT_EMPTY_PATH | (o->idmap_recursive ? AT_RECURSIVE : 0), &a,
+			  sizeof(a)) < 0)
+		return sheep_err_set(err, errno, "mount_setattr idmap");
+	return 0;
+}
+
+static int make_bind(const struct oci_config *config, const struct oci_mount *m,
+		     const struct sheep_mount_opts *o, const char *src, struct sheep_err **err)
+{
+	unsigned flags =
+	    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | ((o->flags & MS_REC) ? AT_RECURSIVE : 0);
+	_cleanup_close_ int mfd = open_tree(AT_FDCWD, src, flags);
+	struct mount_attr a = bind_attr(o);
+
+	if (mfd < 0)
+		return sheep_err_set(err, errno, "open_tree '%s'", src);
+	if (o->idmap && bind_idmap(mfd, config, m, o, err) < 0)
+		return -1;
+	if ((a.attr_set || a.attr_clr) && mount_setattr(mfd, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
+		return sheep_err_set(err, errno, "mount_setattr '%s'", src);
+	return TAKE_FD(mfd);
+}
+
+/* After the mount is attached: recursive attributes, then propagation in the order given. */
+static int finish_mount(int mfd, const struct sheep_mount_opts *o, struct sheep_err **err)
+{
+	struct mount_attr a = {.attr_set = o->attr_set, .attr_clr = o->attr_clr};
+
+	if ((a.attr_set || a.attr_clr) &&
+	    mount_setattr(mfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
+		return sheep_err_set(err, errno, "mount_setattr recursive attributes");
+	for (size_t i = 0; i < o->propagation_len; i++) {
+		struct mount_attr p = {.propagation = o->propagation[i] & ~MS_REC};
+		unsigned rec = (o->propagation[i] & MS_REC) ? AT_RECURSIVE : 0;
+
+		if (mount_setattr(mfd, "", AT_EMPTY_PATH | rec, &p, sizeof(p)) < 0)
+			return sheep_err_set(err, errno, "mount_setattr propagation");
+	}
+	return 0;
+}
+
+/* "remount": change an existing mount at the destination (resolved now, so the top mount). */
+static int remount(struct rootfs_ctx *c, const struct oci_mount *m,
+		   const struct sheep_mount_opts *o, struct sheep_err **err)
+{
+	_cleanup_close_ int fd = sheep_path_open_in_root(c->rootfd, m->destination, O_PATH, 0, err);
+	char path[SHEEP_FD_PATH_MAX];
+
+	if (fd < 0)
+		return -1;
+	if (mount(NULL, sheep_path_fd_name(fd, path), NULL, o->flags, o->data) < 0)
+		return sheep_err_set(err, errno, "remount");
+	return finish_mount(fd, o, err);
+}
+
+static char *bind_source(const struct rootfs_ctx *c, const char *source)
+{
+	char *s = NULL;
+
+	if (source[0] == '/')
+		return strdup(source);
+	if (asprintf(&s, "%s/%s", c->opts->bundle ? c->opts->bundle : ".", source) < 0)
+		return NULL;
+	return s;
+}
+
+/* The destination, created as a directory or a file to match what will be mounted on it.
+ * proc and sysfs refuse a symlinked destination, like /proc -> / in a hostile image. */
+static int open_destination(struct rootfs_ctx *c, const struct oci_mount *m, const char *src,
+			    struct sheep_err **err)
+{
+	struct stat st;
+
+	if (!sheep_mount_is_bind(m) &&
+	    (strcmp(m->type, "proc") == 0 || strcmp(m->type, "sysfs") == 0)) {
+		_cleanup_close_ int fd =
+		    sheep_path_open_in_root(c->rootfd, m->destination, O_PATH | O_NOFOLLOW, 0, err);
+
+		if (fd < 0 && (*err)->errnum != ENOENT)
+			return -1;
+		sheep_err_freep(err);
+		*err = NULL;
+		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode))
+			return sheep_err_set(err, ELOOP, "destination '%s' is a symlink",
+					     m->destination);
+	}
+	if (src != NULL && stat(src, &st) < 0)
+		return sheep_err_set(err, errno, "stat '%s'", src);
+	if (src != NULL && !S_ISDIR(st.st_mode))
+		return sheep_path_mkfile_in_root(c->rootfd, m->destination, 0644, err);
+	return sheep_path_mkdir_in_root(c->rootfd, m->destination, 0755, err);
+}
+
+static int mount_new(struct rootfs_ctx *c, const struct oci_mount *m,
+		     const struct sheep_mount_opts *o, const char *what, struct sheep_err **err)
+{
+	bool bind = sheep_mount_is_bind(m);
+	_cleanup_free_ char *src = bind ? bind_source(c, m->source) : NULL;
+	_cleanup_close_ int dst = -1, mfd = -1;
+
+	if (bind && src == NULL)
+		return sheep_err_set(err, ENOMEM, "%s", what);
+	dst = open_destination(c, m, src, err);
+	if (dst < 0)
+		return -1;
+	if (!bind && strcmp(m->type, "cgroup") == 0)
+		return rootfs_mount_cgroup(c, dst, m->destination, !(o->flags & MS_RDONLY), err);
+	mfd = bind ? make_bind(c->config, m, o, src, err) : make_fs(m, o, what, err);
+	if (mfd < 0)
+		return -1;
+	if (o->tmpcopyup && rootfs_tmpcopyup(dst, mfd, err) < 0)
+		return -1;
+	if (move_mount(mfd, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return sheep_err_set(err, errno, "%s", what);
+	return finish_mount(mfd, o, err);
+}
+
+int rootfs_mount_one(struct rootfs_ctx *c, size_t index, struct sheep_err **err)
+{
+	const struct oci_mount *m = &c->config->mounts[index];
+	struct sheep_mount_opts o;
+	char what[512];
+	int r;
+
+	snprintf(what, sizeof(what), "mount '%s' on '%s' (mounts[%zu])",
+		 sheep_mount_is_bind(m) ? m->source : m->type, m->destination, index);
+	if (sheep_mount_opts_parse(m, index, &o, err) < 0)
+		return -1;
+	if (o.flags & MS_REMOUNT)
+		r = remount(c, m, &o, err);
+	else
+		r = mount_new(c, m, &o, what, err);
+	sheep_mount_opts_clear(&o);
+	/* leaves that already say "mount 'x' on 'y' (mounts[i])" need no second prefix */
+	if (r < 0 && (*err)->msg != NULL && strncmp((*err)->msg, what, strlen(what)) != 0)
+		sheep_err_wrap(err, "%s", what);
+	return r;
+}
