@@ -162,10 +162,13 @@ int sheep_cgroup_update(const struct sheep_cgroup *cg, const struct oci_resource
 
 int sheep_cgroup_destroy(const struct sheep_cgroup *cg, struct sheep_err **err)
 {
+	int r = 0;
+
+	/* Every hierarchy is tried, so one busy directory does not strand the others. */
 	for (size_t i = 0; i < cg->len; i++)
-		if (cg_dir_remove(&cg->h[i], REMOVE_TIMEOUT_MS, err) < 0)
-			return sheep_err_wrap(err, "remove cgroup");
-	return 0;
+		if (cg_dir_remove(&cg->h[i], r < 0 ? 0 : REMOVE_TIMEOUT_MS, r < 0 ? NULL : err) < 0)
+			r = -1;
+	return r < 0 ? sheep_err_wrap(err, "remove cgroup") : 0;
 }
 
 /* One line per hierarchy, tab-separated: kind, created count, controllers, mountpoint, path.
