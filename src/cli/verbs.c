@@ -12,6 +12,12 @@ const struct cli_verb cli_verbs[] = {
 	 "[--bundle DIR] [--rootless]\n"
 	 "  -b, --bundle DIR   bundle directory (default: the current directory)\n"
 	 "  --rootless         a configuration for an unprivileged user"},
+	{"unpack", cmd_unpack, "turn an image (OCI layout, docker-archive, rootfs tar) into a bundle",
+	 "[--rootless] [--platform OS/ARCH] [--ref NAME] [--quiet] IMAGE BUNDLE\n"
+	 "  --rootless         no chown and no device nodes (default when not root)\n"
+	 "  --platform P       the platform to pick from a multi-platform index (default: this one)\n"
+	 "  --ref NAME         the image to pick by ref.name annotation or docker RepoTag\n"
+	 "  -q, --quiet        no progress bar"},
 	{"help", cmd_help, "show help for a command", "[COMMAND]"},
 	{NULL, NULL, NULL, NULL},
 };

@@ -5,5 +5,6 @@
 #include "cli/cli.h"
 
 int cmd_spec(struct cli_globals *g, int argc, char **argv);
+int cmd_unpack(struct cli_globals *g, int argc, char **argv);
 
 #endif
