@@ -58,7 +58,8 @@ run_helper() {
 	[ "$(cat "$mem/memory.limit_in_bytes")" = 33554432 ]
 	[ "$(cat "$(own_dir pids)/$BASE/c1/pids.max")" = 20 ]
 	[ "$(cat "$(own_dir cpu)/$BASE/c1/cpu.shares")" = 512 ]
-	grep -qx 'c 1:3 rw' "$(own_dir devices)/$BASE/c1/devices.list"
+	grep -qx 'c 10:200 rw' "$(own_dir devices)/$BASE/c1/devices.list"
+	grep -qx 'c 1:3 rwm' "$(own_dir devices)/$BASE/c1/devices.list"
 	! grep -q '^a' "$(own_dir devices)/$BASE/c1/devices.list"
 	# Only what was given is written.
 	[ "$(cat "$mem/memory.soft_limit_in_bytes")" = "$(cat "$mem/../memory.soft_limit_in_bytes")" ]

@@ -20,9 +20,9 @@ static struct oci_device_cgroup devs[2] = {
     {.allow = true,
      .type = "c",
      .has_major = true,
-     .major = 1,
+     .major = 10,
      .has_minor = true,
-     .minor = 3,
+     .minor = 200,
      .access = "rw"},
 };
 static char *ukeys[8], *uvals[8];
