@@ -12,7 +12,7 @@ allowed() {
 	libocispec) echo "ocispec" ;;
 	src/util) echo "util/" ;;
 	src/core) echo "core/ util/ ocispec" ;;
-	src/unpack) echo "unpack/ util/ ocispec" ;;
+	src/unpack) echo "unpack/ util/ ocispec image.h" ;;
 	src/net) echo "net/ util/ ocispec" ;;
 	src/cli) echo "cli/ core/ unpack/ util/ ocispec" ;;
 	*) echo "" ;;
