@@ -134,6 +134,50 @@ static size_t string_start(const struct parser *p, size_t end)
 	return 0;
 }
 
+/* "linux.sysctl" for errors found while parsing: the member names and indexes that lead from the
+ * top level through the first `count` open containers. */
+static char *parse_path(const struct parser *p, int count)
+{
+	char *path = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&path, &size);
+
+	if (f == NULL)
+		return NULL;
+	for (int i = 0; i < count && i < p->depth; i++) {
+		const struct frame *fr = &p->stack[i];
+		if (fr->node.type == OCI_JSON_ARRAY)
+			fprintf(f, "[%u]", fr->node.len);
+		else if (fr->key != NULL)
+			fprintf(f, "%s%s", ftell(f) > 0 ? "." : "", fr->key);
+	}
+	if (fclose(f) != 0) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/* fail() with the path through the first `count` open containers before the message. */
+__attribute__((format(printf, 3, 4))) static int fail_in(struct parser *p, int count,
+							 const char *fmt, ...)
+{
+	char *path = parse_path(p, count), *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (path != NULL && *path != '\0')
+		fail(p, "%s: %s", path, msg ? msg : "out of memory");
+	else
+		fail(p, "%s", msg ? msg : "out of memory");
+	free(path);
+	free(msg);
+	return 0;
+}
+
 static const char *arena_copy(struct parser *p, const void *s, size_t n)
 {
 	char *dst;
@@ -261,7 +305,8 @@ static int on_string(void *ctx, const unsigned char *s, size_t n)
 
 	/* A NUL inside a string would silently truncate it in C (a path, an argument). */
 	if (memchr(s, '\0', n) != NULL)
-		return fail(p, "\\u0000 in string at byte %zu", string_start(p, offset_now(p)));
+		return fail_in(p, p->depth, "\\u0000 in string at byte %zu",
+			       string_start(p, offset_now(p)));
 	v.text = arena_copy(p, s, n);
 	return v.text ? add_value(p, &v) : 0;
 }
@@ -273,14 +318,15 @@ static int on_key(void *ctx, const unsigned char *s, size_t n)
 	const char *key;
 
 	if (memchr(s, '\0', n) != NULL)
-		return fail(p, "\\u0000 in key at byte %zu", string_start(p, offset_now(p)));
+		return fail_in(p, p->depth - 1, "\\u0000 in key at byte %zu",
+			       string_start(p, offset_now(p)));
 	key = arena_copy(p, s, n);
 	if (key == NULL)
 		return 0;
 	/* RFC 8259 leaves duplicate names undefined; two readers could disagree on which wins. */
 	if (has_key(f, key))
-		return fail(p, "duplicate key '%s' at byte %zu", key,
-			    string_start(p, offset_now(p)));
+		return fail_in(p, p->depth - 1, "duplicate key '%s' at byte %zu", key,
+			       string_start(p, offset_now(p)));
 	f->key = key;
 	return 1;
 }
@@ -338,13 +384,13 @@ static const yajl_callbacks callbacks = {
     .yajl_end_array = on_end,
 };
 
-static char *yajl_message(struct parser *p)
+static char *yajl_message(struct parser *p, size_t offset)
 {
 	unsigned char *raw = yajl_get_error(p->h, 0, (const unsigned char *)p->data, p->len);
 	const char *text = raw ? (const char *)raw : "parse error";
 	size_t n = strcspn(text, "\n");
-	char *msg = oci_strdup_printf("%s: invalid JSON at byte %zu: %.*s", p->name,
-				      yajl_get_bytes_consumed(p->h), (int)n, text);
+	char *msg =
+	    oci_strdup_printf("%s: invalid JSON at byte %zu: %.*s", p->name, offset, (int)n, text);
 
 	if (raw)
 		yajl_free_error(p->h, raw);
@@ -386,16 +432,20 @@ static int precheck(const char *data, size_t len, const char *name, char **ret_e
 static int run_parser(struct parser *p, char **ret_error)
 {
 	yajl_status st = yajl_parse(p->h, (const unsigned char *)p->data, p->len);
+	size_t offset = yajl_get_bytes_consumed(p->h);
 
-	if (st == yajl_status_ok)
+	/* errors found by the final flush (a truncated document) are at the end of the input */
+	if (st == yajl_status_ok) {
 		st = yajl_complete_parse(p->h);
+		offset = p->len;
+	}
 	if (st == yajl_status_ok && p->have_root)
 		return 0;
 	if (p->error != NULL) {
 		*ret_error = p->error;
 		p->error = NULL;
 	} else {
-		*ret_error = yajl_message(p);
+		*ret_error = yajl_message(p, offset);
 	}
 	return -1;
 }
