@@ -87,11 +87,12 @@ static int staging_create(const char *bundle, struct staging *st, struct sheep_e
 				     bundle);
 	}
 	snprintf(st->name, sizeof(st->name), ".%.200s.unpack-XXXXXX", basename(b2));
-	st->parentfd = open(dirname(b1), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	const char *dir = dirname(b1);
+	st->parentfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (st->parentfd < 0)
-		return sheep_err_set(err, errno, "open '%s'", b1);
+		return sheep_err_set(err, errno, "open '%s'", dir);
 	_cleanup_free_ char *tmpl = NULL;
-	if (asprintf(&tmpl, "%s/%s", dirname(b1), st->name) < 0)
+	if (asprintf(&tmpl, "%s/%s", dir, st->name) < 0)
 		return sheep_err_set(err, ENOMEM, "bundle");
 	if (mkdtemp(tmpl) == NULL)
 		return sheep_err_set(err, errno, "create staging directory beside '%s'", bundle);
@@ -144,7 +145,7 @@ static int open_image(const char *image, struct staging *st, const struct sheep_
 	}
 	prog.bytes_total = (uint64_t)sb.st_size;
 	if (unpack_blob_apply_fd(fd, image, &any, st->rootfd, lopts, opts, &prog, err) < 0)
-		return sheep_err_wrap(err, "image '%s'", image);
+		return -1;
 	*ret_imagefd = -1;
 	if (!is_file_at(st->rootfd, "oci-layout") && !is_file_at(st->rootfd, "manifest.json"))
 		return 0; /* a plain rootfs tarball */
@@ -235,6 +236,6 @@ out:
 	if (st.parentfd >= 0)
 		close(st.parentfd);
 	if (ret < 0)
-		return sheep_err_wrap(err, "unpack '%s'", image);
+		return sheep_err_wrap(err, "image '%s'", image);
 	return 0;
 }
