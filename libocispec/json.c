@@ -411,9 +411,57 @@ static void parser_cleanup(struct parser *p)
 		yajl_free(p->h);
 }
 
+/*
+ * Offset of the first byte that is not well-formed UTF-8 (RFC 3629), or `len`. yajl checks only
+ * the shape of multi-byte sequences: overlong forms ("\xc0\xaf" for '/'), UTF-16 surrogates and
+ * code points past U+10FFFF get through it, and would reach paths and arguments.
+ */
+static size_t utf8_invalid_at(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+		unsigned char lo = 0x80, hi = 0xbf;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3;
+		else
+			return i;
+		/* the second byte's range excludes overlongs, surrogates and > U+10FFFF */
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+		else if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+		if (i + n >= len)
+			return i;
+		for (size_t k = 1; k <= n; k++) {
+			unsigned char b = s[i + k];
+			if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xbf))
+				return i;
+		}
+		i += n + 1;
+	}
+	return len;
+}
+
 static int precheck(const char *data, size_t len, const char *name, char **ret_error)
 {
 	const char *nul;
+	size_t bad;
 
 	if (len > OCI_MAX_INPUT_SIZE) {
 		*ret_error = oci_strdup_printf("%s: file too large (%zu bytes, limit %u)", name,
@@ -426,13 +474,22 @@ static int precheck(const char *data, size_t len, const char *name, char **ret_e
 		    oci_strdup_printf("%s: NUL byte at byte %zu", name, (size_t)(nul - data));
 		return -1;
 	}
+	bad = utf8_invalid_at((const unsigned char *)data, len);
+	if (bad < len) {
+		*ret_error = oci_strdup_printf("%s: invalid UTF-8 at byte %zu", name, bad);
+		return -1;
+	}
 	return 0;
 }
 
 static int run_parser(struct parser *p, char **ret_error)
 {
 	yajl_status st = yajl_parse(p->h, (const unsigned char *)p->data, p->len);
+	/* yajl stops just past the offending byte; report the byte itself */
 	size_t offset = yajl_get_bytes_consumed(p->h);
+
+	if (offset > 0)
+		offset--;
 
 	/* errors found by the final flush (a truncated document) are at the end of the input */
 	if (st == yajl_status_ok) {

@@ -449,10 +449,10 @@ static const struct {
     {CFG("\"mounts\": [{\"destination\": \"/a\"}, {\"destination\": \"/b\", "
 	 "\"destination\": \"/c\"}]"),
      "config.json: mounts[1]: duplicate key 'destination' at byte 80"},
-    {CFG("\"hostname\": \"a\"} x"), "config.json: invalid JSON at byte 42: parse error: "
+    {CFG("\"hostname\": \"a\"} x"), "config.json: invalid JSON at byte 41: parse error: "
 				    "trailing garbage"},
     {"{\"ociVersion\": \"1.0.0\",}",
-     "config.json: invalid JSON at byte 24: parse error: invalid object key (must be a string)"},
+     "config.json: invalid JSON at byte 23: parse error: invalid object key (must be a string)"},
     {"{\"ociVersion\": \"1.0.0\"", "config.json: invalid JSON at byte 22: parse error: "
 				   "premature EOF"},
     {"", "config.json: invalid JSON at byte 0: parse error: premature EOF"},
