@@ -31,16 +31,20 @@ static int write_map(pid_t pid, const char *file, const struct oci_id_mapping *m
 	return sheep_write_file(path, buf, off, err);
 }
 
-/* The child: unshare, tell the parent, wait for the parent to close its end, exit. */
-static void __attribute__((noreturn)) child(int ready, int hold)
+/* The child: unshare, tell the parent, wait for the parent to close its end, exit. Its own copy of
+ * that end is closed first, or the read below would never see EOF. */
+static void __attribute__((noreturn)) child(const int ready[2], const int hold[2])
 {
 	char c = 0;
 
+	close(ready[0]);
+	close(hold[1]);
+
 	if (unshare(CLONE_NEWUSER) < 0)
 		_exit(1);
-	if (write(ready, &c, 1) != 1)
+	if (write(ready[1], &c, 1) != 1)
 		_exit(1);
-	while (read(hold, &c, 1) < 0 && errno == EINTR)
+	while (read(hold[0], &c, 1) < 0 && errno == EINTR)
 		;
 	_exit(0);
 }
@@ -80,7 +84,7 @@ int rootfs_idmap_userns(const struct oci_id_mapping *uids, size_t uids_len,
 		goto out;
 	}
 	if (pid == 0)
-		child(ready[1], hold[0]);
+		child(ready, hold);
 	sheep_closep(&ready[1]);
 	ready[1] = -1;
 	fd = userns_of(pid, ready[0], uids, uids_len, gids, gids_len, err);

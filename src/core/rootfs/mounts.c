@@ -21,10 +21,13 @@ static void fs_log(int fsfd, char *buf, size_t len)
 {
 	ssize_t n = read(fsfd, buf, len - 1);
 
-	buf[0] = '\0';
-	if (n > 2) {
+	if (n <= 2) {
+		buf[0] = '\0';
+	} else {
 		buf[n] = '\0';
-		buf[strcspn(buf, "\n")] = '\0';
+		for (char *p = buf + 2; *p; p++)
+			if ((unsigned char)*p < ' ')
+				*p = '\0';
 		memmove(buf, buf + 2, strlen(buf + 2) + 1);
 	}
 }
