@@ -110,12 +110,18 @@ int oci_decode_fail(struct oci_decoder *d, const char *fmt, ...)
 void *oci_decode_document(const char *data, size_t len, const char *name, const struct oci_type *t,
 			  char **ret_error);
 void oci_decoder_release(struct oci_decoder *d);
+/* The path in messages: push returns the length to pop back to. */
+size_t oci_path_push_key(struct oci_decoder *d, const char *key);
+size_t oci_path_push_index(struct oci_decoder *d, size_t i);
+void oci_path_pop(struct oci_decoder *d, size_t old);
 
 /* Writes obj as a JSON object with yajl_gen (beautified, tab-indented): malloc'd NUL-terminated
- * text, or NULL and *ret_error = "<what>: cannot write JSON: <reason>". */
+ * text, or NULL and *ret_error = "<what>: cannot write JSON: <path>: <reason>" (a required field
+ * absent, a NULL string in an array, invalid UTF-8). */
 char *oci_encode_document(const struct oci_type *t, const void *obj, const char *what,
 			  size_t *ret_len, char **ret_error);
-int oci_encode_object(yajl_gen g, const struct oci_type *t, const void *obj);
+/* Errors go to `d` (its name prefixes them, its path locates them). */
+int oci_encode_object(yajl_gen g, struct oci_decoder *d, const struct oci_type *t, const void *obj);
 
 /* Frees what obj owns (not obj itself). NULL-safe. */
 void oci_free_fields(const struct oci_type *t, void *obj);

@@ -27,7 +27,7 @@ static void path_append(struct oci_decoder *d, const char *s, size_t n)
 	d->path[d->path_len] = '\0';
 }
 
-static size_t push_key(struct oci_decoder *d, const char *key)
+size_t oci_path_push_key(struct oci_decoder *d, const char *key)
 {
 	size_t old = d->path_len;
 
@@ -37,7 +37,7 @@ static size_t push_key(struct oci_decoder *d, const char *key)
 	return old;
 }
 
-static size_t push_index(struct oci_decoder *d, size_t i)
+size_t oci_path_push_index(struct oci_decoder *d, size_t i)
 {
 	size_t old = d->path_len;
 	char buf[32];
@@ -47,7 +47,7 @@ static size_t push_index(struct oci_decoder *d, size_t i)
 	return old;
 }
 
-static void pop(struct oci_decoder *d, size_t old)
+void oci_path_pop(struct oci_decoder *d, size_t old)
 {
 	if (d->path != NULL && old <= d->path_len) {
 		d->path_len = old;
@@ -275,10 +275,10 @@ static int decode_string_array(struct oci_decoder *d, const struct oci_json *v,
 		return -1;
 	*(size_t *)((char *)obj + f->len_off) = v->len;
 	for (uint32_t i = 0; i < v->len; i++) {
-		size_t old = push_index(d, i);
+		size_t old = oci_path_push_index(d, i);
 		if (decode_string(d, &v->items[i], f->values, &(*dst)[i]) < 0)
 			return -1;
-		pop(d, old);
+		oci_path_pop(d, old);
 	}
 	return 0;
 }
@@ -294,10 +294,10 @@ static int decode_uint32_array(struct oci_decoder *d, const struct oci_json *v,
 		return -1;
 	*(size_t *)((char *)obj + f->len_off) = v->len;
 	for (uint32_t i = 0; i < v->len; i++) {
-		size_t old = push_index(d, i);
+		size_t old = oci_path_push_index(d, i);
 		if (decode_integer(d, &v->items[i], OCI_UINT32, &(*dst)[i]) < 0)
 			return -1;
-		pop(d, old);
+		oci_path_pop(d, old);
 	}
 	return 0;
 }
@@ -316,12 +316,12 @@ static int decode_map(struct oci_decoder *d, const struct oci_json *v, struct oc
 		return -1;
 	m->len = v->len;
 	for (uint32_t i = 0; i < v->len; i++) {
-		size_t old = push_key(d, v->items[i].key);
+		size_t old = oci_path_push_key(d, v->items[i].key);
 		if ((m->keys[i] = strdup(v->items[i].key)) == NULL)
 			return oci_decode_fail(d, "out of memory");
 		if (decode_string(d, &v->items[i], NULL, &m->values[i]) < 0)
 			return -1;
-		pop(d, old);
+		oci_path_pop(d, old);
 	}
 	return 0;
 }
@@ -338,10 +338,10 @@ static int decode_object_array(struct oci_decoder *d, const struct oci_json *v,
 		return -1;
 	*(size_t *)((char *)obj + f->len_off) = v->len;
 	for (uint32_t i = 0; i < v->len; i++) {
-		size_t old = push_index(d, i);
+		size_t old = oci_path_push_index(d, i);
 		if (oci_decode_object(d, &v->items[i], f->type, *dst + i * size) < 0)
 			return -1;
-		pop(d, old);
+		oci_path_pop(d, old);
 	}
 	return 0;
 }
@@ -361,12 +361,12 @@ static int decode_keyed(struct oci_decoder *d, const struct oci_json *v, const s
 		return -1;
 	k->len = v->len;
 	for (uint32_t i = 0; i < v->len; i++) {
-		size_t old = push_key(d, v->items[i].key);
+		size_t old = oci_path_push_key(d, v->items[i].key);
 		if ((k->keys[i] = strdup(v->items[i].key)) == NULL)
 			return oci_decode_fail(d, "out of memory");
 		if (oci_decode_object(d, &v->items[i], t, (char *)k->values + i * t->size) < 0)
 			return -1;
-		pop(d, old);
+		oci_path_pop(d, old);
 	}
 	return 0;
 }
@@ -426,13 +426,13 @@ int oci_decode_object(struct oci_decoder *d, const struct oci_json *v, const str
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct oci_field *f = &t->fields[i];
 		const struct oci_json *m = oci_json_get(v, f->key);
-		size_t old = push_key(d, f->key);
+		size_t old = oci_path_push_key(d, f->key);
 
 		if (m == NULL || m->type == OCI_JSON_NULL) {
 			/* null stands for absent: the spec's Go structs write it that way */
 			if (f->required)
 				return oci_decode_fail(d, "required");
-			pop(d, old);
+			oci_path_pop(d, old);
 			continue;
 		}
 		if (decode_field(d, f, m, obj) < 0)
@@ -441,7 +441,7 @@ int oci_decode_object(struct oci_decoder *d, const struct oci_json *v, const str
 			*(bool *)((char *)obj + f->has_off) = true;
 		if (f->check != NULL && f->check(d, (char *)obj + f->off) < 0)
 			return -1;
-		pop(d, old);
+		oci_path_pop(d, old);
 	}
 	return t->check ? t->check(d, obj) : 0;
 }

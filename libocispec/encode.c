@@ -9,19 +9,31 @@
 
 #include "codec.h"
 
-static int gen_ok(yajl_gen_status st)
+struct encoder {
+	yajl_gen g;
+	struct oci_decoder *d; /* path and error */
+};
+
+static int gen_ok(struct encoder *e, yajl_gen_status st)
 {
-	return st == yajl_gen_status_ok ? 0 : -1;
+	if (st == yajl_gen_status_ok)
+		return 0;
+	return oci_decode_fail(e->d, "yajl_gen error %d", (int)st);
 }
 
-static int gen_str(yajl_gen g, const char *s)
+static int gen_str(struct encoder *e, const char *s)
 {
+	yajl_gen_status st;
+
 	if (s == NULL)
-		return -1;
-	return gen_ok(yajl_gen_string(g, (const unsigned char *)s, strlen(s)));
+		return oci_decode_fail(e->d, "NULL string");
+	st = yajl_gen_string(e->g, (const unsigned char *)s, strlen(s));
+	if (st == yajl_gen_invalid_string)
+		return oci_decode_fail(e->d, "invalid UTF-8");
+	return gen_ok(e, st);
 }
 
-static int gen_integer(yajl_gen g, enum oci_kind kind, const void *p)
+static int gen_integer(struct encoder *e, enum oci_kind kind, const void *p)
 {
 	char buf[32];
 	int n;
@@ -43,7 +55,7 @@ static int gen_integer(yajl_gen g, enum oci_kind kind, const void *p)
 		n = snprintf(buf, sizeof(buf), "%u", (unsigned)*(const uint16_t *)p);
 		break;
 	}
-	return gen_ok(yajl_gen_number(g, buf, (size_t)n));
+	return gen_ok(e, yajl_gen_number(e->g, buf, (size_t)n));
 }
 
 static bool any_byte_set(const void *p, size_t n)
@@ -83,126 +95,164 @@ static bool field_present(const struct oci_field *f, const void *obj)
 	}
 }
 
-static int encode_array(yajl_gen g, const struct oci_field *f, const void *obj)
+static int encode_item(struct encoder *e, const struct oci_field *f, const char *array, size_t i)
 {
-	const char *p = (const char *)obj + f->off;
-	size_t len = *(const size_t *)((const char *)obj + f->len_off);
-	int r = gen_ok(yajl_gen_array_open(g));
-
-	for (size_t i = 0; r == 0 && i < len; i++) {
-		if (f->kind == OCI_STRING_ARRAY)
-			r = gen_str(g, (*(char *const *const *)p)[i]);
-		else if (f->kind == OCI_UINT32_ARRAY)
-			r = gen_integer(g, OCI_UINT32, *(uint32_t *const *)p + i);
-		else
-			r = oci_encode_object(g, f->type,
-					      *(const char *const *)p + i * f->type->size);
+	switch (f->kind) {
+	case OCI_STRING_ARRAY:
+		return gen_str(e, ((char *const *)array)[i]);
+	case OCI_UINT32_ARRAY:
+		return gen_integer(e, OCI_UINT32, (const uint32_t *)array + i);
+	default:
+		return oci_encode_object(e->g, e->d, f->type, array + i * f->type->size);
 	}
-	return r < 0 ? -1 : gen_ok(yajl_gen_array_close(g));
 }
 
-static int encode_map(yajl_gen g, const struct oci_map *m)
+static int encode_array(struct encoder *e, const struct oci_field *f, const void *obj)
 {
-	int r = gen_ok(yajl_gen_map_open(g));
+	const char *array = *(const char *const *)((const char *)obj + f->off);
+	size_t len = *(const size_t *)((const char *)obj + f->len_off);
 
-	for (size_t i = 0; r == 0 && i < m->len; i++)
-		if ((r = gen_str(g, m->keys[i])) == 0)
-			r = gen_str(g, m->values[i]);
-	return r < 0 ? -1 : gen_ok(yajl_gen_map_close(g));
+	if (gen_ok(e, yajl_gen_array_open(e->g)) < 0)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		size_t old = oci_path_push_index(e->d, i);
+		if (encode_item(e, f, array, i) < 0)
+			return -1;
+		oci_path_pop(e->d, old);
+	}
+	return gen_ok(e, yajl_gen_array_close(e->g));
 }
 
-static int encode_keyed(yajl_gen g, const struct oci_type *t, const struct oci_keyed *k)
+/* struct oci_map (t == NULL) and struct oci_keyed share the keys-first layout */
+static int encode_keyed(struct encoder *e, const struct oci_type *t, const void *p)
 {
-	int r = gen_ok(yajl_gen_map_open(g));
+	const struct oci_keyed *k = p;
+	const struct oci_map *m = p;
+	size_t len = t ? k->len : m->len;
 
-	for (size_t i = 0; r == 0 && i < k->len; i++)
-		if ((r = gen_str(g, k->keys[i])) == 0)
-			r = oci_encode_object(g, t, (const char *)k->values + i * t->size);
-	return r < 0 ? -1 : gen_ok(yajl_gen_map_close(g));
+	if (gen_ok(e, yajl_gen_map_open(e->g)) < 0)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		const char *key = t ? k->keys[i] : m->keys[i];
+		size_t old;
+		int r;
+		if (gen_str(e, key) < 0)
+			return -1;
+		old = oci_path_push_key(e->d, key);
+		if (t != NULL)
+			r = oci_encode_object(e->g, e->d, t, (const char *)k->values + i * t->size);
+		else
+			r = gen_str(e, m->values[i]);
+		if (r < 0)
+			return -1;
+		oci_path_pop(e->d, old);
+	}
+	return gen_ok(e, yajl_gen_map_close(e->g));
 }
 
-static int encode_field(yajl_gen g, const struct oci_field *f, const void *obj)
+static int encode_field(struct encoder *e, const struct oci_field *f, const void *obj)
 {
 	const char *p = (const char *)obj + f->off;
 
 	switch (f->kind) {
 	case OCI_STRING:
-		return gen_str(g, *(char *const *)p);
+		return gen_str(e, *(char *const *)p);
 	case OCI_BOOL:
-		return gen_ok(yajl_gen_bool(g, *(const bool *)p));
+		return gen_ok(e, yajl_gen_bool(e->g, *(const bool *)p));
 	case OCI_INT64:
 	case OCI_UINT64:
 	case OCI_INT32:
 	case OCI_UINT32:
 	case OCI_UINT16:
-		return gen_integer(g, f->kind, p);
+		return gen_integer(e, f->kind, p);
 	case OCI_STRING_ARRAY:
 	case OCI_UINT32_ARRAY:
 	case OCI_OBJECT_ARRAY:
-		return encode_array(g, f, obj);
+		return encode_array(e, f, obj);
 	case OCI_MAP:
-		return encode_map(g, *(struct oci_map *const *)p);
+		return encode_keyed(e, NULL, *(void *const *)p);
 	case OCI_OBJECT:
-		return oci_encode_object(g, f->type, *(void *const *)p);
+		return oci_encode_object(e->g, e->d, f->type, *(void *const *)p);
 	case OCI_INLINE:
-		return oci_encode_object(g, f->type, p);
+		return oci_encode_object(e->g, e->d, f->type, p);
 	case OCI_FLATTEN:
-		return oci_encode_object(g, f->type, obj);
+		return oci_encode_object(e->g, e->d, f->type, obj);
 	case OCI_KEYED:
-		return encode_keyed(g, f->type, *(struct oci_keyed *const *)p);
+		return encode_keyed(e, f->type, *(void *const *)p);
 	}
-	return -1;
+	return oci_decode_fail(e->d, "internal error: unknown field kind %d", f->kind);
 }
 
-int oci_encode_object(yajl_gen g, const struct oci_type *t, const void *obj)
+int oci_encode_object(yajl_gen g, struct oci_decoder *d, const struct oci_type *t, const void *obj)
 {
-	if (gen_ok(yajl_gen_map_open(g)) < 0)
+	struct encoder e = {.g = g, .d = d};
+
+	if (gen_ok(&e, yajl_gen_map_open(g)) < 0)
 		return -1;
 	for (size_t i = 0; i < t->nfields; i++) {
 		const struct oci_field *f = &t->fields[i];
-		if (!field_present(f, obj))
+		size_t old = oci_path_push_key(d, f->key);
+		if (!field_present(f, obj)) {
+			/* what the parser requires, the writer must not leave out */
+			if (f->required)
+				return oci_decode_fail(d, "required");
+			oci_path_pop(d, old);
 			continue;
-		if (gen_str(g, f->key) < 0 || encode_field(g, f, obj) < 0)
+		}
+		if (gen_str(&e, f->key) < 0 || encode_field(&e, f, obj) < 0)
 			return -1;
+		oci_path_pop(d, old);
 	}
-	return gen_ok(yajl_gen_map_close(g));
+	return gen_ok(&e, yajl_gen_map_close(g));
 }
 
-char *oci_encode_document(const struct oci_type *t, const void *obj, const char *what,
-			  size_t *ret_len, char **ret_error)
+static char *encode(yajl_gen g, struct oci_decoder *d, const struct oci_type *t, const void *obj,
+		    size_t *ret_len)
 {
-	yajl_gen g = yajl_gen_alloc(NULL);
 	const unsigned char *buf;
 	size_t len;
-	char *out = NULL;
+	char *out;
 
-	*ret_error = NULL;
-	if (g == NULL || obj == NULL) {
-		*ret_error = oci_strdup_printf("%s: cannot write JSON: %s", what,
-					       g ? "no document" : "out of memory");
-		goto out;
-	}
 	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_config(g, yajl_gen_indent_string, "\t");
 	yajl_gen_config(g, yajl_gen_validate_utf8, 1);
-	if (oci_encode_object(g, t, obj) < 0 ||
-	    yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) {
-		*ret_error = oci_strdup_printf(
-		    "%s: cannot write JSON: a string is NULL or not valid UTF-8", what);
-		goto out;
-	}
-	out = malloc(len + 1);
-	if (out == NULL) {
-		*ret_error = oci_strdup_printf("%s: cannot write JSON: out of memory", what);
-		goto out;
+	if (oci_encode_object(g, d, t, obj) < 0)
+		return NULL;
+	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok ||
+	    (out = malloc(len + 1)) == NULL) {
+		oci_decode_fail(d, "out of memory");
+		return NULL;
 	}
 	memcpy(out, buf, len);
 	out[len] = '\0';
 	if (ret_len != NULL)
 		*ret_len = len;
-out:
+	return out;
+}
+
+char *oci_encode_document(const struct oci_type *t, const void *obj, const char *what,
+			  size_t *ret_len, char **ret_error)
+{
+	char *name = oci_strdup_printf("%s: cannot write JSON", what);
+	struct oci_decoder d = {.name = name ? name : what};
+	yajl_gen g = NULL;
+	char *out = NULL;
+
+	*ret_error = NULL;
+	if (obj == NULL)
+		oci_decode_fail(&d, "no document");
+	else if ((g = yajl_gen_alloc(NULL)) == NULL)
+		oci_decode_fail(&d, "out of memory");
+	else
+		out = encode(g, &d, t, obj, ret_len);
 	if (g != NULL)
 		yajl_gen_free(g);
+	if (out == NULL) {
+		*ret_error = d.error;
+		d.error = NULL;
+	}
+	oci_decoder_release(&d);
+	free(name);
 	return out;
 }
 

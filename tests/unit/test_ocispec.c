@@ -516,26 +516,42 @@ static void test_number_spellings(void **state)
 		     "integer");
 }
 
+static void expect_write_error(const struct oci_config *c, const char *want)
+{
+	char *err = NULL;
+
+	assert_null(oci_config_to_json(c, NULL, &err));
+	assert_string_equal(err, want);
+	free(err);
+}
+
+/* The writer refuses what the parser would refuse to read back, naming the field. */
 static void test_writer_errors(void **state)
 {
 	struct oci_config c = {.oci_version = "1.0.0"};
 	struct oci_root root = {.path = "r\xff"};
 	char *args[] = {"a", NULL};
 	struct oci_process p = {.cwd = "/", .args = args, .args_len = 2};
-	char *err = NULL;
+	struct oci_namespace ns[] = {{.type = "pid"}, {.path = "/proc/1/ns/net"}};
+	struct oci_linux l = {.namespaces = ns, .namespaces_len = 2};
+	char *keys[] = {"k"}, *values[] = {"v\xc0"};
+	struct oci_map ann = {.keys = keys, .values = values, .len = 1};
 
-	assert_null(oci_config_to_json(NULL, NULL, &err));
-	assert_string_equal(err, "config: cannot write JSON: no document");
-	free(err);
+	expect_write_error(NULL, "config: cannot write JSON: no document");
 	c.root = &root;
-	assert_null(oci_config_to_json(&c, NULL, &err));
-	assert_string_equal(err, "config: cannot write JSON: a string is NULL or not valid UTF-8");
-	free(err);
+	expect_write_error(&c, "config: cannot write JSON: root.path: invalid UTF-8");
 	c.root = NULL;
 	c.process = &p;
-	assert_null(oci_config_to_json(&c, NULL, &err));
-	assert_string_equal(err, "config: cannot write JSON: a string is NULL or not valid UTF-8");
-	free(err);
+	expect_write_error(&c, "config: cannot write JSON: process.args[1]: NULL string");
+	c.process = NULL;
+	c.linux_ = &l;
+	expect_write_error(&c, "config: cannot write JSON: linux.namespaces[1].type: required");
+	c.linux_ = NULL;
+	c.annotations = &ann;
+	expect_write_error(&c, "config: cannot write JSON: annotations.k: invalid UTF-8");
+	c.annotations = NULL;
+	c.oci_version = NULL;
+	expect_write_error(&c, "config: cannot write JSON: ociVersion: required");
 }
 
 /* A caller that builds a struct by hand and forgets has_user still gets the user written. */
