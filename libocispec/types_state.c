@@ -7,8 +7,10 @@
 #define V(...) ((const char *const[]){__VA_ARGS__, NULL})
 #define REQ .required = true
 
-static const struct oci_enum status_enum = {"status",
-					    V("creating", "created", "running", "stopped")};
+/* state-schema.json lists four; "paused" is what runc reports for a frozen container, container
+ * managers expect it, and sheep-oci's own state output uses it, so it must read back. */
+static const struct oci_enum status_enum = {
+    "status", V("creating", "created", "running", "stopped", "paused")};
 
 static const struct oci_field state_fields[] = {
     OCI_F("ociVersion", OCI_STRING, struct oci_state, oci_version, REQ),
