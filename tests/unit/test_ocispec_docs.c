@@ -237,11 +237,9 @@ static void test_process(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_state),
-	    cmocka_unit_test(test_state_file_fd_and_no_pid),
-	    cmocka_unit_test(test_state_errors),
-	    cmocka_unit_test(test_features),
-	    cmocka_unit_test(test_features_minimal_and_errors),
+	    cmocka_unit_test(test_state),	 cmocka_unit_test(test_state_file_fd_and_no_pid),
+	    cmocka_unit_test(test_state_paused), cmocka_unit_test(test_state_errors),
+	    cmocka_unit_test(test_features),	 cmocka_unit_test(test_features_minimal_and_errors),
 	    cmocka_unit_test(test_process),
 	};
 
