@@ -246,7 +246,8 @@ static int decode_string(struct oci_decoder *d, const struct oci_json *v,
 		while (*a != NULL && strcmp(*a, v->text) != 0)
 			a++;
 		if (*a == NULL)
-			return oci_decode_fail(d, "unknown %s '%s'", values->noun, v->text);
+			return oci_decode_fail(d, "unknown %s '%.128s%s'", values->noun, v->text,
+					       v->len > 128 ? "..." : "");
 	}
 	*dst = strdup(v->text);
 	return *dst ? 0 : oci_decode_fail(d, "out of memory");

@@ -603,12 +603,20 @@ int oci_json_read_fd(int fd, const char *name, char **ret_data, size_t *ret_len,
 int oci_json_read_file(const char *path, const char *name, char **ret_data, size_t *ret_len,
 		       char **ret_error)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	int r;
+	/* O_NONBLOCK: opening a FIFO nobody writes to must not hang (it then reads as empty);
+	 * reads themselves block as usual once it is cleared. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	int r, flags;
 
 	*ret_error = NULL;
 	if (fd < 0) {
 		*ret_error = oci_strdup_printf("%s: open '%s': %s", name, path, strerror(errno));
+		return -1;
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		*ret_error = oci_strdup_printf("%s: fcntl '%s': %s", name, path, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	r = oci_json_read_fd(fd, name, ret_data, ret_len, ret_error);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -136,6 +137,40 @@ static void test_size_pipe(void **state)
 	assert_true(left >= total - OCI_MAX_INPUT_SIZE - 1);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* A FIFO without a writer reads as empty instead of blocking the runtime forever. */
+static void test_fifo_without_writer(void **state)
+{
+	char dir[] = "/tmp/test_ocispec_XXXXXX", path[64];
+	char *err = NULL;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/config.json", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_null(oci_config_parse_file(path, "config.json", &err));
+	assert_string_equal(err, "config.json: invalid JSON at byte 0: parse error: premature EOF");
+	free(err);
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_long_enum_value_quoted_short(void **state)
+{
+	size_t n = 100000;
+	const char *head = CFG("\"linux\": {\"rootfsPropagation\": \"");
+	size_t h = strlen(head) - 1;
+	char *s = xmalloc(h + n + 8), want[256];
+
+	memcpy(s, head, h);
+	memset(s + h, 'x', n);
+	memcpy(s + h + n, "\"}}", 4);
+	snprintf(want, sizeof(want),
+		 "config.json: linux.rootfsPropagation: unknown rootfs "
+		 "propagation '%.128s...'",
+		 s + h);
+	EXPECT_ERROR(s, want);
+	free(s);
 }
 
 static const struct {
@@ -304,6 +339,8 @@ int main(void)
 	    cmocka_unit_test(test_size_data),
 	    cmocka_unit_test(test_size_file),
 	    cmocka_unit_test(test_size_pipe),
+	    cmocka_unit_test(test_fifo_without_writer),
+	    cmocka_unit_test(test_long_enum_value_quoted_short),
 	    cmocka_unit_test(test_integer_limits),
 	    cmocka_unit_test(test_integer_values),
 	    cmocka_unit_test(test_invalid_utf8),
