@@ -249,6 +249,22 @@ hostile_image() {
 	assert_clean
 }
 
+@test "unpack: a progress bar on a terminal, nothing with --quiet or without a terminal" {
+	command -v script >/dev/null || skip "requires script(1) for a pseudo-terminal"
+	make_base_layer
+	python3 "$MKIMAGE" --format oci --out "$T/img" "$T/l1.tar" >/dev/null
+	run script -qec "'$SHEEP_OCI' unpack '$T/img' '$T/bundle'" /dev/null
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"layer 1/1 [##############################]"*"MiB"* ]]
+	rm -rf "$T/bundle"
+	run script -qec "'$SHEEP_OCI' unpack --quiet '$T/img' '$T/bundle'" /dev/null
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+	rm -rf "$T/bundle"
+	unpack "$T/img" "$T/bundle"
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+}
+
 @test "unpack: the unpacked image runs" {
 	"$SHEEP_OCI" help run >/dev/null 2>&1 || skip "requires the run verb"
 	make_base_layer && make_top_layer
