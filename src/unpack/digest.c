@@ -208,7 +208,7 @@ int unpack_blob_apply_fd(int fd, const char *path, const struct unpack_blob_want
 		goto out;
 	a = unpack_archive_new();
 	if (a == NULL || archive_read_open(a, r, NULL, hashing_read, NULL) != ARCHIVE_OK) {
-		sheep_err_set(err, 0, "layer '%s': %s", path,
+		sheep_err_set(err, 0, "read '%s': %s", path,
 			      a ? archive_error_string(a) : "out of memory");
 		goto out;
 	}

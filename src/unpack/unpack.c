@@ -1,6 +1,7 @@
 /* sheep_unpack(): the staging directory beside the bundle, telling the image formats apart, the
  * config, and the final rename. Nothing is visible at BUNDLE until every layer is applied and
  * every digest checked; a failure removes the staging directory. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -71,6 +72,22 @@ static int parse_platform(const char *platform, char *buf, size_t len, struct un
 	return 0;
 }
 
+/* The final rename(2) replaces an empty directory atomically, so an empty BUNDLE stays in place
+ * until then (and stays if the unpack fails). */
+static bool is_empty_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	bool empty = d != NULL;
+
+	while (d != NULL && (de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			empty = false;
+	if (d != NULL)
+		closedir(d);
+	return empty;
+}
+
 /* BUNDLE must not exist or be an empty directory; the staging directory goes beside it so the
  * final rename stays on one file system. */
 static int staging_create(const char *bundle, struct staging *st, struct sheep_err **err)
@@ -80,12 +97,9 @@ static int staging_create(const char *bundle, struct staging *st, struct sheep_e
 
 	if (b1 == NULL || b2 == NULL)
 		return sheep_err_set(err, ENOMEM, "bundle");
-	if (stat(bundle, &sb) == 0 && (!S_ISDIR(sb.st_mode) || rmdir(bundle) < 0)) {
-		if (S_ISDIR(sb.st_mode) && errno != ENOTEMPTY && errno != EEXIST)
-			return sheep_err_set(err, errno, "bundle '%s'", bundle);
+	if (lstat(bundle, &sb) == 0 && (!S_ISDIR(sb.st_mode) || !is_empty_dir(bundle)))
 		return sheep_err_set(err, 0, "bundle '%s' exists and is not an empty directory",
 				     bundle);
-	}
 	snprintf(st->name, sizeof(st->name), ".%.200s.unpack-XXXXXX", basename(b2));
 	const char *dir = dirname(b1);
 	st->parentfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);

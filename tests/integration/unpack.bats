@@ -145,6 +145,13 @@ check_config() {
 	[ "$status" -eq 1 ]
 	[ "$output" = "sheep-oci: unpack: image '$T/l1.tar': bundle '$T/bundle' exists and is not an empty directory" ]
 	[ "$(ls -A "$T/bundle")" = keep ]
+	# an empty bundle directory survives a failed unpack, empty
+	rm "$T/bundle/keep" && echo junk >"$T/bad.tar"
+	unpack "$T/bad.tar" "$T/bundle"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sheep-oci: unpack: image '$T/bad.tar': read '$T/bad.tar': Unrecognized archive format" ]
+	[ -d "$T/bundle" ] && [ -z "$(ls -A "$T/bundle")" ]
+	! ls -A "$T" | grep -q unpack-
 }
 
 # hostile_image KIND...: one OCI image with a layer per KIND
