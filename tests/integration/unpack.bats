@@ -154,6 +154,20 @@ check_config() {
 	! ls -A "$T" | grep -q unpack-
 }
 
+@test "unpack: as an unprivileged user (rootless): no chown, no devices, a rootless spec" {
+	command -v setpriv >/dev/null || skip "requires setpriv(1)"
+	make_base_layer
+	python3 "$MKIMAGE" --format oci --out "$T/img" "$T/l1.tar" >/dev/null
+	chmod -R a+rX "$T" && chmod 1777 "$T"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$SHEEP_OCI" unpack "$T/img" "$T/bundle"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %u:%g "$T/bundle/rootfs/home/web")" = 65534:65534 ]
+	[ ! -e "$T/bundle/rootfs/dev/null" ]
+	[ "$(cat "$T/bundle/rootfs/data/one")" = one ]
+	jq -e '.linux.namespaces | map(.type) | index("user")' "$T/bundle/config.json"
+}
+
 # hostile_image KIND...: one OCI image with a layer per KIND
 hostile_image() {
 	local layers=() i=0
