@@ -74,7 +74,7 @@ make_bundle() {
 	printf 'root:x:0:\nuser:x:1000:\n' >"$r/etc/group"
 	"$SHEEP_OCI" spec --bundle "$BUNDLE" || fail "'$SHEEP_OCI spec' failed" || return
 	update_config '.process.terminal = false | .process.args = ["/probe", "true"] |
-		.root.readonly = false'
+		.root.readonly = false | .process.env += ["SHEEP_TEST_MARK='"$BATS_TEST_TMPDIR"'"]'
 }
 
 # update_config 'JQ-EXPR' [BUNDLE]: edits config.json in place.
@@ -94,8 +94,8 @@ set_args() {
 sheep() {
 	OUTFILE=$(mktemp "$BATS_TEST_TMPDIR/out.XXXXXX")
 	status=0
-	timeout -k 5 "$SHEEP_TIMEOUT" "$SHEEP_OCI" --root "$ROOT" "$@" >"$OUTFILE" 2>&1 </dev/null 3>&- ||
-		status=$?
+	SHEEP_TEST_MARK=$BATS_TEST_TMPDIR timeout -k 5 "$SHEEP_TIMEOUT" \
+		"$SHEEP_OCI" --root "$ROOT" "$@" >"$OUTFILE" 2>&1 </dev/null 3>&- || status=$?
 	output=$(cat "$OUTFILE")
 	mapfile -t lines <<<"$output"
 	{
@@ -104,6 +104,30 @@ sheep() {
 		[ -z "$output" ] || printf '%s\n' "$output"
 	} >&2
 	return 0
+}
+
+# sheep_bg ARGS...: starts the runtime in the background (a foreground `run` a test signals);
+# sets BG_PID and BG_OUT. wait_bg [SECS] then sets status and output like `sheep`.
+sheep_bg() {
+	BG_OUT=$(mktemp "$BATS_TEST_TMPDIR/bg.XXXXXX")
+	echo "\$ $(basename "$SHEEP_OCI") --root \$ROOT $* &" >&2
+	SHEEP_TEST_MARK=$BATS_TEST_TMPDIR "$SHEEP_OCI" --root "$ROOT" "$@" >"$BG_OUT" 2>&1 \
+		</dev/null 3>&- &
+	BG_PID=$!
+}
+
+wait_bg() {
+	local i
+	for ((i = 0; i < ${1:-10} * 10; i++)); do
+		pid_alive "$BG_PID" || break
+		sleep 0.1
+	done
+	pid_alive "$BG_PID" && kill -KILL "$BG_PID"
+	status=0
+	wait "$BG_PID" || status=$?
+	output=$(cat "$BG_OUT")
+	echo "status: $status" >&2
+	[ -z "$output" ] || printf '%s\n' "$output" >&2
 }
 
 assert_success() {
@@ -186,16 +210,24 @@ pid_dead() {
 	! pid_alive "$1"
 }
 
-# processes_in DIR: pids whose root or cwd lies under DIR (a container's, or its init's before
-# pivot_root), excluding the test's own shell (which may have cd'ed there).
-processes_in() {
-	local p link
+# test_processes [MARK]: pids of live processes this test started through the runtime. Every
+# runtime command runs with SHEEP_TEST_MARK=<test tmpdir> in its environment and make_bundle puts
+# it in process.env, so container processes and their children carry it (a host cannot find them
+# by /proc/PID/root once they pivot_root into another mount namespace). Processes whose root or
+# cwd is under MARK (an init before pivot_root) count too; the test's own shell does not.
+test_processes() {
+	local mark=${1:-$BATS_TEST_TMPDIR} p link
 	cd / || return
 	for p in /proc/[0-9]*; do
 		[ "${p#/proc/}" != $$ ] || continue
+		pid_alive "${p#/proc/}" || continue
+		if grep -qzx "SHEEP_TEST_MARK=$mark" "$p/environ" 2>/dev/null; then
+			echo "${p#/proc/}"
+			continue
+		fi
 		for link in root cwd; do
 			link=$(readlink "$p/$link" 2>/dev/null) || continue
-			if [[ "$link" == "$1"/* || "$link" == "$1" ]]; then
+			if [[ "$link" == "$mark"/* || "$link" == "$mark" ]]; then
 				echo "${p#/proc/}"
 				break
 			fi
@@ -203,14 +235,12 @@ processes_in() {
 	done
 }
 
-assert_no_process_in() {
-	local left
-	left=$(processes_in "$1")
-	left=$(for p in $left; do pid_alive "$p" && echo "$p"; done)
-	[ -z "$left" ] || fail "processes left in $1: $(echo $left) ($(for p in $left; do
-		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null
-		echo -n '; '
-	done))"
+assert_no_test_processes() {
+	local left p
+	left=$(test_processes "$@")
+	[ -z "$left" ] || fail "processes left: $(for p in $left; do
+		echo -n "$p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null); "
+	done)"
 }
 
 # cgroup_dirs ID: the v1 directories the runtime makes by default (no cgroupsPath) for ID:
@@ -237,10 +267,10 @@ assert_no_state() {
 	[ ! -e "$ROOT/$1" ] || fail "state left behind: $ROOT/$1"
 }
 
-# assert_nothing_left ID [BUNDLE]: no state dir, no cgroup, no process in the bundle.
+# assert_nothing_left ID: no state dir, no cgroup, no process started by the test.
 assert_nothing_left() {
 	assert_no_state "$1" && assert_no_cgroup "$1" &&
-		retry 20 0.1 assert_no_process_in "${2:-$BUNDLE}"
+		retry 20 0.1 assert_no_test_processes
 }
 
 # setup_sheep: the usual setup: root, a fresh bundle in BUNDLE.
@@ -256,11 +286,12 @@ teardown_sheep() {
 	local id ids rc=0
 	ids=$(ls -A "$ROOT" 2>/dev/null)
 	for id in $ids; do
-		timeout 30 "$SHEEP_OCI" --root "$ROOT" delete --force "$id" </dev/null >&2 2>&1 3>&- ||
+		SHEEP_TEST_MARK=$BATS_TEST_TMPDIR timeout 30 "$SHEEP_OCI" --root "$ROOT" \
+			delete --force "$id" </dev/null >&2 2>&1 3>&- ||
 			rc=1
 	done
 	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ] || { fail "state left under $ROOT: $(ls -A "$ROOT")"; rc=1; }
-	retry 30 0.1 assert_no_process_in "$BATS_TEST_TMPDIR" || rc=1
+	retry 30 0.1 assert_no_test_processes || rc=1
 	for id in $ids "$ID"; do
 		assert_no_cgroup "$id" || rc=1
 	done

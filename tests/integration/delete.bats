@@ -1,0 +1,87 @@
+#!/usr/bin/env bats
+# delete [--force] ID: what may be deleted, and that delete leaves nothing behind.
+
+load helpers
+
+setup() {
+	setup_sheep
+}
+
+teardown() {
+	teardown_sheep
+}
+
+@test "delete of a stopped container removes state, cgroups and processes" {
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	wait_status "$ID" stopped
+	sheep delete "$ID"
+	assert_success
+	assert_nothing_left "$ID"
+	sheep state "$ID"
+	assert_failure 1
+}
+
+@test "delete of a running container without --force fails and changes nothing" {
+	set_args /probe pause --ready /tmp/ready
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	wait_file "$BUNDLE/rootfs/tmp/ready"
+	sheep delete "$ID"
+	assert_sheep_error delete "$ID" "cannot delete a running container (use --force)"
+	[ "$(container_status "$ID")" = running ]
+}
+
+@test "delete --force of a running container kills it" {
+	set_args /probe pause --ready /tmp/ready
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	wait_file "$BUNDLE/rootfs/tmp/ready"
+	pid=$(container_pid "$ID")
+	sheep delete --force "$ID"
+	assert_success
+	retry 20 0.1 pid_dead "$pid"
+	assert_nothing_left "$ID"
+}
+
+@test "delete --force kills a process that ignores SIGTERM" {
+	set_args /probe sig-ignore TERM INT HUP ';' write /tmp/ready 1 ';' sleep 1000
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	wait_file "$BUNDLE/rootfs/tmp/ready"
+	sheep delete --force "$ID"
+	assert_success
+	assert_nothing_left "$ID"
+}
+
+@test "delete --force of a created container" {
+	sheep create --bundle "$BUNDLE" "$ID"
+	sheep delete --force "$ID"
+	assert_success
+	assert_nothing_left "$ID"
+}
+
+@test "delete of a container killed behind the runtime's back" {
+	set_args /probe pause --ready /tmp/ready
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	wait_file "$BUNDLE/rootfs/tmp/ready"
+	kill -KILL "$(container_pid "$ID")"
+	wait_status "$ID" stopped
+	sheep delete "$ID"
+	assert_success
+	assert_nothing_left "$ID"
+}
+
+@test "delete --force of a missing id succeeds" {
+	sheep delete --force "$ID"
+	assert_success
+}
+
+@test "delete of a missing id fails" {
+	sheep delete "$ID"
+	assert_sheep_error delete "$ID" "container '$ID' does not exist"
+}
+
+@test "delete --force of a state directory whose process is gone" {
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	wait_status "$ID" stopped
+	sheep delete --force "$ID"
+	assert_success
+	assert_nothing_left "$ID"
+}
