@@ -1,0 +1,202 @@
+/* The `ip sheep` nftables table. One postrouting rule masquerades every sheep network's traffic
+ * leaving through a non-sheep interface (sets of subnets and bridges, so the rule exists once
+ * however many networks and containers there are); published ports are map elements looked up
+ * by prerouting (other hosts, containers) and output (the host itself). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <netinet/in.h>
+#include <nftables/libnftables.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net/nft.h"
+#include "util/cleanup.h"
+
+/* chains: prerouting output publish postrouting; sets: subnets bridges + 4 port maps */
+#define TABLE_USE 10
+
+static const char table_body[] =
+    "table ip " SHEEP_NFT_TABLE " {\n"
+    "\tset subnets { type ipv4_addr; flags interval; }\n"
+    "\tset bridges { type ifname; }\n"
+    "\tmap tcp_any { type inet_service : ipv4_addr . inet_service; }\n"
+    "\tmap tcp_addr { type ipv4_addr . inet_service : ipv4_addr . inet_service; }\n"
+    "\tmap udp_any { type inet_service : ipv4_addr . inet_service; }\n"
+    "\tmap udp_addr { type ipv4_addr . inet_service : ipv4_addr . inet_service; }\n"
+    "\tchain prerouting { type nat hook prerouting priority dstnat; policy accept;\n"
+    "\t\tfib daddr type local jump publish; }\n"
+    "\tchain output { type nat hook output priority -100; policy accept;\n"
+    "\t\tfib daddr type local jump publish; }\n"
+    "\tchain publish {\n"
+    "\t\tdnat to ip daddr . tcp dport map @tcp_addr\n"
+    "\t\tdnat to tcp dport map @tcp_any\n"
+    "\t\tdnat to ip daddr . udp dport map @udp_addr\n"
+    "\t\tdnat to udp dport map @udp_any\n"
+    "\t}\n"
+    "\tchain postrouting { type nat hook postrouting priority srcnat; policy accept;\n"
+    /* the one MASQUERADE for traffic leaving the sheep networks */
+    "\t\tip saddr @subnets oifname != @bridges masquerade\n"
+    /* hairpin: a container reaching a published port of another one through the host */
+    "\t\tip saddr @subnets oifname @bridges ct status dnat masquerade\n"
+    /* 127.0.0.1:PORT from the host (route_localnet lets it leave through the bridge) */
+    "\t\tip saddr 127.0.0.0/8 oifname @bridges masquerade\n"
+    "\t}\n"
+    "}\n";
+
+char *sheep_nft_script_table(void)
+{
+	char *s = NULL;
+
+	if (asprintf(&s, "table ip %s\ndelete table ip %s\n%s", SHEEP_NFT_TABLE, SHEEP_NFT_TABLE,
+		     table_body) < 0)
+		return NULL;
+	return s;
+}
+
+void sheep_nft_script_network(FILE *f, const struct sheep_net_network *net)
+{
+	char a[16];
+
+	fprintf(f, "add element ip %s subnets { %s/%u }\n", SHEEP_NFT_TABLE,
+		sheep_net_ntoa(net->subnet, a), net->prefix);
+	fprintf(f, "add element ip %s bridges { \"%s\" }\n", SHEEP_NFT_TABLE, net->name);
+}
+
+static void port_element(FILE *f, const char *verb, uint32_t addr, const struct sheep_net_port *p)
+{
+	const char *proto = p->proto == IPPROTO_UDP ? "udp" : "tcp";
+	char hip[16], cip[16];
+
+	fprintf(f, "%s element ip %s %s_%s { ", verb, SHEEP_NFT_TABLE, proto,
+		p->host_ip ? "addr" : "any");
+	if (p->host_ip)
+		fprintf(f, "%s . ", sheep_net_ntoa(p->host_ip, hip));
+	fprintf(f, "%u", p->host_port);
+	if (strcmp(verb, "delete") != 0)
+		fprintf(f, " : %s . %u", sheep_net_ntoa(addr, cip), p->ctr_port);
+	fputs(" }\n", f);
+}
+
+void sheep_nft_script_ports(FILE *f, const char *verb, uint32_t addr,
+			    const struct sheep_net_port *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		port_element(f, verb, addr, &p[i]);
+}
+
+static void nft_ctx_freep(struct nft_ctx **c)
+{
+	if (*c != NULL)
+		nft_ctx_free(*c);
+}
+
+int sheep_nft_run(const char *script, struct sheep_err **err)
+{
+	__attribute__((cleanup(nft_ctx_freep))) struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	const char *msg;
+	size_t len;
+
+	if (ctx == NULL)
+		return sheep_err_set(err, ENOMEM, "nft: create context");
+	if (nft_ctx_buffer_output(ctx) < 0 || nft_ctx_buffer_error(ctx) < 0)
+		return sheep_err_set(err, ENOMEM, "nft: buffer output");
+	if (nft_run_cmd_from_buffer(ctx, script) == 0)
+		return 0;
+	msg = nft_ctx_get_error_buffer(ctx);
+	if (msg == NULL)
+		msg = "failed";
+	if (strncmp(msg, "Error: ", 7) == 0)
+		msg += 7;
+	len = strcspn(msg, "\n");
+	return sheep_err_set(err, 0, "nft: %.*s", (int)len, msg);
+}
+
+int sheep_nft_ports_delete(uint32_t addr, const struct sheep_net_port *p, size_t n,
+			   struct sheep_err **err)
+{
+	_cleanup_free_ char *all = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	if (n == 0)
+		return 0;
+	f = open_memstream(&all, &size);
+	if (f == NULL)
+		return sheep_err_set(err, errno, "open_memstream");
+	sheep_nft_script_ports(f, "delete", addr, p, n);
+	fclose(f);
+	if (sheep_nft_run(all, NULL) == 0)
+		return 0;
+	/* One transaction fails whole when any element is gone: retry one by one, missing is done. */
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *one = NULL;
+		struct sheep_err *e = NULL;
+
+		f = open_memstream(&one, &size);
+		if (f == NULL)
+			return sheep_err_set(err, errno, "open_memstream");
+		sheep_nft_script_ports(f, "delete", addr, &p[i], 1);
+		fclose(f);
+		if (sheep_nft_run(one, &e) < 0 &&
+		    strstr(e->msg, "No such file or directory") == NULL) {
+			sheep_err_take(err, e->errnum, strdup(e->msg));
+			sheep_err_free(e);
+			return -1;
+		}
+		sheep_err_free(e);
+	}
+	return 0;
+}
+
+struct table_info {
+	bool found;
+	uint32_t use;
+};
+
+static int table_attr_cb(const struct nlattr *a, void *data)
+{
+	struct table_info *t = data;
+
+	if (mnl_attr_get_type(a) == NFTA_TABLE_USE && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+		t->use = ntohl(mnl_attr_get_u32(a));
+	return MNL_CB_OK;
+}
+
+static int table_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct table_info *t = data;
+
+	if ((nlh->nlmsg_type & 0xff) != NFT_MSG_NEWTABLE)
+		return MNL_CB_OK;
+	t->found = true;
+	mnl_attr_parse(nlh, sizeof(struct nfgenmsg), table_attr_cb, t);
+	return MNL_CB_OK;
+}
+
+int sheep_nft_table_ok(struct sheep_err **err)
+{
+	char buf[256] __attribute__((aligned(8)));
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct table_info t = {0};
+	struct sheep_nl nl = {0};
+	struct nfgenmsg *g;
+	int r;
+
+	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->nfgen_family = NFPROTO_IPV4;
+	g->version = NFNETLINK_V0;
+	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, SHEEP_NFT_TABLE);
+	if (sheep_nl_open(&nl, NETLINK_NETFILTER, err) < 0)
+		return -1;
+	r = sheep_nl_query(&nl, nlh, table_cb, &t);
+	sheep_nl_close(&nl);
+	if (r < 0 && errno != ENOENT)
+		return sheep_err_set(err, errno, "get nft table 'ip %s'", SHEEP_NFT_TABLE);
+	return t.found && t.use >= TABLE_USE;
+}
