@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/log.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -91,6 +92,15 @@ int cli_fail(struct cli_globals *g, const char *verb, struct sheep_err *err)
 	return 1;
 }
 
+int cli_fail_id(struct cli_globals *g, const char *verb, const char *id, struct sheep_err *err)
+{
+	_cleanup_free_ char *label = NULL;
+
+	if (asprintf(&label, "%s '%s'", verb, id) < 0)
+		return cli_fail(g, verb, err);
+	return cli_fail(g, label, err);
+}
+
 int cli_usage_error(struct cli_globals *g, const char *verb, const char *fmt, ...)
 {
 	_cleanup_free_ char *text = NULL, *msg = NULL;
@@ -107,6 +117,19 @@ int cli_usage_error(struct cli_globals *g, const char *verb, const char *fmt, ..
 	if (v)
 		fprintf(stderr, "Usage: sheep-oci %s %s\n", v->name, v->usage);
 	return 1;
+}
+
+static struct cli_globals *core_log_globals;
+
+static void core_log(enum sheep_log_level level, const char *msg)
+{
+	cli_log(core_log_globals, level == SHEEP_LOG_DEBUG ? "debug" : "warning", "%s", msg);
+}
+
+void cli_log_init(struct cli_globals *g)
+{
+	core_log_globals = g;
+	sheep_log_set_handler(core_log);
 }
 
 void cli_log(struct cli_globals *g, const char *level, const char *fmt, ...)

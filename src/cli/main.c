@@ -1,5 +1,6 @@
 /* sheep-oci entry point: global options, then dispatch to the verb table. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,12 +121,15 @@ int main(int argc, char **argv)
 	const struct cli_verb *v;
 	int status = 1, first;
 
+	/* A hook or console peer that goes away must not kill the runtime halfway. */
+	signal(SIGPIPE, SIG_IGN);
 	first = parse_globals(&g, argc, argv, &status);
 	if (first <= 0)
 		return status;
 	v = cli_find_verb(argv[first]);
 	if (v == NULL)
 		return cli_usage_error(&g, NULL, "unknown command '%s' (see 'sheep-oci --help')", argv[first]);
+	cli_log_init(&g);
 	optind = 0; /* reset getopt for the verb's own options */
 	opterr = 0;
 	return v->run(&g, argc - first, argv + first);

@@ -12,6 +12,31 @@ const struct cli_verb cli_verbs[] = {
 	 "[--bundle DIR] [--rootless]\n"
 	 "  -b, --bundle DIR   bundle directory (default: the current directory)\n"
 	 "  --rootless         a configuration for an unprivileged user"},
+	{"create", cmd_create, "create a container (it waits for start)",
+	 "[OPTIONS] ID\n"
+	 "  -b, --bundle DIR        bundle directory (default: the current directory)\n"
+	 "  --pid-file FILE         write the container's pid to FILE\n"
+	 "  --console-socket PATH   send the pty master to this unix socket\n"
+	 "  --preserve-fds N        pass N file descriptors after stdio to the container\n"
+	 "  --no-pivot              use MS_MOVE + chroot instead of pivot_root\n"
+	 "  --no-new-keyring        keep the caller's session keyring"},
+	{"start", cmd_start, "start a created container", "ID"},
+	{"run", cmd_run, "create and start a container",
+	 "[OPTIONS] ID\n"
+	 "  -d, --detach            return once the container runs\n"
+	 "  (and every option of create)"},
+	{"state", cmd_state, "print a container's state as JSON", "ID"},
+	{"kill", cmd_kill, "send a signal to a container",
+	 "[--all] ID [SIGNAL]\n"
+	 "  -a, --all               signal every process of the container\n"
+	 "  SIGNAL                  a number, KILL or SIGKILL (default SIGTERM)"},
+	{"delete", cmd_delete, "delete a container",
+	 "[--force] ID\n"
+	 "  -f, --force             kill a running container first"},
+	{"list", cmd_list, "list containers",
+	 "[--format table|json] [--quiet]\n"
+	 "  -f, --format FORMAT     table (default) or json\n"
+	 "  -q, --quiet             print only the ids"},
 	{"unpack", cmd_unpack, "turn an image (OCI layout, docker-archive, rootfs tar) into a bundle",
 	 "[--rootless] [--platform OS/ARCH] [--ref NAME] [--quiet] IMAGE BUNDLE\n"
 	 "  --rootless         no chown and no device nodes (default when not root)\n"

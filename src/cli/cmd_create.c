@@ -1,0 +1,103 @@
+/* `create` and `run`: the same options (run adds --detach), one parser. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/opts.h"
+#include "cli/verbs.h"
+#include "core/container.h"
+#include "util/cleanup.h"
+
+enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_PRESERVE, OPT_NO_PIVOT, OPT_NO_KEYRING, OPT_IGNORED };
+
+static const struct option create_options[] = {
+	{"bundle", required_argument, NULL, 'b'},
+	{"pid-file", required_argument, NULL, OPT_PID_FILE},
+	{"console-socket", required_argument, NULL, OPT_CONSOLE},
+	{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+	{"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
+	{"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
+	{"detach", no_argument, NULL, 'd'},
+	{"keep", no_argument, NULL, OPT_IGNORED},
+	{"no-subreaper", no_argument, NULL, OPT_IGNORED},
+	CLI_HELP_OPTION,
+	{NULL, 0, NULL, 0},
+};
+
+static int parse_count(struct cli_globals *g, const char *verb, const char *text, int *ret)
+{
+	char *end;
+	long n = strtol(text, &end, 10);
+
+	if (*text == '\0' || *end || n < 0 || n > 65536)
+		return cli_usage_error(g, verb, "--preserve-fds: invalid count '%s'", text);
+	*ret = (int)n;
+	return 0;
+}
+
+/* Returns 0 and fills o, or an exit status > 0 (usage error), or -1 after help. */
+static int parse_create(struct cli_globals *g, const char *verb, int argc, char **argv,
+			struct sheep_create_opts *o, bool *detach)
+{
+	const char *listen = getenv("LISTEN_FDS");
+	int c, status = 1, listen_fds = 0;
+
+	while ((c = cli_next_opt(g, verb, argc, argv, "+:hb:d", create_options, &status)) != -1) {
+		switch (c) {
+		case CLI_OPT_STOP:
+			return status == 0 ? -1 : status;
+		case 'b': o->bundle = optarg; break;
+		case OPT_PID_FILE: o->pid_file = optarg; break;
+		case OPT_CONSOLE: o->console_socket = optarg; break;
+		case OPT_PRESERVE:
+			if (parse_count(g, verb, optarg, &o->preserve_fds))
+				return 1;
+			break;
+		case OPT_NO_PIVOT: o->no_pivot = true; break;
+		case OPT_NO_KEYRING: o->no_new_keyring = true; break;
+		case 'd':
+			if (detach == NULL)
+				return cli_usage_error(g, verb, "unknown option '--detach'");
+			*detach = true;
+			break;
+		default: break;
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error(g, verb, optind >= argc ? "missing container id"
+							       : "too many arguments");
+	o->id = argv[optind];
+	/* systemd socket activation: the listening fds follow stdio and are passed on */
+	if (listen && parse_count(g, verb, listen, &listen_fds) == 0)
+		o->preserve_fds += listen_fds;
+	o->root = g->root;
+	o->systemd_cgroup = g->systemd_cgroup;
+	return 0;
+}
+
+int cmd_create(struct cli_globals *g, int argc, char **argv)
+{
+	struct sheep_create_opts o = {0};
+	_cleanup_err_ struct sheep_err *err = NULL;
+	int r = parse_create(g, "create", argc, argv, &o, NULL);
+
+	if (r != 0)
+		return r < 0 ? 0 : r;
+	if (sheep_container_create(&o, NULL, &err) < 0)
+		return cli_fail_id(g, "create", o.id, err);
+	return 0;
+}
+
+int cmd_run(struct cli_globals *g, int argc, char **argv)
+{
+	struct sheep_create_opts o = {0};
+	_cleanup_err_ struct sheep_err *err = NULL;
+	bool detach = false;
+	int status = 0, r = parse_create(g, "run", argc, argv, &o, &detach);
+
+	if (r != 0)
+		return r < 0 ? 0 : r;
+	o.foreground = !detach;
+	if (sheep_container_run(&o, detach, &status, &err) < 0)
+		return cli_fail_id(g, "run", o.id, err);
+	return status;
+}

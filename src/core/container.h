@@ -1,0 +1,57 @@
+/* The runtime library's public API: one function per lifecycle verb. Used by the CLI only. */
+#ifndef SHEEP_CORE_CONTAINER_H
+#define SHEEP_CORE_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "core/state.h"
+#include "util/err.h"
+
+struct sheep_create_opts {
+	const char *root; /* state root; NULL = default */
+	const char *id;
+	const char *bundle; /* NULL = current directory */
+	const char *pid_file;
+	const char *console_socket;
+	int preserve_fds;
+	bool no_pivot;
+	bool no_new_keyring;
+	bool systemd_cgroup;
+	/* run in the foreground: the caller keeps the init as its child and the pty master */
+	bool foreground;
+};
+
+/* What a foreground create hands to run. */
+struct sheep_created {
+	pid_t pid;
+	int pty_master; /* -1 unless process.terminal without a console socket */
+};
+
+int sheep_container_create(const struct sheep_create_opts *opts, struct sheep_created *ret,
+			   struct sheep_err **err);
+int sheep_container_start(const char *root, const char *id, struct sheep_err **err);
+/* The runtime-spec state JSON of one container. */
+int sheep_container_state(const char *root, const char *id, char **ret_json,
+			  struct sheep_err **err);
+int sheep_container_kill(const char *root, const char *id, int signum, bool all,
+			 struct sheep_err **err);
+int sheep_container_delete(const char *root, const char *id, bool force, struct sheep_err **err);
+
+/* create + start; in the foreground (detach false) also wait, relay signals and the terminal,
+ * delete, and set *ret_status to the exit status (128+N when killed by signal N). */
+int sheep_container_run(const struct sheep_create_opts *opts, bool detach, int *ret_status,
+			struct sheep_err **err);
+
+struct sheep_list_entry {
+	struct sheep_state *state;
+	enum sheep_status status;
+};
+int sheep_container_list(const char *root, struct sheep_list_entry **ret, size_t *ret_len,
+			 struct sheep_err **err);
+void sheep_container_list_free(struct sheep_list_entry *l, size_t len);
+
+/* Parses a signal: a number, "KILL" or "SIGKILL" (any case). */
+int sheep_signal_parse(const char *text, int *ret, struct sheep_err **err);
+
+#endif

@@ -1,0 +1,221 @@
+/* The container's init, as a table of named steps run in order after clone. A failing step's
+ * name becomes the error's context; the error goes to the parent as SYNC_ERROR and init exits. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/close_range.h>
+
+#include "core/hooks.h"
+#include "core/proc/init.h"
+#include "core/proc/init_steps.h"
+#include "core/proc/sync.h"
+#include "core/process.h"
+#include "core/rootfs.h"
+#include "core/userns.h"
+#include "util/cleanup.h"
+#include "util/strv.h"
+
+static int step_wait_parent(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	struct sync_msg m;
+
+	if (sync_expect(c->sync_fd, SYNC_GO, &m, err) < 0)
+		return -1;
+	c->state_json = TAKE_PTR(m.payload);
+	sync_msg_clear(&m);
+	return c->state_json ? 0 : sheep_err_set(err, EPROTO, "no state from the parent");
+}
+
+static int step_namespaces(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	struct sync_msg m;
+	int rest = c->ns.unshare_flags & ~(CLONE_NEWUSER | CLONE_NEWTIME);
+
+	if (sheep_ns_join_all(&c->ns, err) < 0)
+		return -1;
+	if ((c->ns.unshare_flags & CLONE_NEWUSER) && unshare(CLONE_NEWUSER) < 0)
+		return sheep_err_set(err, errno, "unshare user namespace");
+	if (c->ns.new_user) {
+		if (sync_send(c->sync_fd, SYNC_USERMAP, NULL, 0, -1, err) < 0 ||
+		    sync_expect(c->sync_fd, SYNC_USERMAP_DONE, &m, err) < 0)
+			return -1;
+		sync_msg_clear(&m);
+		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+			return sheep_err_set(err, errno, "become root in the user namespace");
+	}
+	if (rest && unshare(rest) < 0)
+		return sheep_err_set(err, errno, "unshare namespaces 0x%x", rest);
+	if (c->ns.new_time) {
+		if (unshare(CLONE_NEWTIME) < 0)
+			return sheep_err_set(err, errno, "unshare time namespace");
+		if (sheep_ns_write_time_offsets(c->config->linux_->time_offsets, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int step_runtime_hooks(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	const struct oci_hooks *h = c->config->hooks;
+	struct sync_msg m;
+
+	if (h == NULL || (h->prestart_len == 0 && h->create_runtime_len == 0))
+		return 0;
+	if (sync_send(c->sync_fd, SYNC_RUNTIME_HOOKS, NULL, 0, -1, err) < 0 ||
+	    sync_expect(c->sync_fd, SYNC_HOOKS_DONE, &m, err) < 0)
+		return -1;
+	sync_msg_clear(&m);
+	return 0;
+}
+
+static int step_hostname(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	const char *h = c->config->hostname, *d = c->config->domainname;
+
+	if (h && *h && sethostname(h, strlen(h)) < 0)
+		return sheep_err_set(err, errno, "sethostname '%s'", h);
+	if (d && *d && setdomainname(d, strlen(d)) < 0)
+		return sheep_err_set(err, errno, "setdomainname '%s'", d);
+	return 0;
+}
+
+static int create_container_hooks(void *data, struct sheep_err **err)
+{
+	struct sheep_init_ctx *c = data;
+	const struct oci_hooks *h = c->config->hooks;
+
+	if (h == NULL)
+		return 0;
+	return sheep_hooks_run("createContainer", h->create_container, h->create_container_len,
+			       c->state_json, err);
+}
+
+static int step_rootfs(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	struct sheep_rootfs_opts o = {
+		.rootfs = c->rootfs,
+		.bundle = c->bundle,
+		.no_pivot = c->no_pivot,
+		.userns = c->ns.has_user,
+		.console_fd = -1,
+		.cgroupns = c->ns.has_cgroup,
+		.cgroup_mounts = c->cgroup_mounts,
+		.cgroup_mounts_len = c->cgroup_mounts_len,
+		.before_pivot = create_container_hooks,
+		.before_pivot_data = c,
+	};
+
+	return sheep_rootfs_setup(c->config, &o, err);
+}
+
+static int step_sysctl(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	const struct oci_linux *l = c->config->linux_;
+
+	if (l == NULL || l->sysctl == NULL || l->sysctl->len == 0)
+		return 0;
+	return sheep_rootfs_write_sysctl(l->sysctl, err);
+}
+
+/* Closes every fd but stdio, the preserved ones and init's own two before chdir, so no host
+ * directory fd can be reached through /proc/self/fd (CVE-2024-21626). */
+static int step_close_fds(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	int keep[2] = {c->sync_fd < c->fifo_fd ? c->sync_fd : c->fifo_fd,
+		       c->sync_fd < c->fifo_fd ? c->fifo_fd : c->sync_fd};
+	unsigned int from = 3 + (unsigned)c->preserve_fds;
+
+	for (int i = 0; i < 2; i++) {
+		if ((unsigned)keep[i] < from)
+			continue;
+		if ((unsigned)keep[i] > from && syscall(SYS_close_range, from, keep[i] - 1, 0) < 0)
+			return sheep_err_set(err, errno, "close_range");
+		from = (unsigned)keep[i] + 1;
+	}
+	if (syscall(SYS_close_range, from, ~0U, 0) < 0)
+		return sheep_err_set(err, errno, "close_range");
+	return 0;
+}
+
+static int step_cwd(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	const char *cwd = c->config->process->cwd;
+	char buf[4096];
+
+	if (chdir(cwd) < 0)
+		return sheep_err_set(err, errno, "chdir '%s'", cwd);
+	/* getcwd fails with ENOENT when cwd is outside the root (reached through a magic link). */
+	if (getcwd(buf, sizeof(buf)) == NULL || buf[0] != '/')
+		return sheep_err_set(err, EPERM, "cwd '%s' is outside the container's root", cwd);
+	return 0;
+}
+
+static int step_process_attrs(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	const struct oci_process *p = c->config->process;
+
+	if (!c->no_new_keyring && syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL) < 0 &&
+	    errno != ENOSYS)
+		return sheep_err_set(err, errno, "join a new session keyring");
+	if (sheep_process_set_rlimits(p, err) < 0 || sheep_process_set_oom_score_adj(p, err) < 0 ||
+	    sheep_process_set_scheduler(p, err) < 0 || sheep_process_set_io_priority(p, err) < 0 ||
+	    sheep_process_set_personality(c->config->linux_, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int step_user(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	const struct oci_user *u = &c->config->process->user;
+
+	umask(u->has_umask ? u->umask : 022);
+	return sheep_caps_apply_user(c->caps, u->uid, u->gid, u->additional_gids,
+				     u->additional_gids_len, err);
+}
+
+static int step_no_new_privs(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	if (c->config->process->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return sheep_err_set(err, errno, "prctl PR_SET_NO_NEW_PRIVS");
+	return 0;
+}
+
+static int step_seccomp(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	_cleanup_close_ int listener = -1;
+
+	if (c->seccomp == NULL)
+		return 0;
+	if (sheep_seccomp_install(c->seccomp, &listener, err) < 0)
+		return -1;
+	if (listener >= 0)
+		return sync_send(c->sync_fd, SYNC_SECCOMP, NULL, 0, listener, err);
+	return 0;
+}
+
+const struct sheep_init_step sheep_init_steps[] = {
+	{"wait for the runtime", step_wait_parent},
+	{"set up namespaces", step_namespaces},
+	{"run runtime hooks", step_runtime_hooks},
+	{"set hostname", step_hostname},
+	{"set up rootfs", step_rootfs},
+	{"set up console", sheep_init_step_console},
+	{"apply sysctl", step_sysctl},
+	{"close inherited fds", step_close_fds},
+	{"change to the working directory", step_cwd},
+	{"set process attributes", step_process_attrs},
+	{"set user and capabilities", step_user},
+	{"find the executable", sheep_init_step_find_exec},
+	{"set no_new_privileges", step_no_new_privs},
+	{"load seccomp filter", step_seccomp},
+	{"wait for start", sheep_init_step_wait_start},
+	{NULL, NULL},
+};

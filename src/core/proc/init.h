@@ -1,0 +1,36 @@
+/* The container's init: what the parent prepares for it before clone, and its entry point. */
+#ifndef SHEEP_CORE_PROC_INIT_H
+#define SHEEP_CORE_PROC_INIT_H
+
+#include <stdbool.h>
+
+#include "core/caps.h"
+#include "core/cgroup.h"
+#include "core/namespaces.h"
+#include "core/seccomp.h"
+#include "ocispec.h"
+
+/* Everything is prepared by the parent (parsed, compiled, opened) so that the child only applies. */
+struct sheep_init_ctx {
+	const struct oci_config *config;
+	const char *bundle; /* absolute */
+	const char *rootfs; /* absolute */
+	struct sheep_ns_plan ns;
+	struct sheep_caps *caps;
+	struct sheep_seccomp *seccomp;
+	struct sheep_cgroup_mount *cgroup_mounts;
+	size_t cgroup_mounts_len;
+	int sync_fd; /* the child's end of the sync socket */
+	int fifo_fd; /* exec.fifo, opened O_RDWR: reading blocks until `start` writes */
+	int preserve_fds;
+	bool no_pivot;
+	bool no_new_keyring;
+	char *state_json; /* received with SYNC_GO, for createContainer/startContainer hooks */
+	char *exec_path;  /* args[0] resolved in the container */
+};
+
+/* The child side of create, run right after clone. Never returns: execs the process or reports
+ * the failure to the parent and exits. */
+__attribute__((noreturn)) void sheep_init_main(struct sheep_init_ctx *ctx);
+
+#endif

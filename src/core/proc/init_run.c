@@ -1,0 +1,134 @@
+/* The container init's driver (run the steps, report a failure, exec) and its terminal and
+ * start-gate steps. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "core/hooks.h"
+#include "core/proc/init_steps.h"
+#include "core/proc/sync.h"
+#include "core/process.h"
+#include "util/cleanup.h"
+#include "util/strv.h"
+
+/* The pty comes from the container's own devpts (mounted by the rootfs step), so ttyname works
+ * inside; the slave becomes the controlling terminal, stdio and /dev/console. */
+int sheep_init_step_console(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	const struct oci_process *p = c->config->process;
+	_cleanup_close_ int master = -1, slave = -1, console = -1;
+	char path[64];
+
+	if (!p->terminal)
+		return 0;
+	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		return sheep_err_set(err, errno, "open '/dev/ptmx'");
+	if (unlockpt(master) < 0)
+		return sheep_err_set(err, errno, "unlockpt");
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0)
+		return sheep_err_set(err, errno, "open the pty peer");
+	if (p->console_size) {
+		struct winsize ws = {.ws_row = (unsigned short)p->console_size->height,
+				     .ws_col = (unsigned short)p->console_size->width};
+		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
+			return sheep_err_set(err, errno, "set console size");
+	}
+	console = open("/dev/console", O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (console >= 0) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", slave);
+		char target[64];
+		snprintf(target, sizeof(target), "/proc/self/fd/%d", console);
+		if (mount(path, target, NULL, MS_BIND, NULL) < 0)
+			return sheep_err_set(err, errno, "bind the pty on '/dev/console'");
+	}
+	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+		return sheep_err_set(err, errno, "make the pty the controlling terminal");
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(slave, fd) < 0)
+			return sheep_err_set(err, errno, "dup2 the pty to fd %d", fd);
+	return sync_send(c->sync_fd, SYNC_PTY, NULL, 0, master, err);
+}
+
+int sheep_init_step_find_exec(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	return sheep_process_find_exec(c->config->process, &c->exec_path, err);
+}
+
+/* READY tells create it can return; from then on nobody waits for init's messages, so the
+ * death signal that tied init to a dying create is cleared. */
+int sheep_init_step_wait_start(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	const struct oci_hooks *h = c->config->hooks;
+	char byte;
+	ssize_t n;
+
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+		return sheep_err_set(err, errno, "prctl PR_SET_PDEATHSIG");
+	if (sync_send(c->sync_fd, SYNC_READY, NULL, 0, -1, err) < 0)
+		return -1;
+	close(c->sync_fd);
+	c->sync_fd = -1;
+	do
+		n = read(c->fifo_fd, &byte, 1);
+	while (n < 0 && errno == EINTR);
+	close(c->fifo_fd);
+	if (n != 1)
+		_exit(1); /* nobody to report to: create has returned */
+	if (h && h->start_container_len) {
+		_cleanup_err_ struct sheep_err *e = NULL;
+		if (sheep_hooks_run("startContainer", h->start_container, h->start_container_len,
+				    c->state_json, &e) < 0)
+			_exit(1);
+	}
+	return 0;
+}
+
+static void reset_signals(void)
+{
+	sigset_t all;
+
+	for (int s = 1; s < NSIG; s++)
+		signal(s, SIG_DFL);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+static __attribute__((noreturn)) void child_fail(struct sheep_init_ctx *c, struct sheep_err *err)
+{
+	if (c->sync_fd >= 0)
+		sync_send_error(c->sync_fd, err);
+	_exit(1);
+}
+
+void sheep_init_main(struct sheep_init_ctx *c)
+{
+	const struct oci_process *p = c->config->process;
+	struct sheep_err *err = NULL;
+	char **argv, **envp;
+
+	/* Until create has returned, init must not outlive it; nor may anyone read its memory. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	for (const struct sheep_init_step *s = sheep_init_steps; s->name; s++) {
+		if (s->run(c, &err) < 0) {
+			sheep_err_wrap(&err, "%s", s->name);
+			child_fail(c, err);
+		}
+	}
+	argv = sheep_strv_view(p->args, p->args_len);
+	envp = sheep_strv_view(p->env, p->env_len);
+	if (argv == NULL || envp == NULL)
+		_exit(1);
+	reset_signals();
+	execve(c->exec_path, argv, envp);
+	_exit(127);
+}

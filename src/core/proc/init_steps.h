@@ -1,0 +1,19 @@
+/* The step table of the container's init (init.c) and the steps that live in init_run.c. */
+#ifndef SHEEP_CORE_PROC_INIT_STEPS_H
+#define SHEEP_CORE_PROC_INIT_STEPS_H
+
+#include "core/proc/init.h"
+#include "util/err.h"
+
+struct sheep_init_step {
+	const char *name;
+	int (*run)(struct sheep_init_ctx *ctx, struct sheep_err **err);
+};
+
+extern const struct sheep_init_step sheep_init_steps[];
+
+int sheep_init_step_console(struct sheep_init_ctx *ctx, struct sheep_err **err);
+int sheep_init_step_find_exec(struct sheep_init_ctx *ctx, struct sheep_err **err);
+int sheep_init_step_wait_start(struct sheep_init_ctx *ctx, struct sheep_err **err);
+
+#endif

@@ -1,0 +1,221 @@
+/* Process attributes applied in the container's init (and exec) before execve. */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/process.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/strv.h"
+
+static const struct {
+	const char *name;
+	int resource;
+} rlimit_table[] = {
+	{"RLIMIT_AS", RLIMIT_AS},	    {"RLIMIT_CORE", RLIMIT_CORE},
+	{"RLIMIT_CPU", RLIMIT_CPU},	    {"RLIMIT_DATA", RLIMIT_DATA},
+	{"RLIMIT_FSIZE", RLIMIT_FSIZE},	    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+	{"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+	{"RLIMIT_NICE", RLIMIT_NICE},	    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+	{"RLIMIT_NPROC", RLIMIT_NPROC},	    {"RLIMIT_RSS", RLIMIT_RSS},
+	{"RLIMIT_RTPRIO", RLIMIT_RTPRIO},   {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+	{"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING}, {"RLIMIT_STACK", RLIMIT_STACK},
+};
+
+static int rlimit_resource(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(rlimit_table); i++)
+		if (strcmp(rlimit_table[i].name, name) == 0)
+			return rlimit_table[i].resource;
+	return -1;
+}
+
+int sheep_process_validate(const struct oci_process *p, const char *prefix, struct sheep_err **err)
+{
+	for (size_t i = 0; i < p->rlimits_len; i++) {
+		const struct oci_rlimit *r = &p->rlimits[i];
+
+		if (rlimit_resource(r->type) < 0)
+			return sheep_err_set(err, 0, "%srlimits[%zu].type: unknown rlimit '%s'", prefix,
+					     i, r->type);
+		if (r->soft > r->hard)
+			return sheep_err_set(err, 0, "%srlimits[%zu]: soft limit %llu is above the hard "
+						     "limit %llu", prefix, i,
+					     (unsigned long long)r->soft,
+					     (unsigned long long)r->hard);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(p->rlimits[j].type, r->type) == 0)
+				return sheep_err_set(err, 0, "%srlimits[%zu].type: duplicate rlimit '%s'",
+						     prefix, i, r->type);
+	}
+	if (p->args_len == 0)
+		return sheep_err_set(err, 0, "%sargs: at least one argument is required", prefix);
+	if (p->cwd == NULL || p->cwd[0] != '/')
+		return sheep_err_set(err, 0, "%scwd: must be an absolute path", prefix);
+	return 0;
+}
+
+int sheep_process_set_rlimits(const struct oci_process *p, struct sheep_err **err)
+{
+	for (size_t i = 0; i < p->rlimits_len; i++) {
+		const struct oci_rlimit *r = &p->rlimits[i];
+		struct rlimit rl = {.rlim_cur = r->soft, .rlim_max = r->hard};
+
+		/* Raising a hard limit needs CAP_SYS_RESOURCE (these hosts lack it even for root). */
+		if (setrlimit(rlimit_resource(r->type), &rl) < 0)
+			return sheep_err_set(err, errno, "set rlimit %s to soft %llu hard %llu", r->type,
+					     (unsigned long long)r->soft,
+					     (unsigned long long)r->hard);
+	}
+	return 0;
+}
+
+int sheep_process_set_oom_score_adj(const struct oci_process *p, struct sheep_err **err)
+{
+	char buf[32];
+	int n;
+
+	if (!p->has_oom_score_adj)
+		return 0;
+	n = snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj);
+	if (sheep_write_file("/proc/self/oom_score_adj", buf, (size_t)n, err) < 0)
+		return sheep_err_wrap(err, "set oomScoreAdj %s", buf);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int value;
+} sched_policies[] = {
+	{"SCHED_OTHER", SCHED_OTHER}, {"SCHED_FIFO", SCHED_FIFO},   {"SCHED_RR", SCHED_RR},
+	{"SCHED_BATCH", SCHED_BATCH}, {"SCHED_ISO", 4},		    {"SCHED_IDLE", SCHED_IDLE},
+	{"SCHED_DEADLINE", 6},
+};
+
+static const struct {
+	const char *name;
+	unsigned long long value;
+} sched_flags[] = {
+	{"SCHED_FLAG_RESET_ON_FORK", 0x01}, {"SCHED_FLAG_RECLAIM", 0x02},
+	{"SCHED_FLAG_DL_OVERRUN", 0x04},    {"SCHED_FLAG_KEEP_POLICY", 0x08},
+	{"SCHED_FLAG_KEEP_PARAMS", 0x10},   {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
+	{"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
+};
+
+/* struct sched_attr of sched_setattr(2); glibc 2.36 has no wrapper. */
+struct sheep_sched_attr {
+	uint32_t size, sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period;
+};
+
+int sheep_process_set_scheduler(const struct oci_process *p, struct sheep_err **err)
+{
+	const struct oci_scheduler *s = p->scheduler;
+	struct sheep_sched_attr a = {.size = sizeof(a)};
+	bool found = false;
+
+	if (s == NULL)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(sched_policies); i++)
+		if (strcmp(sched_policies[i].name, s->policy) == 0) {
+			a.sched_policy = (uint32_t)sched_policies[i].value;
+			found = true;
+		}
+	if (!found)
+		return sheep_err_set(err, 0, "unknown scheduler policy '%s'", s->policy);
+	for (size_t i = 0; i < s->flags_len; i++)
+		for (size_t j = 0; j < ARRAY_SIZE(sched_flags); j++)
+			if (strcmp(sched_flags[j].name, s->flags[i]) == 0)
+				a.sched_flags |= sched_flags[j].value;
+	a.sched_nice = s->nice;
+	a.sched_priority = (uint32_t)s->priority;
+	a.sched_runtime = s->runtime;
+	a.sched_deadline = s->deadline;
+	a.sched_period = s->period;
+	if (syscall(SYS_sched_setattr, 0, &a, 0) < 0)
+		return sheep_err_set(err, errno, "sched_setattr policy %s", s->policy);
+	return 0;
+}
+
+int sheep_process_set_io_priority(const struct oci_process *p, struct sheep_err **err)
+{
+	static const char *const classes[] = {"IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
+					      "IOPRIO_CLASS_IDLE"};
+	const struct oci_io_priority *io = p->io_priority;
+
+	if (io == NULL)
+		return 0;
+	for (int c = 0; c < 3; c++) {
+		if (strcmp(classes[c], io->class_) != 0)
+			continue;
+		/* IOPRIO_PRIO_VALUE(class, data): class in the top 3 bits of 16 */
+		int value = ((c + 1) << 13) | (io->priority & 0x1fff);
+		if (syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, value) < 0)
+			return sheep_err_set(err, errno, "ioprio_set %s %d", io->class_,
+					     io->priority);
+		return 0;
+	}
+	return sheep_err_set(err, 0, "unknown io priority class '%s'", io->class_);
+}
+
+int sheep_process_set_personality(const struct oci_linux *l, struct sheep_err **err)
+{
+	const struct oci_personality *pers = l ? l->personality : NULL;
+	unsigned long domain;
+
+	if (pers == NULL || pers->domain == NULL)
+		return 0;
+	if (strcmp(pers->domain, "LINUX") == 0)
+		domain = PER_LINUX;
+	else if (strcmp(pers->domain, "LINUX32") == 0)
+		domain = PER_LINUX32;
+	else
+		return sheep_err_set(err, 0, "unknown personality domain '%s'", pers->domain);
+	if (personality(domain) < 0)
+		return sheep_err_set(err, errno, "personality %s", pers->domain);
+	return 0;
+}
+
+static bool is_executable(const char *path)
+{
+	return access(path, X_OK) == 0;
+}
+
+int sheep_process_find_exec(const struct oci_process *p, char **ret_path, struct sheep_err **err)
+{
+	const char *name = p->args[0];
+	const char *path_env = sheep_strv_env_get(p->env, p->env_len, "PATH");
+	_cleanup_free_ char *dirs = NULL;
+	char *save = NULL;
+
+	if (strchr(name, '/')) {
+		if (!is_executable(name))
+			return sheep_err_set(err, errno, "executable '%s'", name);
+		*ret_path = strdup(name);
+		return *ret_path ? 0 : sheep_err_set(err, ENOMEM, "find executable");
+	}
+	dirs = strdup(path_env ? path_env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	if (dirs == NULL)
+		return sheep_err_set(err, ENOMEM, "find executable");
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		char *candidate = NULL;
+
+		if (asprintf(&candidate, "%s/%s", *d ? d : ".", name) < 0)
+			return sheep_err_set(err, ENOMEM, "find executable");
+		if (is_executable(candidate)) {
+			*ret_path = candidate;
+			return 0;
+		}
+		free(candidate);
+	}
+	return sheep_err_set(err, ENOENT, "executable '%s' not found in $PATH", name);
+}

@@ -1,0 +1,249 @@
+/* create: load and check the bundle, make the state directory, cgroup and exec fifo, clone the
+ * container's init, serve it until it waits on the fifo, record the state. On any failure
+ * everything made so far is undone: no state directory, cgroup or process is left. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/sched.h>
+
+#include "core/container.h"
+#include "core/verbs/create_job.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+static char *now_rfc3339(void)
+{
+	struct timespec ts;
+	struct tm tm;
+	char buf[64], *out = NULL;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (asprintf(&out, "%s.%09ldZ", buf, ts.tv_nsec) < 0)
+		return NULL;
+	return out;
+}
+
+static int copy_annotations(struct create_job *j, struct sheep_err **err)
+{
+	const struct oci_map *a = j->config->annotations;
+	struct oci_map *m = &j->st.annotations;
+
+	if (a == NULL || a->len == 0)
+		return 0;
+	m->keys = calloc(a->len, sizeof(char *));
+	m->values = calloc(a->len, sizeof(char *));
+	if (!m->keys || !m->values)
+		return sheep_err_set(err, ENOMEM, "annotations");
+	for (size_t i = 0; i < a->len; i++, m->len++)
+		if (!(m->keys[i] = strdup(a->keys[i])) || !(m->values[i] = strdup(a->values[i])))
+			return sheep_err_set(err, ENOMEM, "annotations");
+	return 0;
+}
+
+static int make_state_dir(struct create_job *j, struct sheep_err **err)
+{
+	const char *root = j->opts->root ? j->opts->root : sheep_state_default_root();
+
+	if (sheep_state_root_open(root, true, &j->rootfd, err) < 0)
+		return -1;
+	if (sheep_state_dir_create(j->rootfd, j->opts->id, &j->dirfd, err) < 0)
+		return -1;
+	if (sheep_write_file_atomic_at(j->dirfd, SHEEP_CONFIG_FILE, j->raw_config,
+				       j->raw_config_len, 0600, err) < 0)
+		return -1;
+	if (mkfifoat(j->dirfd, SHEEP_EXEC_FIFO, 0600) < 0)
+		return sheep_err_set(err, errno, "mkfifo '%s'", SHEEP_EXEC_FIFO);
+	/* O_RDWR: init keeps a writer open itself, so its read blocks until start writes a byte
+	 * instead of seeing end-of-file. */
+	j->ctx.fifo_fd = openat(j->dirfd, SHEEP_EXEC_FIFO, O_RDWR | O_CLOEXEC);
+	if (j->ctx.fifo_fd < 0)
+		return sheep_err_set(err, errno, "open '%s'", SHEEP_EXEC_FIFO);
+	j->st.id = (char *)j->opts->id;
+	j->st.bundle = j->bundle;
+	j->st.rootfs = j->rootfs;
+	j->st.owner = geteuid();
+	j->st.creating = true;
+	j->st.own_pidns = j->ctx.ns.new_pid;
+	j->st.created = now_rfc3339();
+	return copy_annotations(j, err);
+}
+
+static int make_cgroup(struct create_job *j, struct sheep_err **err)
+{
+	const struct oci_linux *l = j->config->linux_;
+	struct sheep_cgroup_opts o = {
+		.id = j->opts->id,
+		.cgroups_path = l ? l->cgroups_path : NULL,
+		.rootless = geteuid() != 0,
+		.systemd = j->opts->systemd_cgroup,
+	};
+
+	if (sheep_cgroup_create(&o, l ? l->resources : NULL, &j->cgroup, err) < 0)
+		return -1;
+	if (j->cgroup == NULL)
+		return 0;
+	j->st.cgroup = sheep_cgroup_serialize(j->cgroup);
+	if (j->st.cgroup == NULL)
+		return sheep_err_set(err, ENOMEM, "record cgroup");
+	return sheep_cgroup_mounts(j->cgroup, &j->ctx.cgroup_mounts, &j->ctx.cgroup_mounts_len, err);
+}
+
+/* clone3 places the child in its cgroup atomically (CLONE_INTO_CGROUP) on cgroup v2; clone is
+ * the fallback for kernels or seccomp profiles (of a caller in a container) without clone3. */
+static pid_t spawn(struct create_job *j, struct sheep_err **err)
+{
+	int cgfd = j->cgroup ? sheep_cgroup_clone_fd(j->cgroup) : -1;
+	struct clone_args args = {
+		.flags = (unsigned)j->ctx.ns.clone_flags | (cgfd >= 0 ? CLONE_INTO_CGROUP : 0),
+		.exit_signal = SIGCHLD,
+		.cgroup = cgfd >= 0 ? (unsigned)cgfd : 0,
+	};
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+
+	if (pid < 0 && (errno == ENOSYS || errno == EPERM || errno == E2BIG)) {
+		if (cgfd >= 0)
+			return sheep_err_set(err, errno, "clone3 into cgroup");
+		pid = (pid_t)syscall(SYS_clone, j->ctx.ns.clone_flags | SIGCHLD, NULL, NULL, NULL,
+				     NULL);
+	}
+	if (pid < 0)
+		return sheep_err_set(err, errno, "clone the container process");
+	if (pid == 0) {
+		sync_close_parent(&j->sync);
+		j->ctx.sync_fd = j->sync.child;
+		sheep_init_main(&j->ctx);
+	}
+	return pid;
+}
+
+static int start_init(struct create_job *j, struct sheep_err **err)
+{
+	_cleanup_free_ char *state = NULL;
+
+	if (sync_pair_open(&j->sync, err) < 0)
+		return -1;
+	j->pid = spawn(j, err);
+	if (j->pid < 0)
+		return -1;
+	sync_close_child(&j->sync);
+	sheep_closep(&j->ctx.fifo_fd);
+	j->ctx.fifo_fd = -1;
+	if (j->cgroup && sheep_cgroup_clone_fd(j->cgroup) < 0 &&
+	    sheep_cgroup_enter(j->cgroup, j->pid, err) < 0)
+		return -1;
+	j->st.pid = j->pid;
+	if (sheep_pid_start_time(j->pid, &j->st.start_time, err) < 0 ||
+	    sheep_state_save(j->dirfd, &j->st, err) < 0)
+		return -1;
+	state = sheep_state_oci_json(&j->st, SHEEP_CREATING, err);
+	if (state == NULL)
+		return -1;
+	return sync_send(j->sync.parent, SYNC_GO, state, strlen(state), -1, err);
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct sheep_err **err)
+{
+	_cleanup_free_ char *d = strdup(path), *b = strdup(path);
+	_cleanup_close_ int dirfd = -1;
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+
+	if (d == NULL || b == NULL)
+		return sheep_err_set(err, ENOMEM, "pid file");
+	dirfd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return sheep_err_set(err, errno, "open directory of pid file '%s'", path);
+	if (sheep_write_file_atomic_at(dirfd, basename(b), buf, (size_t)n, 0644, err) < 0)
+		return sheep_err_wrap(err, "write pid file '%s'", path);
+	return 0;
+}
+
+static void undo(struct create_job *j)
+{
+	struct sheep_err *ignored = NULL;
+
+	if (j->pid > 0) {
+		kill(j->pid, SIGKILL);
+		waitpid(j->pid, NULL, 0);
+	}
+	if (j->cgroup)
+		sheep_cgroup_destroy(j->cgroup, &ignored);
+	sheep_err_freep(&ignored);
+	if (j->dirfd >= 0)
+		sheep_state_remove(j->rootfd, j->opts->id, &ignored);
+	sheep_err_freep(&ignored);
+}
+
+static void job_free(struct create_job *j)
+{
+	sheep_ns_plan_close(&j->ctx.ns);
+	sheep_caps_free(j->ctx.caps);
+	sheep_seccomp_free(j->ctx.seccomp);
+	sheep_cgroup_mounts_free(j->ctx.cgroup_mounts, j->ctx.cgroup_mounts_len);
+	sheep_cgroup_free(j->cgroup);
+	oci_config_free(j->config);
+	free(j->raw_config);
+	free(j->bundle);
+	free(j->rootfs);
+	/* id, bundle and rootfs are borrowed from the job */
+	j->st.id = j->st.bundle = j->st.rootfs = NULL;
+	sheep_state_clear(&j->st);
+	sheep_closep(&j->rootfd);
+	sheep_closep(&j->dirfd);
+	sheep_closep(&j->console_sock);
+	sheep_closep(&j->ctx.fifo_fd);
+	sync_close_parent(&j->sync);
+	sync_close_child(&j->sync);
+}
+
+static int create_steps(struct create_job *j, struct sheep_err **err)
+{
+	if (sheep_state_check_id(j->opts->id, err) < 0 || create_load(j, err) < 0)
+		return -1;
+	if (make_state_dir(j, err) < 0 || make_cgroup(j, err) < 0 || start_init(j, err) < 0)
+		return -1;
+	if (create_serve(j, err) < 0)
+		return -1;
+	j->st.creating = false;
+	if (sheep_state_save(j->dirfd, &j->st, err) < 0)
+		return -1;
+	if (j->opts->pid_file && write_pid_file(j->opts->pid_file, j->pid, err) < 0)
+		return -1;
+	return 0;
+}
+
+int sheep_container_create(const struct sheep_create_opts *opts, struct sheep_created *ret,
+			   struct sheep_err **err)
+{
+	struct create_job j = {.opts = opts, .rootfd = -1, .dirfd = -1, .console_sock = -1,
+			       .sync = {-1, -1}, .pty_master = -1,
+			       .ctx = {.fifo_fd = -1, .sync_fd = -1,
+				       .preserve_fds = opts->preserve_fds,
+				       .no_pivot = opts->no_pivot,
+				       .no_new_keyring = opts->no_new_keyring}};
+	int r = create_steps(&j, err);
+
+	if (r < 0) {
+		undo(&j);
+		sheep_closep(&j.pty_master);
+	} else if (ret) {
+		ret->pid = j.pid;
+		ret->pty_master = j.pty_master;
+	} else {
+		sheep_closep(&j.pty_master);
+	}
+	job_free(&j);
+	return r;
+}

@@ -1,0 +1,137 @@
+/* create, phase 1: read the bundle and check every part of the config that can be checked before
+ * anything is made, so a bad bundle leaves nothing behind. */
+#include <errno.h>
+#include <sched.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "core/caps.h"
+#include "core/process.h"
+#include "core/rootfs.h"
+#include "core/seccomp.h"
+#include "core/verbs/create_job.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+static int load_config(struct create_job *j, struct sheep_err **err)
+{
+	_cleanup_free_ char *path = NULL;
+	char *msg = NULL;
+
+	if (asprintf(&path, "%s/config.json", j->bundle) < 0)
+		return sheep_err_set(err, ENOMEM, "load config");
+	if (sheep_read_file_at(AT_FDCWD, path, OCI_MAX_INPUT_SIZE, &j->raw_config,
+			       &j->raw_config_len, err) < 0)
+		return -1;
+	j->config = oci_config_parse_data(j->raw_config, j->raw_config_len, "config.json", &msg);
+	if (j->config == NULL)
+		return sheep_err_take(err, EINVAL, msg);
+	if (j->config->process == NULL)
+		return sheep_err_set(err, 0, "config.json: process: required");
+	if (j->config->root == NULL || j->config->root->path == NULL)
+		return sheep_err_set(err, 0, "config.json: root.path: required");
+	return 0;
+}
+
+static int resolve_rootfs(struct create_job *j, struct sheep_err **err)
+{
+	const char *p = j->config->root->path;
+	struct stat sb;
+
+	if (p[0] == '/')
+		j->rootfs = strdup(p);
+	else if (asprintf(&j->rootfs, "%s/%s", j->bundle, p) < 0)
+		j->rootfs = NULL;
+	if (j->rootfs == NULL)
+		return sheep_err_set(err, ENOMEM, "resolve rootfs");
+	if (stat(j->rootfs, &sb) < 0)
+		return sheep_err_set(err, 0, "rootfs '%s' does not exist", j->rootfs);
+	if (!S_ISDIR(sb.st_mode))
+		return sheep_err_set(err, 0, "rootfs '%s' is not a directory", j->rootfs);
+	return 0;
+}
+
+static int check_namespaces(struct create_job *j, struct sheep_err **err)
+{
+	const struct sheep_ns_plan *ns = &j->ctx.ns;
+	const struct oci_config *c = j->config;
+
+	if (!ns->has_mount)
+		return sheep_err_set(err, 0, "config.json: linux.namespaces: a mount namespace is "
+					     "required");
+	if (c->hostname && *c->hostname && !(ns->unshare_flags & CLONE_NEWUTS) &&
+	    !(ns->clone_flags & CLONE_NEWUTS))
+		return sheep_err_set(err, 0, "config.json: hostname: setting it needs a new uts "
+					     "namespace");
+	return 0;
+}
+
+static int connect_console(struct create_job *j, struct sheep_err **err)
+{
+	const char *path = j->opts->console_socket;
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+
+	if (!j->config->process->terminal) {
+		if (path)
+			return sheep_err_set(err, 0, "--console-socket given but process.terminal is "
+						     "false");
+		return 0;
+	}
+	if (path == NULL) {
+		if (j->opts->foreground)
+			return 0;
+		return sheep_err_set(err, 0, "process.terminal is true: --console-socket is "
+					     "required when the runtime does not stay attached");
+	}
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return sheep_err_set(err, ENAMETOOLONG, "console socket '%s'", path);
+	strcpy(sa.sun_path, path);
+	j->console_sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (j->console_sock < 0 || connect(j->console_sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return sheep_err_set(err, errno, "connect to console socket '%s'", path);
+	return 0;
+}
+
+static int prepare_security(struct create_job *j, struct sheep_err **err)
+{
+	const struct oci_process *p = j->config->process;
+	const struct oci_linux *l = j->config->linux_;
+
+	if (sheep_caps_parse(p->capabilities, &j->ctx.caps, err) < 0)
+		return -1;
+	if (l && l->seccomp && sheep_seccomp_compile(l->seccomp, &j->ctx.seccomp, err) < 0)
+		return -1;
+	return 0;
+}
+
+int create_load(struct create_job *j, struct sheep_err **err)
+{
+	char buf[PATH_MAX];
+	const char *bundle = j->opts->bundle ? j->opts->bundle : ".";
+
+	if (realpath(bundle, buf) == NULL)
+		return sheep_err_set(err, errno, "bundle '%s'", bundle);
+	j->bundle = strdup(buf);
+	if (j->bundle == NULL)
+		return sheep_err_set(err, ENOMEM, "bundle");
+	if (load_config(j, err) < 0 || resolve_rootfs(j, err) < 0)
+		return -1;
+	if (sheep_process_validate(j->config->process, "config.json: process.", err) < 0)
+		return -1;
+	if (sheep_ns_plan_make(j->config->linux_, &j->ctx.ns, err) < 0)
+		return -1;
+	if (check_namespaces(j, err) < 0 || sheep_rootfs_validate(j->config, err) < 0)
+		return -1;
+	if (prepare_security(j, err) < 0)
+		return -1;
+	j->ctx.config = j->config;
+	j->ctx.bundle = j->bundle;
+	j->ctx.rootfs = j->rootfs;
+	return connect_console(j, err);
+}

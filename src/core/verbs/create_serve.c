@@ -1,0 +1,135 @@
+/* create, phase 3: answer the init's requests (id maps, runtime hooks, the pty, the seccomp
+ * listener) until it reports READY or fails. */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "core/hooks.h"
+#include "core/userns.h"
+#include "core/verbs/create_job.h"
+#include "util/cleanup.h"
+
+int create_send_fd(int sock, int fd, const char *payload, struct sheep_err **err)
+{
+	struct iovec iov = {(void *)payload, strlen(payload)};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl = {0};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+			    .msg_controllen = sizeof(ctl.buf)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+		if (errno != EINTR)
+			return sheep_err_set(err, errno, "send fd");
+	return 0;
+}
+
+static int run_runtime_hooks(struct create_job *j, struct sheep_err **err)
+{
+	const struct oci_hooks *h = j->config->hooks;
+	_cleanup_free_ char *state = sheep_state_oci_json(&j->st, SHEEP_CREATING, err);
+
+	if (state == NULL)
+		return -1;
+	/* prestart is deprecated but still run, before createRuntime (runtime-spec "prestart") */
+	if (sheep_hooks_run("prestart", h->prestart, h->prestart_len, state, err) < 0 ||
+	    sheep_hooks_run("createRuntime", h->create_runtime, h->create_runtime_len, state, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int handle_pty(struct create_job *j, struct sync_msg *m, struct sheep_err **err)
+{
+	if (m->fd < 0)
+		return sheep_err_set(err, EPROTO, "no pty in the message");
+	if (j->console_sock >= 0) {
+		if (create_send_fd(j->console_sock, m->fd, "/dev/ptmx", err) < 0)
+			return sheep_err_wrap(err, "send the pty to '%s'", j->opts->console_socket);
+		return 0;
+	}
+	j->pty_master = m->fd;
+	m->fd = -1;
+	return 0;
+}
+
+static int handle_seccomp(struct create_job *j, struct sync_msg *m, struct sheep_err **err)
+{
+	const struct oci_seccomp *s = j->config->linux_->seccomp;
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	_cleanup_close_ int sock = -1;
+	_cleanup_free_ char *state = NULL, *msg = NULL;
+
+	if (s->listener_path == NULL || strlen(s->listener_path) >= sizeof(sa.sun_path))
+		return sheep_err_set(err, 0, "config.json: linux.seccomp.listenerPath: required for "
+					     "SCMP_ACT_NOTIFY");
+	strcpy(sa.sun_path, s->listener_path);
+	state = sheep_state_oci_json(&j->st, SHEEP_CREATING, err);
+	if (state == NULL)
+		return -1;
+	/* runtime-spec "Seccomp": the container process state, naming the fd it carries */
+	if (asprintf(&msg, "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d,"
+			   "\"metadata\":\"%s\",\"state\":%s}",
+		     OCI_SPEC_VERSION, (int)j->pid,
+		     s->listener_metadata ? s->listener_metadata : "", state) < 0)
+		return sheep_err_set(err, ENOMEM, "seccomp listener");
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 || connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return sheep_err_set(err, errno, "connect to seccomp listener '%s'", s->listener_path);
+	return create_send_fd(sock, m->fd, msg, err);
+}
+
+static int handle(struct create_job *j, struct sync_msg *m, struct sheep_err **err)
+{
+	switch (m->type) {
+	case SYNC_USERMAP:
+		if (sheep_userns_write_maps(j->pid, j->config->linux_, err) < 0)
+			return -1;
+		return sync_send(j->sync.parent, SYNC_USERMAP_DONE, NULL, 0, -1, err);
+	case SYNC_RUNTIME_HOOKS:
+		if (run_runtime_hooks(j, err) < 0)
+			return -1;
+		return sync_send(j->sync.parent, SYNC_HOOKS_DONE, NULL, 0, -1, err);
+	case SYNC_PTY:
+		return handle_pty(j, m, err);
+	case SYNC_SECCOMP:
+		return handle_seccomp(j, m, err);
+	default:
+		return sheep_err_set(err, EPROTO, "unexpected message %d from the container", m->type);
+	}
+}
+
+int create_serve(struct create_job *j, struct sheep_err **err)
+{
+	for (;;) {
+		struct sync_msg m;
+		int ret;
+
+		if (sync_recv(j->sync.parent, &m, err) < 0)
+			return -1;
+		if (m.type == SYNC_READY) {
+			sync_msg_clear(&m);
+			return 0;
+		}
+		if (m.type == SYNC_ERROR) {
+			char *text = TAKE_PTR(m.payload);
+			int errnum = m.errnum;
+			sync_msg_clear(&m);
+			return sheep_err_take(err, errnum, text ? text : strdup("container init failed"));
+		}
+		ret = handle(j, &m, err);
+		sync_msg_clear(&m);
+		if (ret < 0) {
+			/* tell init to stop waiting; it is killed right after anyway */
+			sync_send_error(j->sync.parent, *err);
+			return -1;
+		}
+	}
+}

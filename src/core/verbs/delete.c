@@ -1,0 +1,79 @@
+/* delete: stop what is left (with --force, or a created container that never ran), remove the
+ * cgroup, run poststop hooks, remove the state directory. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/container.h"
+#include "core/hooks.h"
+#include "core/verbs/lookup.h"
+#include "util/cleanup.h"
+
+/* Kills the container and waits (up to 10 s) for its init to be gone. */
+static int kill_and_wait(struct container_ref *r, struct sheep_err **err)
+{
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, r->st->pid, 0);
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+
+	if (r->cgroup)
+		(void)sheep_cgroup_kill(r->cgroup, SIGKILL, err);
+	sheep_err_freep(err);
+	if (pidfd < 0 || !sheep_pid_alive(r->st->pid, r->st->start_time))
+		return 0;
+	if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+		return sheep_err_set(err, errno, "kill %d", (int)r->st->pid);
+	while (poll(&p, 1, 10000) < 0)
+		if (errno != EINTR)
+			return sheep_err_set(err, errno, "wait for %d", (int)r->st->pid);
+	return 0;
+}
+
+static void run_poststop(struct container_ref *r)
+{
+	_cleanup_err_ struct sheep_err *e = NULL;
+	struct oci_config *c = container_config(r, &e);
+	_cleanup_free_ char *state = NULL;
+
+	if (c && c->hooks && c->hooks->poststop_len) {
+		state = sheep_state_oci_json(r->st, SHEEP_STOPPED, &e);
+		if (state)
+			sheep_hooks_run_warn("poststop", c->hooks->poststop, c->hooks->poststop_len,
+					     state);
+	}
+	oci_config_free(c);
+}
+
+int sheep_container_delete(const char *root, const char *id, bool force, struct sheep_err **err)
+{
+	struct container_ref r;
+	int ret = -1;
+
+	if (container_open(root, id, &r, err) < 0) {
+		/* containerd's shim deletes twice: a missing container is already deleted */
+		if (force && (*err)->errnum == ENOENT) {
+			sheep_err_freep(err);
+			return 0;
+		}
+		return -1;
+	}
+	if ((r.status == SHEEP_RUNNING || r.status == SHEEP_PAUSED) && !force) {
+		sheep_err_set(err, 0, "cannot delete a %s container (use --force)",
+			      sheep_status_name(r.status));
+		goto out;
+	}
+	if (r.status == SHEEP_PAUSED && r.cgroup)
+		(void)sheep_cgroup_freeze(r.cgroup, false, err);
+	sheep_err_freep(err);
+	if (r.status != SHEEP_STOPPED && kill_and_wait(&r, err) < 0)
+		goto out;
+	if (r.cgroup && sheep_cgroup_destroy(r.cgroup, err) < 0)
+		goto out;
+	run_poststop(&r);
+	ret = sheep_state_remove(r.rootfd, id, err);
+out:
+	container_close(&r);
+	return ret;
+}

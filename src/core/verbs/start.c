@@ -1,0 +1,62 @@
+/* start: open the gate (exec.fifo) the init waits on, then run poststart hooks. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "core/container.h"
+#include "core/hooks.h"
+#include "core/verbs/lookup.h"
+#include "util/cleanup.h"
+
+static int open_gate(struct container_ref *r, struct sheep_err **err)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (r->status != SHEEP_CREATED)
+		return sheep_err_set(err, 0, "cannot start a container that is %s",
+				     sheep_status_name(r->status));
+	/* O_NONBLOCK: ENXIO instead of blocking forever when the init is gone */
+	fd = openat(r->dirfd, SHEEP_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ENXIO)
+		return sheep_err_set(err, 0, "the container's init exited before start");
+	if (fd < 0)
+		return sheep_err_set(err, errno, "open '%s'", SHEEP_EXEC_FIFO);
+	/* The fifo goes first: from here on the status reads "running". */
+	if (unlinkat(r->dirfd, SHEEP_EXEC_FIFO, 0) < 0)
+		return sheep_err_set(err, errno, "remove '%s'", SHEEP_EXEC_FIFO);
+	if (write(fd, "0", 1) != 1)
+		return sheep_err_set(err, errno, "write '%s'", SHEEP_EXEC_FIFO);
+	return 0;
+}
+
+int sheep_container_start(const char *root, const char *id, struct sheep_err **err)
+{
+	struct container_ref r;
+	struct oci_config *config = NULL;
+	int ret = -1;
+
+	if (container_open(root, id, &r, err) < 0)
+		return -1;
+	if (open_gate(&r, err) < 0)
+		goto out;
+	ret = 0;
+	config = container_config(&r, err);
+	if (config == NULL) {
+		ret = -1;
+		goto out;
+	}
+	if (config->hooks && config->hooks->poststart_len) {
+		_cleanup_free_ char *state = sheep_state_oci_json(r.st, SHEEP_RUNNING, err);
+		if (state == NULL) {
+			ret = -1;
+			goto out;
+		}
+		sheep_hooks_run_warn("poststart", config->hooks->poststart,
+				     config->hooks->poststart_len, state);
+	}
+out:
+	oci_config_free(config);
+	container_close(&r);
+	return ret;
+}
