@@ -9,9 +9,11 @@ static int cmd_help(struct cli_globals *g, int argc, char **argv);
 
 const struct cli_verb cli_verbs[] = {
 	{"spec", cmd_spec, "write a default config.json into a bundle",
-	 "[--bundle DIR] [--rootless]\n"
+	 "[--bundle DIR] [--rootless] [--network [--publish SPEC]...]\n"
 	 "  -b, --bundle DIR   bundle directory (default: the current directory)\n"
-	 "  --rootless         a configuration for an unprivileged user"},
+	 "  --rootless         a configuration for an unprivileged user\n"
+	 "  --network          add the sheep-net hooks (bridge sheep0, 10.20.0.0/16, NAT)\n"
+	 "  --publish SPEC     publish [HOSTIP:]HOSTPORT:CTRPORT[/tcp|udp] (with --network)"},
 	{"create", cmd_create, "create a container (it waits for start)",
 	 "[OPTIONS] ID\n"
 	 "  -b, --bundle DIR        bundle directory (default: the current directory)\n"
@@ -43,6 +45,7 @@ const struct cli_verb cli_verbs[] = {
 	 "  --platform P       the platform to pick from a multi-platform index (default: this one)\n"
 	 "  --ref NAME         the image to pick by ref.name annotation or docker RepoTag\n"
 	 "  -q, --quiet        no progress bar"},
+	{"features", cmd_features, "print the OCI features document as JSON", ""},
 	{"help", cmd_help, "show help for a command", "[COMMAND]"},
 	{NULL, NULL, NULL, NULL},
 };
