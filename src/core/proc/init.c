@@ -188,17 +188,30 @@ static int step_no_new_privs(struct sheep_init_ctx *c, struct sheep_err **err)
 	return 0;
 }
 
-static int step_seccomp(struct sheep_init_ctx *c, struct sheep_err **err)
+/* Loading a filter needs no_new_privs or CAP_SYS_ADMIN. Without no_new_privs the filter goes in
+ * before the capabilities are dropped (so the user switch runs under the filter, as in runc);
+ * with it, as late as possible, just before exec. */
+static int load_seccomp(struct sheep_init_ctx *c, bool early, struct sheep_err **err)
 {
 	_cleanup_close_ int listener = -1;
 
-	if (c->seccomp == NULL)
+	if (c->seccomp == NULL || early == c->config->process->no_new_privileges)
 		return 0;
 	if (sheep_seccomp_install(c->seccomp, &listener, err) < 0)
 		return -1;
 	if (listener >= 0)
 		return sync_send(c->sync_fd, SYNC_SECCOMP, NULL, 0, listener, err);
 	return 0;
+}
+
+static int step_seccomp_early(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	return load_seccomp(c, true, err);
+}
+
+static int step_seccomp(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	return load_seccomp(c, false, err);
 }
 
 const struct sheep_init_step sheep_init_steps[] = {
@@ -212,6 +225,7 @@ const struct sheep_init_step sheep_init_steps[] = {
 	{"close inherited fds", step_close_fds},
 	{"change to the working directory", step_cwd},
 	{"set process attributes", step_process_attrs},
+	{"load seccomp filter", step_seccomp_early},
 	{"set user and capabilities", step_user},
 	{"find the executable", sheep_init_step_find_exec},
 	{"set no_new_privileges", step_no_new_privs},

@@ -1,0 +1,62 @@
+/* The features document. Every list comes from the table the implementing module itself uses
+ * (mount options, seccomp names, capabilities, namespaces), so it cannot drift from what works. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "core/caps.h"
+#include "core/features.h"
+#include "core/rootfs.h"
+#include "core/seccomp.h"
+#include "ocispec.h"
+
+static char *const hooks[] = {"prestart", "createRuntime", "createContainer", "startContainer",
+			      "poststart", "poststop", NULL};
+static char *const namespaces[] = {"cgroup", "ipc", "mount", "network", "pid", "user", "uts",
+				   "time", NULL};
+
+static size_t count(const char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+#define LIST(field, v)                                                                             \
+	do {                                                                                       \
+		(field) = (char **)(v);                                                            \
+		field##_len = count((const char *const *)(v));                                    \
+	} while (0)
+
+char *sheep_features_json(struct sheep_err **err)
+{
+	struct oci_features_enabled yes = {.has_enabled = true, .enabled = true};
+	struct oci_features_enabled no = {.has_enabled = true, .enabled = false};
+	struct oci_features_cgroup cg = {.has_v1 = true, .v1 = true, .has_v2 = true, .v2 = true,
+					 .has_systemd = true, .has_systemd_user = true,
+					 .has_rdma = true, .rdma = true};
+	struct oci_features_seccomp sc = {.has_enabled = true, .enabled = true};
+	struct oci_features_linux l = {.cgroup = &cg, .seccomp = &sc, .apparmor = &no,
+				       .selinux = &no, .intel_rdt = &no, .idmap_mounts = &yes,
+				       .net_devices = &no};
+	struct oci_features f = {.oci_version_min = "1.0.0", .oci_version_max = OCI_SPEC_VERSION,
+				 .linux_ = &l};
+	const char **flags = NULL;
+	char *msg = NULL, *json;
+
+	LIST(f.hooks, hooks);
+	LIST(f.mount_options, sheep_mount_option_names);
+	LIST(l.namespaces, namespaces);
+	LIST(l.capabilities, sheep_caps_all_names());
+	LIST(sc.actions, sheep_seccomp_action_names);
+	LIST(sc.operators, sheep_seccomp_operator_names);
+	LIST(sc.archs, sheep_seccomp_arch_names);
+	LIST(sc.known_flags, sheep_seccomp_flag_names);
+	sheep_seccomp_supported_flags(&flags, &sc.supported_flags_len);
+	sc.supported_flags = (char **)flags;
+	json = oci_features_to_json(&f, NULL, &msg);
+	if (json == NULL)
+		sheep_err_take(err, EINVAL, msg);
+	return json;
+}
