@@ -1,0 +1,306 @@
+#!/usr/bin/env bats
+# sheep-net: bridge networking as an OCI hook. Network namespaces are held by `unshare -n`
+# processes the tests start (or by real containers); NAT and "other hosts" are a fake internet
+# namespace on TEST-NET-2 (198.51.100.0/24) behind a test veth. No packet leaves the machine.
+
+load helpers
+
+SHEEP_NET=${SHEEP_NET:-$(dirname "$SHEEP_OCI")/../net/sheep-net}
+NETRUN=${SHEEP_NET_RUN_DIR:-/run/sheep-net}
+TAG="sn$$"
+
+setup() {
+	requires root
+	[ -x "$SHEEP_NET" ] || skip "requires sheep-net ($SHEEP_NET)"
+	command -v nft >/dev/null || skip "requires nft (Debian package nftables)"
+	HOLDERS=()
+	IDS=()
+	INET_PID=
+}
+
+teardown() {
+	local id pid
+	for id in "${IDS[@]}"; do
+		state_json "$id" 0 | "$SHEEP_NET" down 2>/dev/null || true
+	done
+	for pid in "${HOLDERS[@]}"; do
+		kill -KILL "$pid" 2>/dev/null || true
+	done
+	ip link del "${TAG}h" 2>/dev/null || true
+	if [ -d "$NETRUN/${TAG}x" ]; then
+		rm -rf "${NETRUN:?}/${TAG}x"
+		ip link del "${TAG}x" 2>/dev/null || true
+		"$SHEEP_NET" reload || true
+	fi
+	for id in "${IDS[@]}"; do
+		! "$SHEEP_NET" ls | grep -q "^$id " || fail "lease of '$id' left behind" || return
+	done
+}
+
+state_json() {
+	printf '{"ociVersion":"1.2.0","id":"%s","status":"creating","pid":%s,"bundle":"/"}' "$1" "$2"
+}
+
+# holder [CMD...]: a process in a new network namespace (default: sleep); sets HPID. The pid is
+# written from inside (bats' traps keep bash from exec'ing a background command, so $! may be a
+# subshell in the host namespace).
+holder() {
+	[ $# -gt 0 ] || set -- sleep 1000
+	local f
+	f=$(mktemp "$BATS_TEST_TMPDIR/holder.XXXXXX")
+	unshare -n sh -c 'echo $$ >"$0.new" && mv "$0.new" "$0" && exec "$@"' "$f" "$@" \
+		</dev/null >/dev/null 2>&1 3>&- &
+	HOLDERS+=("$!")
+	disown "$!"
+	retry 500 0.02 test -s "$f"
+	HPID=$(cat "$f")
+	HOLDERS+=("$HPID")
+}
+
+# net ID PID ARGS...: `sheep-net up` with the state on stdin, like `run` (status, output).
+net_up() {
+	local id=$1 pid=$2
+	shift 2
+	IDS+=("$id")
+	status=0
+	output=$(state_json "$id" "$pid" | "$SHEEP_NET" up "$@" 2>&1) || status=$?
+	echo "up $id: status $status: $output" >&2
+}
+
+net_down() {
+	status=0
+	output=$(state_json "$1" 0 | "$SHEEP_NET" down 2>&1) || status=$?
+}
+
+in_ns() {
+	nsenter -t "$1" -n "${@:2}"
+}
+
+addr_of() {
+	in_ns "$1" ip -4 -o addr show dev eth0 | awk '{print $4}'
+}
+
+# fake_internet: namespace INET_PID with 198.51.100.2/24, the host side 198.51.100.1/24 on
+# test veth ${TAG}h, serving /cgi-bin/ip (prints the client's address) on port 8000.
+fake_internet() {
+	local www=$BATS_TEST_TMPDIR/inet
+	mkdir -p "$www/cgi-bin"
+	printf '#!/bin/sh\necho "Content-Type: text/plain"\necho\necho "$REMOTE_ADDR"\n' \
+		>"$www/cgi-bin/ip"
+	chmod +x "$www/cgi-bin/ip"
+	holder busybox httpd -f -p 8000 -h "$www"
+	INET_PID=$HPID
+	ip link add "${TAG}h" type veth peer name inet0 netns "$INET_PID"
+	ip addr add 198.51.100.1/24 dev "${TAG}h"
+	ip link set "${TAG}h" up
+	in_ns "$INET_PID" ip addr add 198.51.100.2/24 dev inet0
+	in_ns "$INET_PID" ip link set inet0 up
+	in_ns "$INET_PID" ip link set lo up
+}
+
+# http_get URL / http_get_in PID URL: the body, from the host or from inside a namespace.
+http_get() {
+	curl -sf -m 4 "$1"
+}
+
+http_get_in() {
+	in_ns "$1" curl -sf -m 4 "$2"
+}
+
+count_elements() {
+	nft -j list map ip sheep "$1" | jq '[.nftables[].map.elem // [] | .[]] | length'
+}
+
+@test "net: address, route, gateway and neighbour reachable, veth named by hash with id alias" {
+	holder; local p1=$HPID
+	holder; local p2=$HPID
+	net_up "${TAG}a" "$p1"
+	assert_success
+	net_up "${TAG}b" "$p2"
+	assert_success
+	[[ "$(addr_of "$p1")" == 10.20.*/16 ]] || fail "address: $(addr_of "$p1")"
+	[ "$(in_ns "$p1" ip route show default)" = "default via 10.20.0.1 dev eth0 proto static " ] ||
+		[ "$(in_ns "$p1" ip route show default)" = "default via 10.20.0.1 dev eth0 proto static" ] ||
+		fail "route: $(in_ns "$p1" ip route show default)"
+	in_ns "$p1" ip link show lo | grep -q 'UP'
+	in_ns "$p1" busybox ping -c1 -W2 10.20.0.1
+	in_ns "$p1" busybox ping -c1 -W2 "$(addr_of "$p2" | cut -d/ -f1)"
+	[ "$(cat /proc/sys/net/ipv4/ip_forward)" = 1 ]
+	ip -d link show master sheep0 | grep -q "alias ${TAG}a"
+	run "$SHEEP_NET" ls
+	[[ "$output" == *"${TAG}a "*"sheep0"*"10.20."* ]] || fail "ls: $output"
+	net_down "${TAG}b"
+	assert_success
+	net_down "${TAG}b" # again: already done
+	assert_success
+}
+
+@test "net: NAT to a fake internet shows the host's address; one MASQUERADE after 20 parallel ups" {
+	local pids=() ups=() i
+	fake_internet
+	for i in $(seq 1 20); do
+		holder
+		pids+=("$HPID")
+	done
+	for i in $(seq 1 20); do
+		IDS+=("${TAG}p$i")
+		state_json "${TAG}p$i" "${pids[$((i - 1))]}" | "$SHEEP_NET" up &
+		ups+=("$!")
+	done
+	for i in "${ups[@]}"; do wait "$i" || fail "an up failed" || return; done
+	[ "$("$SHEEP_NET" ls | grep -c "^${TAG}p")" -eq 20 ]
+	[ "$("$SHEEP_NET" ls | grep "^${TAG}p" | awk '{print $3}' | sort -u | wc -l)" -eq 20 ]
+	[ "$(nft list chain ip sheep postrouting | grep -c 'oifname != @bridges masquerade')" -eq 1 ]
+	nft list set ip sheep subnets | grep -q '10.20.0.0/16'
+	run http_get_in "${pids[0]}" http://198.51.100.2:8000/cgi-bin/ip
+	assert_success
+	assert_output "[::ffff:198.51.100.1]" # busybox httpd listens on a v4-mapped socket
+}
+
+@test "net: published port from the host, 127.0.0.1, another container and another host" {
+	local www=$BATS_TEST_TMPDIR/www port=$((20000 + $$ % 10000))
+	mkdir -p "$www" && echo hello >"$www/index.html"
+	fake_internet
+	holder busybox httpd -f -p 80 -h "$www"; local srv=$HPID
+	holder; local cli=$HPID
+	net_up "${TAG}s" "$srv" --publish "$port:80"
+	assert_success
+	net_up "${TAG}c" "$cli"
+	assert_success
+	[ "$(http_get "http://10.20.0.1:$port/")" = hello ]
+	[ "$(http_get "http://127.0.0.1:$port/")" = hello ]
+	[ "$(http_get_in "$cli" "http://10.20.0.1:$port/")" = hello ]
+	[ "$(http_get_in "$INET_PID" "http://198.51.100.1:$port/")" = hello ]
+	net_down "${TAG}s"
+	assert_success
+	! http_get "http://127.0.0.1:$port/" || fail "port still published after down"
+}
+
+@test "net: a port published twice fails and leaves nothing behind" {
+	local port=$((30000 + $$ % 10000))
+	holder; local p1=$HPID
+	holder; local p2=$HPID
+	net_up "${TAG}a" "$p1" --publish "$port:80"
+	assert_success
+	net_up "${TAG}b" "$p2" --publish "$port:81"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sheep-net: up '${TAG}b': publish ports: nft: Could not process rule: File exists" ]
+	! "$SHEEP_NET" ls | grep -q "^${TAG}b "
+	! ip -d link show | grep -q "alias ${TAG}b$"
+	in_ns "$p2" ip link show eth0 2>/dev/null && fail "eth0 left in the namespace" || true
+}
+
+@test "net: down after the namespace is gone removes the lease and the map elements" {
+	local port=$((40000 + $$ % 10000)) before
+	holder; local p=$HPID
+	before=$(count_elements tcp_any)
+	net_up "${TAG}a" "$p" --publish "$port:80"
+	assert_success
+	[ "$(count_elements tcp_any)" -eq $((before + 1)) ]
+	kill -KILL "$p"
+	net_down "${TAG}a"
+	assert_success
+	[ "$(count_elements tcp_any)" -eq "$before" ]
+	! "$SHEEP_NET" ls | grep -q "^${TAG}a "
+}
+
+@test "net: gc reclaims the lease and elements of a container killed without poststop" {
+	local port=$((50000 + $$ % 10000))
+	holder; local p=$HPID
+	net_up "${TAG}g" "$p" --publish "$port:80/udp"
+	assert_success
+	kill -KILL "$p"
+	run "$SHEEP_NET" gc
+	assert_success
+	[[ "$output" == "reclaimed "* ]] || fail "gc: $output"
+	! "$SHEEP_NET" ls | grep -q "^${TAG}g "
+	! nft list map ip sheep udp_any | grep -q "$port :"
+}
+
+@test "net: reload after the table is flushed restores NAT and published ports" {
+	local www=$BATS_TEST_TMPDIR/www port=$((21000 + $$ % 10000))
+	mkdir -p "$www" && echo hello >"$www/index.html"
+	fake_internet
+	holder busybox httpd -f -p 80 -h "$www"; local srv=$HPID
+	net_up "${TAG}r" "$srv" --publish "$port:80"
+	assert_success
+	# what `nft flush ruleset` does to our table, without touching other programs' tables
+	nft delete table ip sheep
+	! http_get "http://127.0.0.1:$port/" || fail "reachable without the table"
+	run "$SHEEP_NET" reload
+	assert_success
+	[ "$(http_get "http://127.0.0.1:$port/")" = hello ]
+	[ "$(http_get_in "$srv" "http://198.51.100.2:8000/cgi-bin/ip")" = \
+		"[::ffff:198.51.100.1]" ]
+	[ "$(nft list chain ip sheep postrouting | grep -c 'oifname != @bridges masquerade')" -eq 1 ]
+}
+
+@test "net: exhaustion of a small network is a clear error, leaves nothing, and runs gc once" {
+	local net="${TAG}x" i pids=()
+	for i in 1 2 3 4 5 6; do
+		holder
+		pids+=("$HPID")
+	done
+	for i in 1 2 3 4 5; do
+		net_up "${TAG}e$i" "${pids[$((i - 1))]}" --network "$net" --subnet 10.99.0.0/29
+		assert_success
+	done
+	net_up "${TAG}e6" "${pids[5]}" --network "$net"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sheep-net: up '${TAG}e6': allocate address: network '$net': no free address in 10.99.0.0/29" ]
+	! "$SHEEP_NET" ls | grep -q "^${TAG}e6 "
+	! ip -d link show | grep -q "alias ${TAG}e6$"
+	kill -KILL "${pids[2]}" # a crash: no poststop, the lease stays until gc
+	net_up "${TAG}e6" "${pids[5]}" --network "$net"
+	assert_success
+	[[ "$(addr_of "${pids[5]}")" == 10.99.0.4/29 ]] || fail "got $(addr_of "${pids[5]}")"
+	for i in 1 2 4 5 6; do net_down_net "${TAG}e$i" "$net"; done
+}
+
+net_down_net() {
+	state_json "$1" 0 | "$SHEEP_NET" down --network "$2"
+}
+
+@test "net: hook errors name the verb and id" {
+	run bash -c "printf '{\"ociVersion\":\"1.2.0\",\"id\":\"x1\",\"status\":\"creating\",\"bundle\":\"/\"}' | $SHEEP_NET up"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sheep-net: up 'x1': the state has no pid: up must run as a createRuntime hook" ]
+	run bash -c "state_json() { :; }; echo '{}' | $SHEEP_NET up --publish 80"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sheep-net: up: invalid port '80': expected [HOSTIP:]HOSTPORT:CTRPORT" ]
+	run "$SHEEP_NET" frob
+	[ "$status" -eq 1 ]
+	[[ "$output" == "sheep-net: unknown command 'frob'"* ]]
+}
+
+@test "net: sheep-oci spec --network runs a networked container; delete releases the lease" {
+	requires sheep
+	make_bundle
+	set_args /bin/sleep 100
+	update_config ".hooks.createRuntime = [{\"path\": \"$SHEEP_NET\", \"args\": [\"sheep-net\", \"up\"]}] |
+		.hooks.poststop = [{\"path\": \"$SHEEP_NET\", \"args\": [\"sheep-net\", \"down\"]}]"
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	local pid
+	pid=$(container_pid "$ID")
+	[[ "$(addr_of "$pid")" == 10.20.*/16 ]] || fail "address: $(addr_of "$pid")"
+	in_ns "$pid" busybox ping -c1 -W2 10.20.0.1
+	"$SHEEP_NET" ls | grep -q "^$ID "
+	sheep delete --force "$ID"
+	assert_success
+	! "$SHEEP_NET" ls | grep -q "^$ID "
+}
+
+@test "net: spec --network writes both hooks with the installed path" {
+	requires sheep
+	mkdir -p "$BATS_TEST_TMPDIR/b"
+	sheep spec --bundle "$BATS_TEST_TMPDIR/b" --network --publish 8080:80
+	assert_success
+	run jq -c '[.hooks.createRuntime[0].args, .hooks.poststop[0].args]' "$BATS_TEST_TMPDIR/b/config.json"
+	assert_output '[["sheep-net","up","--publish","8080:80"],["sheep-net","down"]]'
+	run jq -r '.hooks.createRuntime[0].path' "$BATS_TEST_TMPDIR/b/config.json"
+	[[ "$output" == */bin/sheep-net ]]
+	sheep spec --bundle "$BATS_TEST_TMPDIR/c" --publish 8080:80
+	assert_failure 1
+	assert_output_contains "sheep-oci: spec: --publish requires --network"
+}
