@@ -119,9 +119,12 @@ static int open_locked(const char *dir, const char *name, bool lock, struct shee
 
 	if (asprintf(&path, "%s/%s", dir, name) < 0)
 		return sheep_err_set(err, ENOMEM, "open lease store");
-	if (sheep_mkdir_p(path, 0700, err) < 0)
-		return -1;
 	s->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->dirfd < 0 && errno == ENOENT) { /* first use of this network */
+		if (sheep_mkdir_p(path, 0700, err) < 0)
+			return -1;
+		s->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
 	if (s->dirfd < 0)
 		return sheep_err_set(err, errno, "open '%s'", path);
 	if (!lock)

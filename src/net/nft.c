@@ -3,6 +3,7 @@
  * however many networks and containers there are); published ports are map elements looked up
  * by prerouting (other hosts, containers) and output (the host itself). */
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -88,25 +89,63 @@ void sheep_nft_script_ports(FILE *f, const char *verb, uint32_t addr,
 		port_element(f, verb, addr, &p[i]);
 }
 
+/* libnftables and its five dependencies are loaded only when a change is due: most `up`s (no
+ * published port, table present) and `down`s never need them, and loading costs a process
+ * startup a third of a millisecond. The prototypes come from the header, so types are checked. */
+static struct {
+	__typeof__(nft_ctx_new) *ctx_new;
+	__typeof__(nft_ctx_free) *ctx_free;
+	__typeof__(nft_ctx_buffer_output) *buffer_output;
+	__typeof__(nft_ctx_buffer_error) *buffer_error;
+	__typeof__(nft_run_cmd_from_buffer) *run_cmd;
+	__typeof__(nft_ctx_get_error_buffer) *error_buffer;
+} lib;
+
+static int nft_load(struct sheep_err **err)
+{
+	void *h;
+
+	if (lib.run_cmd != NULL)
+		return 0;
+	h = dlopen("libnftables.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL)
+		return sheep_err_set(err, 0, "nft: load 'libnftables.so.1': %s", dlerror());
+	lib.ctx_new = (__typeof__(lib.ctx_new))dlsym(h, "nft_ctx_new");
+	lib.ctx_free = (__typeof__(lib.ctx_free))dlsym(h, "nft_ctx_free");
+	lib.buffer_output = (__typeof__(lib.buffer_output))dlsym(h, "nft_ctx_buffer_output");
+	lib.buffer_error = (__typeof__(lib.buffer_error))dlsym(h, "nft_ctx_buffer_error");
+	lib.error_buffer = (__typeof__(lib.error_buffer))dlsym(h, "nft_ctx_get_error_buffer");
+	lib.run_cmd = (__typeof__(lib.run_cmd))dlsym(h, "nft_run_cmd_from_buffer");
+	if (!lib.ctx_new || !lib.ctx_free || !lib.buffer_output || !lib.buffer_error ||
+	    !lib.error_buffer || !lib.run_cmd) {
+		lib.run_cmd = NULL;
+		return sheep_err_set(err, 0, "nft: load 'libnftables.so.1': missing symbols");
+	}
+	return 0;
+}
+
 static void nft_ctx_freep(struct nft_ctx **c)
 {
 	if (*c != NULL)
-		nft_ctx_free(*c);
+		lib.ctx_free(*c);
 }
 
 int sheep_nft_run(const char *script, struct sheep_err **err)
 {
-	__attribute__((cleanup(nft_ctx_freep))) struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	__attribute__((cleanup(nft_ctx_freep))) struct nft_ctx *ctx = NULL;
 	const char *msg;
 	size_t len;
 
+	if (nft_load(err) < 0)
+		return -1;
+	ctx = lib.ctx_new(NFT_CTX_DEFAULT);
 	if (ctx == NULL)
 		return sheep_err_set(err, ENOMEM, "nft: create context");
-	if (nft_ctx_buffer_output(ctx) < 0 || nft_ctx_buffer_error(ctx) < 0)
+	if (lib.buffer_output(ctx) < 0 || lib.buffer_error(ctx) < 0)
 		return sheep_err_set(err, ENOMEM, "nft: buffer output");
-	if (nft_run_cmd_from_buffer(ctx, script) == 0)
+	if (lib.run_cmd(ctx, script) == 0)
 		return 0;
-	msg = nft_ctx_get_error_buffer(ctx);
+	msg = lib.error_buffer(ctx);
 	if (msg == NULL)
 		msg = "failed";
 	if (strncmp(msg, "Error: ", 7) == 0)

@@ -22,11 +22,14 @@ int sheep_net_lock_nft(const char *run_dir, struct sheep_err **err)
 	_cleanup_free_ char *path = NULL;
 	int fd;
 
-	if (sheep_mkdir_p(run_dir, 0700, err) < 0)
-		return -1;
 	if (asprintf(&path, "%s/nft.lock", run_dir) < 0)
 		return sheep_err_set(err, ENOMEM, "lock nft");
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == ENOENT) {
+		if (sheep_mkdir_p(run_dir, 0700, err) < 0)
+			return -1;
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	}
 	if (fd < 0)
 		return sheep_err_set(err, errno, "open '%s'", path);
 	if (flock(fd, LOCK_EX) < 0) {
@@ -83,15 +86,19 @@ int sheep_net_nft_rebuild(const char *run_dir, struct sheep_err **err)
 int sheep_net_nft_ensure(const char *run_dir, const struct sheep_net_network *net, bool new_net,
 			 struct sheep_err **err)
 {
-	_cleanup_close_ int lock = sheep_net_lock_nft(run_dir, err);
+	_cleanup_close_ int lock = -1;
 	_cleanup_free_ char *script = NULL;
 	size_t size = 0;
 	FILE *f;
-	int ok;
+	int ok = sheep_nft_table_ok(err);
 
+	/* the common case, table there and network known, needs no lock: one nfnetlink query */
+	if (ok != 0 && !new_net)
+		return ok < 0 ? -1 : 0;
+	lock = sheep_net_lock_nft(run_dir, err);
 	if (lock < 0)
 		return -1;
-	ok = sheep_nft_table_ok(err);
+	ok = sheep_nft_table_ok(err); /* again, under the lock: someone may have rebuilt it */
 	if (ok == 0 && sheep_net_nft_rebuild(run_dir, err) < 0)
 		return sheep_err_wrap(err, "create nft table 'ip %s'", SHEEP_NFT_TABLE);
 	if (ok != 1 || !new_net)

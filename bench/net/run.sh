@@ -1,0 +1,162 @@
+#!/bin/bash
+# bench/net/run.sh [N]: N sequential attach/detach cycles of one network namespace, three ways,
+# side by side: sheep-net up/down (whole processes, state JSON on stdin), the same job done with
+# `ip` and `iptables` commands, and Debian's CNI bridge plugin (CNI_COMMAND=ADD/DEL, host-local
+# IPAM, ipMasq). Prints median and p90 per step and the ratios. Needs root; touches only its own
+# namespaces, bridges (sheep0, snbench0, snbench1) and its own rules; sends no packets.
+#
+# Environment: SHEEP_NET (default: build-net/src/net/sheep-net next to this tree), CNI_PATH
+# (default /usr/lib/cni, Debian package containernetworking-plugins).
+set -euo pipefail
+
+N=${1:-100}
+HERE=$(cd "$(dirname "$0")" && pwd)
+SHEEP_NET=${SHEEP_NET:-$HERE/../../build-net/src/net/sheep-net}
+CNI_PATH=${CNI_PATH:-/usr/lib/cni}
+WORK=$(mktemp -d /tmp/sheep-net-bench.XXXXXX)
+HOLDER=
+export LC_ALL=C
+
+for tool in ip iptables "$SHEEP_NET" "$CNI_PATH/bridge"; do
+	command -v "$tool" >/dev/null || { echo "bench/net: missing $tool" >&2; exit 1; }
+done
+
+cleanup() {
+	stop_holders
+	ip link del snbench0 2>/dev/null || true
+	ip link del snbench1 2>/dev/null || true
+	iptables -t nat -D POSTROUTING -s 10.21.0.0/16 ! -o snbench0 -j MASQUERADE 2>/dev/null || true
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Namespaces are created before and destroyed after the timed loop: a dying namespace is torn
+# down by a kernel worker holding rtnl, which would add noise to whichever method runs next.
+HOLDERS=()
+start_holders() {
+	local i h
+	for ((i = 0; i < N + 3; i++)); do
+		unshare -n sleep 1000 </dev/null >/dev/null 2>&1 &
+		h=$!
+		disown "$h"
+		HOLDERS+=("$h")
+	done
+	for h in "${HOLDERS[@]}"; do
+		while [ "$(readlink /proc/$h/ns/net)" = "$(readlink /proc/self/ns/net)" ]; do :; done
+	done
+}
+
+stop_holders() {
+	local h
+	for h in "${HOLDERS[@]}"; do kill -KILL "$h" 2>/dev/null || true; done
+	HOLDERS=()
+	sleep 1 # let the kernel reap them before the next method
+}
+
+now_us() {
+	local t=$EPOCHREALTIME
+	echo $((${t%.*} * 1000000 + 10#${t#*.}))
+}
+
+# stats FILE: "median p90" in milliseconds with 2 decimals
+stats() {
+	sort -n "$1" | awk '{v[NR] = $1} END {
+		m = v[int((NR + 1) / 2)]; p = v[int(NR * 0.9 + 0.5)];
+		printf "%.2f %.2f", m / 1000, p / 1000 }'
+}
+
+# The state arrives on stdin as a runtime passes it; a here-string costs no extra process.
+sheep_up() {
+	"$SHEEP_NET" up <<<"{\"ociVersion\":\"1.2.0\",\"id\":\"bench$1\",\"status\":\"creating\",\"pid\":$HOLDER,\"bundle\":\"/\"}"
+}
+
+sheep_down() {
+	"$SHEEP_NET" down <<<"{\"ociVersion\":\"1.2.0\",\"id\":\"bench$1\",\"status\":\"stopped\",\"bundle\":\"/\"}"
+}
+
+# The same job with iproute2 and iptables: bridge once, veth into the namespace, master, up,
+# address, lo, default route, ip_forward, one MASQUERADE rule (checked, added if missing).
+ip_up() {
+	local i=$1 v="snb$1" a="10.21.$(($1 / 250)).$(($1 % 250 + 2))"
+	ip link show snbench0 >/dev/null 2>&1 || {
+		ip link add snbench0 type bridge
+		ip addr add 10.21.0.1/16 dev snbench0
+		ip link set snbench0 up
+	}
+	ip link add "$v" type veth peer name eth0 netns "$HOLDER"
+	ip link set "$v" master snbench0
+	ip link set "$v" up
+	nsenter -t "$HOLDER" -n ip addr add "$a/16" dev eth0
+	nsenter -t "$HOLDER" -n ip link set eth0 up
+	nsenter -t "$HOLDER" -n ip link set lo up
+	nsenter -t "$HOLDER" -n ip route add default via 10.21.0.1
+	[ "$(cat /proc/sys/net/ipv4/ip_forward)" = 1 ] || echo 1 >/proc/sys/net/ipv4/ip_forward
+	iptables -t nat -C POSTROUTING -s 10.21.0.0/16 ! -o snbench0 -j MASQUERADE 2>/dev/null ||
+		iptables -t nat -A POSTROUTING -s 10.21.0.0/16 ! -o snbench0 -j MASQUERADE
+}
+
+ip_down() {
+	ip link del "snb$1"
+}
+
+cni() {
+	CNI_COMMAND=$1 CNI_CONTAINERID="bench$2" CNI_NETNS="/proc/$HOLDER/ns/net" CNI_IFNAME=eth0 \
+		CNI_PATH="$CNI_PATH" "$CNI_PATH/bridge" >/dev/null <<JSON
+{"cniVersion": "1.0.0", "name": "snbench", "type": "bridge", "bridge": "snbench1",
+ "isGateway": true, "ipMasq": true,
+ "ipam": {"type": "host-local", "subnet": "10.22.0.0/16", "dataDir": "$WORK/cni-ipam"}}
+JSON
+}
+
+cni_up() { cni ADD "$1"; }
+cni_down() { cni DEL "$1"; }
+
+# The floor on this machine: starting a process that does nothing, twice per cycle.
+true_up() { /bin/true <<<"{}"; }
+true_down() { /bin/true <<<"{}"; }
+
+run_method() {
+	local name=$1 i t0 t1 t2
+	: >"$WORK/$name.up"
+	: >"$WORK/$name.down"
+	start_holders
+	for ((i = 0; i < N + 3; i++)); do
+		HOLDER=${HOLDERS[$i]}
+		t0=$(now_us)
+		"${name}_up" "$i"
+		t1=$(now_us)
+		"${name}_down" "$i"
+		t2=$(now_us)
+		if ((i >= 3)); then # the first cycles create bridges and tables: warm-up
+			echo $((t1 - t0)) >>"$WORK/$name.up"
+			echo $((t2 - t1)) >>"$WORK/$name.down"
+		fi
+	done
+	stop_holders
+}
+
+for m in true sheep ip cni; do
+	run_method "$m"
+done
+
+printf 'N=%d cycles per method (after 3 warm-up cycles); times in ms\n' "$N"
+printf '%-22s %14s %14s %16s\n' method "attach med/p90" "detach med/p90" "cycle med (sum)"
+declare -A MED
+for m in true sheep ip cni; do
+	read -r um up90 <<<"$(stats "$WORK/$m.up")"
+	read -r dm dp90 <<<"$(stats "$WORK/$m.down")"
+	MED[$m]=$(awk -v a="$um" -v b="$dm" 'BEGIN {printf "%.2f", a + b}')
+	label=$m
+	[ "$m" = sheep ] && label="sheep-net"
+	[ "$m" = ip ] && label="ip + iptables"
+	[ "$m" = cni ] && label="CNI bridge plugin"
+	[ "$m" = true ] && label="(/bin/true: floor)"
+	printf '%-22s %6s / %-6s %6s / %-6s %16s\n' "$label" "$um" "$up90" "$dm" "$dp90" "${MED[$m]}"
+done
+awk -v s="${MED[sheep]}" -v i="${MED[ip]}" -v c="${MED[cni]}" 'BEGIN {
+	printf "ratio: CNI / sheep-net = %.1fx, ip+iptables / sheep-net = %.1fx\n", c / s, i / s }'
+if command -v cc >/dev/null && cc -O2 -o "$WORK/nft_ctx" "$HERE/nft_ctx.c" -lnftables 2>/dev/null; then
+	printf 'libnftables context + one command, in process: %s ms (median of 50)\n' \
+		"$("$WORK/nft_ctx" 50)"
+fi
+printf 'load average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
