@@ -168,6 +168,19 @@ static void check_inside(void)
 	CHECK(s && strcmp(s, "1\n") == 0, "sysctl net.ipv4.ip_forward=1");
 	CHECK(open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC) < 0 && errno == EROFS,
 	      "readonlyPaths /proc/sys");
+	{
+		struct oci_map again = {(char *[]){"net.ipv4.ip_forward"}, (char *[]){"1"}, 1};
+		struct oci_map change = {(char *[]){"net.ipv4.ip_forward"}, (char *[]){"0"}, 1};
+		_cleanup_err_ struct sheep_err *err = NULL, *e0 = NULL;
+
+		CHECK(sheep_rootfs_write_sysctl(&again, &e0) == 0,
+		      "writing the same sysctl again is a no-op");
+		CHECK(sheep_rootfs_write_sysctl(&change, &err) < 0 &&
+			  strcmp(err->msg, "set sysctl 'net.ipv4.ip_forward': open "
+					   "'/proc/sys/net/ipv4/ip_forward': Read-only file "
+					   "system") == 0,
+		      "changing it under read-only /proc/sys: '%s'", err ? err->msg : "");
+	}
 	CHECK(stat("/idmapped/file", &st) == 0 && st.st_uid == 100000,
 	      "idmapped bind: uid 0 shows as 100000 (got %u)", (unsigned)st.st_uid);
 	CHECK(stat("/mnt/evil", &st) == 0 && stat(hostdir, &st) == 0,

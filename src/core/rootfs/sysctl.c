@@ -1,7 +1,8 @@
 /* linux.sysctl, written under /proc/sys of the container. The image controls every path in the
  * rootfs, so /proc is checked to be a real procfs mounted at its root (a bind of a tmpfs or of a
  * procfs subdirectory would redirect the write) and each file is opened beneath it without
- * symlinks or mount crossings (openat2 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV). */
+ * symlinks (openat2 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS) and checked to be on procfs itself:
+ * mount crossings are allowed, since readonlyPaths legitimately bind /proc/sys onto itself. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -62,18 +63,39 @@ static int sysctl_path(const char *key, char *buf, size_t len, struct sheep_err 
 	return 0;
 }
 
+/* True when the file already holds value: sheep_rootfs_setup() writes linux.sysctl before
+ * readonlyPaths, so a second call (after /proc/sys went read-only) must not need to write. */
+static bool already_set(int procfd, const char *path, const char *value, struct open_how how)
+{
+	_cleanup_close_ int fd = -1;
+	char buf[256];
+	size_t vlen = strlen(value);
+	ssize_t n;
+
+	how.flags = O_RDONLY | O_CLOEXEC;
+	fd = (int)syscall(SYS_openat2, procfd, path, &how, sizeof(how));
+	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) < 0)
+		return false;
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		n--;
+	while (vlen > 0 && (value[vlen - 1] == '\n' || value[vlen - 1] == ' '))
+		vlen--;
+	return (size_t)n == vlen && memcmp(buf, value, vlen) == 0;
+}
+
 static int write_one(int procfd, const char *key, const char *value, struct sheep_err **err)
 {
 	struct open_how how = {
 	    .flags = O_WRONLY | O_CLOEXEC,
-	    .resolve =
-		RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS,
+	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
 	_cleanup_close_ int fd = -1;
 	char path[512];
 
 	if (sysctl_path(key, path, sizeof(path), err) < 0)
 		return -1;
+	if (already_set(procfd, path, value, how))
+		return 0;
 	fd = (int)syscall(SYS_openat2, procfd, path, &how, sizeof(how));
 	if (fd < 0)
 		return sheep_err_set(err, errno, "open '/proc/%s'", path);
