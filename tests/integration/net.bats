@@ -304,3 +304,20 @@ net_down_net() {
 	assert_failure 1
 	assert_output_contains "sheep-oci: spec: --publish requires --network"
 }
+
+@test "net: SIGTERM and SIGINT do not interrupt a hook half way" {
+	holder; local p=$HPID pid
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	IDS+=("${TAG}t")
+	"$SHEEP_NET" up <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/out" 2>&1 &
+	pid=$!
+	exec 5>"$BATS_TEST_TMPDIR/in" # sheep-net is now running, blocked reading its state
+	sleep 0.2
+	kill -TERM "$pid"
+	kill -INT "$pid"
+	state_json "${TAG}t" "$p" >&5
+	exec 5>&-
+	wait "$pid" || fail "up was interrupted: $(cat "$BATS_TEST_TMPDIR/out")"
+	"$SHEEP_NET" ls | grep -q "^${TAG}t "
+	[[ "$(addr_of "$p")" == 10.20.*/16 ]]
+}
