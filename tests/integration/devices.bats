@@ -1,0 +1,63 @@
+#!/usr/bin/env bats
+# devices: the default devices, their links, and linux.devices with mode and owner.
+
+load helpers
+
+setup() {
+	setup_sheep
+}
+
+teardown() {
+	teardown_sheep
+}
+
+@test "default devices are character devices with mode 0666" {
+	set_args /probe stat /dev/null \; stat /dev/zero \; stat /dev/full \; stat /dev/random \; \
+		stat /dev/urandom \; stat /dev/tty
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	for want in rdev=1:3 rdev=1:5 rdev=1:7 rdev=1:8 rdev=1:9 rdev=5:0; do
+		grep -q "type=char mode=0666 .*$want" <<<"$output" || fail "no 0666 device $want"
+	done
+}
+
+@test "standard links in /dev" {
+	set_args /probe stat /dev/ptmx \; stat /dev/fd \; stat /dev/stderr
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	# probe stat does not follow links: the sizes are the targets' lengths
+	[[ ${lines[0]} == "type=symlink "*" size=8" ]] || fail "/dev/ptmx is not -> pts/ptmx"
+	[[ ${lines[1]} == "type=symlink "*" size=13" ]] || fail "/dev/fd is not -> /proc/self/fd"
+	[[ ${lines[2]} == "type=symlink "*" size=15" ]] || fail "/dev/stderr is not -> /proc/self/fd/2"
+}
+
+@test "linux.devices: type, numbers, fileMode, uid and gid" {
+	update_config '.linux.devices = [{"path":"/dev/mynull","type":"c","major":1,"minor":3,
+		"fileMode":416,"uid":7,"gid":8},{"path":"/dev/sub/fifo","type":"p"}]'
+	set_args /probe stat /dev/mynull \; stat /dev/sub/fifo
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output_contains "type=char mode=0640 uid=7 gid=8 rdev=1:3"
+	assert_output_contains "type=fifo"
+}
+
+@test "a /dev/null symlink in the image does not redirect to a host file" {
+	echo secret >"$BATS_TEST_TMPDIR/hostfile"
+	update_config '.mounts |= map(select(.destination != "/dev"))'
+	ln -sf "$BATS_TEST_TMPDIR/hostfile" "$BUNDLE/rootfs/dev/null"
+	set_args /probe stat /dev/null
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ "$(cat "$BATS_TEST_TMPDIR/hostfile")" = secret ] || fail "host file changed"
+	# runc leaves the image's symlink in place; sheep-oci replaces it with the device
+	is_sheep || return 0
+	assert_output_contains "rdev=1:3"
+}
+
+@test "a device outside /dev is refused" {
+	requires sheep
+	update_config '.linux.devices = [{"path":"/etc/x","type":"c","major":1,"minor":3}]'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_sheep_error run "$ID" "config.json: linux.devices[0].path: must be under /dev, got '/etc/x'"
+	assert_nothing_left "$ID"
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env bats
+# mounts: config.json "mounts" in order, every kind of option, binds of dirs and files, errors that
+# name the mount index and option.
+
+load helpers
+
+setup() {
+	setup_sheep
+	mkdir -p "$BUNDLE/data"
+	echo hello >"$BUNDLE/data/file"
+	echo bound >"$BUNDLE/hostname"
+}
+
+teardown() {
+	teardown_sheep
+}
+
+add_mount() {
+	update_config ".mounts += [$1]"
+}
+
+@test "a bind mount with a bundle-relative source is read-only with ro" {
+	add_mount '{"destination":"/data","type":"bind","source":"data","options":["rbind","ro","nosuid"]}'
+	set_args /probe cat /data/file \; write /data/new x
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_failure 1
+	assert_output_contains hello
+	assert_output_contains "Read-only file system"
+	[ ! -e "$BUNDLE/data/new" ] || fail "the write reached the host"
+}
+
+@test "a file is bound onto a file, and the destination is created to match" {
+	add_mount '{"destination":"/etc/deep/hostname","type":"bind","source":"hostname","options":["bind"]}'
+	set_args /probe stat /etc/deep/hostname \; cat /etc/deep/hostname
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output_contains "type=file"
+	assert_output_contains bound
+}
+
+@test "tmpfs options: flags go to the mount, the rest is filesystem data" {
+	add_mount '{"destination":"/scratch","type":"tmpfs","source":"tmpfs","options":["nosuid","nodev","noexec","size=1m","mode=700"]}'
+	set_args /probe mounts \; stat /scratch
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	grep -E '^/scratch tmpfs ro?w?,?nosuid,nodev,noexec.*size=1024k' <<<"$output" ||
+		fail "no /scratch tmpfs with nosuid,nodev,noexec,size=1024k"
+	assert_output_contains "type=dir mode=0700"
+}
+
+@test "recursive attributes: rro makes submounts read-only too" {
+	requires sheep
+	mkdir -p "$BUNDLE/data/sub"
+	add_mount '{"destination":"/data","type":"bind","source":"data","options":["rbind"]}'
+	add_mount '{"destination":"/data/sub","type":"tmpfs","source":"tmpfs"}'
+	add_mount '{"destination":"/data","type":"bind","source":"data","options":["rbind","rro"]}'
+	set_args /probe write /data/sub/x y
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_failure 1
+	assert_output_contains "Read-only file system"
+}
+
+@test "tmpcopyup fills the tmpfs with what it covers" {
+	mkdir -p "$BUNDLE/rootfs/opt/app" && echo kept >"$BUNDLE/rootfs/opt/app/conf"
+	add_mount '{"destination":"/opt/app","type":"tmpfs","source":"tmpfs","options":["tmpcopyup"]}'
+	set_args /probe cat /opt/app/conf \; write /opt/app/conf changed
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output kept
+	[ "$(cat "$BUNDLE/rootfs/opt/app/conf")" = kept ] || fail "the image file changed"
+}
+
+@test "an unknown option is refused before anything is created" {
+	add_mount '{"destination":"/x","type":"tmpfs","source":"tmpfs","options":["nodev","bogus"]}'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_failure
+	n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
+	assert_sheep_error run "$ID" "config.json: mounts[$n].options[1]: unknown mount option 'bogus'"
+	assert_nothing_left "$ID"
+}
+
+@test "a relative destination is refused" {
+	requires sheep
+	add_mount '{"destination":"x","type":"tmpfs","source":"tmpfs"}'
+	sheep run --bundle "$BUNDLE" "$ID"
+	n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
+	assert_sheep_error run "$ID" "config.json: mounts[$n].destination: must be an absolute path, got 'x'"
+	assert_nothing_left "$ID"
+}
+
+@test "a mount failure names the mount and its index" {
+	requires sheep
+	add_mount '{"destination":"/x","type":"nosuchfs","source":"none"}'
+	sheep run --bundle "$BUNDLE" "$ID"
+	n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
+	assert_sheep_error run "$ID" "set up rootfs: mount 'nosuchfs' on '/x' (mounts[$n]): No such device"
+	assert_nothing_left "$ID"
+}
+
+@test "idmap: a bind mount shows files with the mapped owner" {
+	requires sheep
+	add_mount '{"destination":"/data","type":"bind","source":"data","options":["bind","idmap"],
+		"uidMappings":[{"containerID":0,"hostID":100000,"size":65536}],
+		"gidMappings":[{"containerID":0,"hostID":100000,"size":65536}]}'
+	set_args /probe stat /data/file
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output_contains "uid=100000 gid=100000"
+}
