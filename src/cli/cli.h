@@ -14,6 +14,7 @@ struct cli_globals {
 	bool debug;
 	bool systemd_cgroup;
 	bool rootless_flag_set;
+	char **argv; /* the whole command line, for handing a verb to a helper program */
 };
 
 struct cli_verb {

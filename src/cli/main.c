@@ -117,7 +117,7 @@ static int parse_globals(struct cli_globals *g, int argc, char **argv, int *ret_
 
 int main(int argc, char **argv)
 {
-	struct cli_globals g = {0};
+	struct cli_globals g = {.argv = argv};
 	const struct cli_verb *v;
 	int status = 1, first;
 

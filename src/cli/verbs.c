@@ -39,30 +39,11 @@ const struct cli_verb cli_verbs[] = {
 	 "[--format table|json] [--quiet]\n"
 	 "  -f, --format FORMAT     table (default) or json\n"
 	 "  -q, --quiet             print only the ids"},
-	{"unpack", cmd_unpack, "turn an image (OCI layout, docker-archive, rootfs tar) into a bundle",
-	 "[--rootless] [--platform OS/ARCH] [--ref NAME] [--quiet] IMAGE BUNDLE\n"
-	 "  --rootless         no chown and no device nodes (default when not root)\n"
-	 "  --platform P       the platform to pick from a multi-platform index (default: this one)\n"
-	 "  --ref NAME         the image to pick by ref.name annotation or docker RepoTag\n"
-	 "  -q, --quiet        no progress bar"},
+	{"unpack", cmd_unpack_exec, UNPACK_SUMMARY, UNPACK_USAGE},
 	{"features", cmd_features, "print the OCI features document as JSON", ""},
 	{"help", cmd_help, "show help for a command", "[COMMAND]"},
 	{NULL, NULL, NULL, NULL},
 };
-
-const struct cli_verb *cli_find_verb(const char *name)
-{
-	for (const struct cli_verb *v = cli_verbs; v->name; v++)
-		if (strcmp(v->name, name) == 0)
-			return v;
-	return NULL;
-}
-
-void cli_print_verb_help(const struct cli_verb *v, FILE *out)
-{
-	fprintf(out, "sheep-oci %s - %s\n\nUsage: sheep-oci %s %s\n", v->name, v->summary, v->name,
-		v->usage);
-}
 
 static int cmd_help(struct cli_globals *g, int argc, char **argv)
 {

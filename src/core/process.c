@@ -217,5 +217,5 @@ int sheep_process_find_exec(const struct oci_process *p, char **ret_path, struct
 		}
 		free(candidate);
 	}
-	return sheep_err_set(err, ENOENT, "executable '%s' not found in $PATH", name);
+	return sheep_err_code(err, ENOENT, "executable '%s' not found in $PATH", name);
 }

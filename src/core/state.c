@@ -70,7 +70,7 @@ int sheep_state_dir_create(int rootfd, const char *id, int *ret_dirfd, struct sh
 
 	if (mkdirat(rootfd, id, 0711) < 0) {
 		if (errno == EEXIST)
-			return sheep_err_set(err, EEXIST, "container '%s' already exists", id);
+			return sheep_err_code(err, EEXIST, "container '%s' already exists", id);
 		return sheep_err_set(err, errno, "create state directory '%s'", id);
 	}
 	fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);

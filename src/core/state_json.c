@@ -161,7 +161,7 @@ int sheep_state_load(int rootfd, const char *id, struct sheep_state **ret, int *
 		return -1;
 	dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dirfd < 0 && errno == ENOENT)
-		return sheep_err_set(err, ENOENT, "container '%s' does not exist", id);
+		return sheep_err_code(err, ENOENT, "container '%s' does not exist", id);
 	if (dirfd < 0)
 		return sheep_err_set(err, errno, "open state directory '%s'", id);
 	if (flock(dirfd, LOCK_EX) < 0)

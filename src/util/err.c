@@ -55,6 +55,20 @@ int sheep_err_set(struct sheep_err **err, int errnum, const char *fmt, ...)
 	return -1;
 }
 
+int sheep_err_code(struct sheep_err **err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || *err != NULL)
+		return -1;
+	va_start(ap, fmt);
+	sheep_err_setv(err, 0, fmt, ap);
+	va_end(ap);
+	if (*err && *err != &oom_err)
+		(*err)->errnum = errnum;
+	return -1;
+}
+
 int sheep_err_wrap(struct sheep_err **err, const char *fmt, ...)
 {
 	char *prefix = NULL, *full = NULL;

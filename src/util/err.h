@@ -16,6 +16,10 @@ int sheep_err_set(struct sheep_err **err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int sheep_err_setv(struct sheep_err **err, int errnum, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
+/* Like sheep_err_set, but the message is complete as given (no strerror appended): for
+ * conditions the message already names, where errnum only lets callers tell cases apart. */
+int sheep_err_code(struct sheep_err **err, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Prefixes the existing message with "fmt...: ". Returns -1. */
 int sheep_err_wrap(struct sheep_err **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Takes ownership of a malloc'd message (e.g. from libocispec). Returns -1. */

@@ -44,7 +44,7 @@ int sheep_signal_init(const struct sheep_state *st, int signum, struct sheep_err
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, st->pid, 0);
 
 	if (pidfd < 0 || !sheep_pid_alive(st->pid, st->start_time))
-		return sheep_err_set(err, ESRCH, "container is not running");
+		return sheep_err_code(err, ESRCH, "container is not running");
 	if (syscall(SYS_pidfd_send_signal, pidfd, signum, NULL, 0) < 0)
 		return sheep_err_set(err, errno, "send signal %d to %d", signum, (int)st->pid);
 	return 0;

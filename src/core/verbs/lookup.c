@@ -18,7 +18,7 @@ int container_open(const char *root, const char *id, struct container_ref *r,
 		if ((*err)->errnum != ENOENT)
 			return -1;
 		sheep_err_freep(err);
-		return sheep_err_set(err, ENOENT, "container '%s' does not exist", id);
+		return sheep_err_code(err, ENOENT, "container '%s' does not exist", id);
 	}
 	if (sheep_state_load(r->rootfd, id, &r->st, &r->dirfd, err) < 0) {
 		container_close(r);
