@@ -155,11 +155,14 @@ assert_output() {
 	[ "$output" = "$1" ] || fail "expected output '$1', got '$output'"
 }
 
-# assert_sheep_error VERB ID MESSAGE: sheep-oci prints `sheep-oci: VERB 'ID': MESSAGE` exactly
-# once; other runtimes word their errors their own way, so only the status is common.
+# assert_sheep_error VERB ID MESSAGE: sheep-oci exits 1 and prints `sheep-oci: VERB 'ID': MESSAGE`
+# exactly once; other runtimes word their errors (and runc exec its status) their own way.
 assert_sheep_error() {
+	is_sheep || {
+		assert_failure
+		return
+	}
 	assert_failure 1 || return
-	is_sheep || return 0
 	local want="sheep-oci: $1 '$2': $3" n
 	n=$(grep -cF -- "$want" <<<"$output")
 	[ "$n" -eq 1 ] || fail "expected '$want' once, found it $n times in: $output"

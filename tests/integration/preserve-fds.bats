@@ -1,0 +1,70 @@
+#!/usr/bin/env bats
+# The fds a container gets: 0, 1, 2 and --preserve-fds N more (3 .. 3+N-1), nothing else.
+
+load helpers
+
+setup() {
+	setup_sheep
+	set_args /probe fds
+	echo data3 >"$BATS_TEST_TMPDIR/f3"
+	echo data4 >"$BATS_TEST_TMPDIR/f4"
+}
+
+teardown() {
+	teardown_sheep
+}
+
+# run_fds ARGS...: a foreground run with fds 3, 4 and 9 open on files (unlike `sheep`, which closes
+# fd 3); sets status and output (from a file: a created container keeps its stdout open).
+run_fds() {
+	local out
+	out=$(mktemp "$BATS_TEST_TMPDIR/out.XXXXXX")
+	status=0
+	SHEEP_TEST_MARK=$BATS_TEST_TMPDIR timeout 60 "$SHEEP_OCI" --root "$ROOT" "$@" >"$out" 2>&1 \
+		</dev/null 3<"$BATS_TEST_TMPDIR/f3" 4<"$BATS_TEST_TMPDIR/f4" 9<"$BATS_TEST_TMPDIR/f4" ||
+		status=$?
+	output=$(cat "$out")
+	printf '$ %s\nstatus: %s\n%s\n' "$*" "$status" "$output" >&2
+}
+
+@test "without --preserve-fds the container sees only 0, 1 and 2" {
+	run_fds run --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ "$(cut -d' ' -f1 <<<"$output" | sort -n | xargs)" = "0 1 2" ]
+}
+
+@test "--preserve-fds 1 passes fd 3 and nothing above it" {
+	run_fds run --preserve-fds 1 --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ "$(cut -d' ' -f1 <<<"$output" | sort -n | xargs)" = "0 1 2 3" ]
+	assert_output_contains "3 -> $BATS_TEST_TMPDIR/f3"
+}
+
+@test "--preserve-fds 2 passes fds 3 and 4 and they are readable" {
+	set_args /bin/sh -c 'cat <&3; cat <&4; /probe fds'
+	run_fds run --preserve-fds 2 --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output_contains data3
+	assert_output_contains data4
+	assert_output_contains "4 -> $BATS_TEST_TMPDIR/f4"
+	refute_output_contains "9 ->"
+}
+
+@test "create --preserve-fds: the fds reach the process started later" {
+	set_args /bin/sh -c 'cat <&3 >/tmp/got3'
+	run_fds create --preserve-fds 1 --bundle "$BUNDLE" "$ID"
+	assert_success
+	sheep start "$ID"
+	assert_success
+	wait_status "$ID" stopped
+	[ "$(cat "$BUNDLE/rootfs/tmp/got3")" = data3 ]
+}
+
+@test "the runtime's own fds do not leak into exec'd processes" {
+	set_args /probe pause --ready /tmp/ready
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	wait_file "$BUNDLE/rootfs/tmp/ready"
+	run_fds exec "$ID" /probe fds
+	assert_success
+	[ "$(cut -d' ' -f1 <<<"$output" | sort -n | xargs)" = "0 1 2" ]
+}
