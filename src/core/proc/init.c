@@ -116,15 +116,6 @@ static int step_rootfs(struct sheep_init_ctx *c, struct sheep_err **err)
 	return sheep_rootfs_setup(c->config, &o, err);
 }
 
-static int step_sysctl(struct sheep_init_ctx *c, struct sheep_err **err)
-{
-	const struct oci_linux *l = c->config->linux_;
-
-	if (l == NULL || l->sysctl == NULL || l->sysctl->len == 0)
-		return 0;
-	return sheep_rootfs_write_sysctl(l->sysctl, err);
-}
-
 /* Closes every fd but stdio, the preserved ones and init's own two before chdir, so no host
  * directory fd can be reached through /proc/self/fd (CVE-2024-21626). */
 static int step_close_fds(struct sheep_init_ctx *c, struct sheep_err **err)
@@ -219,9 +210,8 @@ const struct sheep_init_step sheep_init_steps[] = {
 	{"set up namespaces", step_namespaces},
 	{"run runtime hooks", step_runtime_hooks},
 	{"set hostname", step_hostname},
-	{"set up rootfs", step_rootfs},
+	{NULL, step_rootfs}, /* sheep_rootfs_setup names its own intent */
 	{"set up console", sheep_init_step_console},
-	{"apply sysctl", step_sysctl},
 	{"close inherited fds", step_close_fds},
 	{"change to the working directory", step_cwd},
 	{"set process attributes", step_process_attrs},
@@ -233,3 +223,4 @@ const struct sheep_init_step sheep_init_steps[] = {
 	{"wait for start", sheep_init_step_wait_start},
 	{NULL, NULL},
 };
+

@@ -118,9 +118,10 @@ void sheep_init_main(struct sheep_init_ctx *c)
 	/* Until create has returned, init must not outlive it; nor may anyone read its memory. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	for (const struct sheep_init_step *s = sheep_init_steps; s->name; s++) {
+	for (const struct sheep_init_step *s = sheep_init_steps; s->run; s++) {
 		if (s->run(c, &err) < 0) {
-			sheep_err_wrap(&err, "%s", s->name);
+			if (s->name)
+				sheep_err_wrap(&err, "%s", s->name);
 			child_fail(c, err);
 		}
 	}

@@ -6,7 +6,7 @@
 #include "util/err.h"
 
 struct sheep_init_step {
-	const char *name;
+	const char *name; /* wraps the step's error; NULL when the step names its intent itself */
 	int (*run)(struct sheep_init_ctx *ctx, struct sheep_err **err);
 };
 

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/wait.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "core/rootfs/rootfs_int.h"
@@ -31,31 +32,39 @@ static int write_map(pid_t pid, const char *file, const struct oci_id_mapping *m
 	return sheep_write_file(path, buf, off, err);
 }
 
-/* The child: unshare, tell the parent, wait for the parent to close its end, exit. Its own copy of
- * that end is closed first, or the read below would never see EOF. */
+/* The child: unshare, tell the parent its pid, wait for the parent to close its end, exit. Its own
+ * copy of that end is closed first, or the read below would never see EOF. The pid it sends is the
+ * one /proc shows: in a new pid namespace before pivot_root, /proc is still the host's, where
+ * fork's return value would name another process. */
 static void __attribute__((noreturn)) child(const int ready[2], const int hold[2])
 {
-	char c = 0;
+	char c = 0, self[32];
+	ssize_t n = readlink("/proc/self", self, sizeof(self) - 1);
+	pid_t procpid;
 
 	close(ready[0]);
 	close(hold[1]);
-
+	if (n <= 0)
+		_exit(1);
+	self[n] = '\0';
+	procpid = (pid_t)atoi(self);
 	if (unshare(CLONE_NEWUSER) < 0)
 		_exit(1);
-	if (write(ready[1], &c, 1) != 1)
+	if (write(ready[1], &procpid, sizeof(procpid)) != sizeof(procpid))
 		_exit(1);
 	while (read(hold[0], &c, 1) < 0 && errno == EINTR)
 		;
 	_exit(0);
 }
 
-static int userns_of(pid_t pid, int ready_rd, const struct oci_id_mapping *uids, size_t uids_len,
+static int userns_of(int ready_rd, const struct oci_id_mapping *uids, size_t uids_len,
 		     const struct oci_id_mapping *gids, size_t gids_len, struct sheep_err **err)
 {
-	char c, path[64];
+	char path[64];
+	pid_t pid;
 	int fd;
 
-	if (read(ready_rd, &c, 1) != 1)
+	if (read(ready_rd, &pid, sizeof(pid)) != sizeof(pid))
 		return sheep_err_set(err, ECHILD, "create idmap user namespace");
 	if (write_map(pid, "uid_map", uids, uids_len, err) < 0 ||
 	    write_map(pid, "gid_map", gids, gids_len, err) < 0)
@@ -87,7 +96,7 @@ int rootfs_idmap_userns(const struct oci_id_mapping *uids, size_t uids_len,
 		child(ready, hold);
 	sheep_closep(&ready[1]);
 	ready[1] = -1;
-	fd = userns_of(pid, ready[0], uids, uids_len, gids, gids_len, err);
+	fd = userns_of(ready[0], uids, uids_len, gids, gids_len, err);
 	sheep_closep(&hold[1]); /* the child's read returns 0: it exits */
 	hold[1] = -1;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
