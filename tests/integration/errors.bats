@@ -16,6 +16,10 @@ teardown() {
 		sheep "$verb" "$ID"
 		assert_sheep_error "$verb" "$ID" "container '$ID' does not exist"
 	done
+}
+
+@test "exec on an unknown id fails with 'does not exist'" {
+	requires exec
 	sheep exec "$ID" /probe true
 	assert_sheep_error exec "$ID" "container '$ID' does not exist"
 }

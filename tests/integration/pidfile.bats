@@ -44,6 +44,7 @@ teardown() {
 }
 
 @test "exec --detach --pid-file writes the exec'd process's pid" {
+	requires exec
 	set_args /probe pause --ready /tmp/ready
 	sheep run -d --bundle "$BUNDLE" "$ID"
 	wait_file "$BUNDLE/rootfs/tmp/ready"

@@ -61,6 +61,7 @@ run_fds() {
 }
 
 @test "the runtime's own fds do not leak into exec'd processes" {
+	requires exec
 	set_args /probe pause --ready /tmp/ready
 	sheep run -d --bundle "$BUNDLE" "$ID"
 	wait_file "$BUNDLE/rootfs/tmp/ready"
