@@ -17,6 +17,7 @@
 #include <linux/sched.h>
 
 #include "core/container.h"
+#include "core/hooks.h"
 #include "core/verbs/create_job.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -177,6 +178,15 @@ static void undo(struct create_job *j)
 	if (j->pid > 0) {
 		kill(j->pid, SIGKILL);
 		waitpid(j->pid, NULL, 0);
+	}
+	/* What a createRuntime hook set up (an address lease, say) is released by its poststop pair. */
+	if (j->runtime_hooks_ran && j->config->hooks) {
+		char *state = sheep_state_oci_json(&j->st, SHEEP_STOPPED, &ignored);
+		if (state)
+			sheep_hooks_run_warn("poststop", j->config->hooks->poststop,
+					     j->config->hooks->poststop_len, state);
+		free(state);
+		sheep_err_freep(&ignored);
 	}
 	if (j->cgroup)
 		sheep_cgroup_destroy(j->cgroup, &ignored);

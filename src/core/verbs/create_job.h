@@ -24,6 +24,7 @@ struct create_job {
 	struct sheep_state st;
 	pid_t pid;
 	int pty_master;
+	bool runtime_hooks_ran; /* createRuntime/prestart ran: undo runs poststop */
 };
 
 /* create_load.c: everything checked before the first side effect */
