@@ -1,0 +1,102 @@
+#!/usr/bin/env bats
+# config.json hooks: order, the state on stdin, args/env, failures and timeouts.
+
+load helpers
+
+setup() {
+	setup_sheep
+	HOOKLOG=$BATS_TEST_TMPDIR/hooks.log
+	# hook.sh NAME: appends NAME to the log and keeps the state it got on stdin as NAME.json.
+	cat >"$BATS_TEST_TMPDIR/hook.sh" <<-SH
+		#!/bin/sh
+		cat >"$BATS_TEST_TMPDIR/\$1.json"
+		echo "\$1 \$HOOKVAR" >>"$HOOKLOG"
+	SH
+	chmod +x "$BATS_TEST_TMPDIR/hook.sh"
+}
+
+teardown() {
+	teardown_sheep
+}
+
+# add_hook KIND [EXTRA-JQ]: one hook.sh entry for KIND named after it.
+add_hook() {
+	update_config '.hooks.'"$1"' += [{"path": "'"$BATS_TEST_TMPDIR/hook.sh"'",
+		"args": ["hook.sh", "'"$1"'"], "env": ["HOOKVAR=set", "PATH=/usr/bin:/bin"]} '"${2:-}"']'
+}
+
+@test "createRuntime, poststart and poststop run in order with the state on stdin" {
+	add_hook createRuntime
+	add_hook poststart
+	add_hook poststop
+	set_args /probe pause --ready /tmp/ready
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_success
+	# runtime-spec: poststart runs after the user process is executed, in start. runc 1.1 runs
+	# it at the end of create already (its init process "starts" there), so only the order is
+	# common to both.
+	is_runc || [ "$(cat "$HOOKLOG")" = "createRuntime set" ] || fail "after create: $(cat "$HOOKLOG")"
+	sheep start "$ID"
+	assert_success
+	wait_file "$BUNDLE/rootfs/tmp/ready"
+	sheep delete --force "$ID"
+	assert_success
+	[ "$(cat "$HOOKLOG")" = "$(printf 'createRuntime set\npoststart set\npoststop set')" ]
+	for h in createRuntime poststart poststop; do
+		jq -e --arg id "$ID" --arg b "$BUNDLE" '.id == $id and .bundle == $b and
+			(.ociVersion | length > 0)' "$BATS_TEST_TMPDIR/$h.json" ||
+			fail "$h state: $(cat "$BATS_TEST_TMPDIR/$h.json")"
+	done
+	jq -e '.pid > 0 and .status == "creating"' "$BATS_TEST_TMPDIR/createRuntime.json"
+	jq -e '.pid > 0' "$BATS_TEST_TMPDIR/poststart.json"
+}
+
+@test "prestart hooks run at create" {
+	add_hook prestart
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ "$(cat "$HOOKLOG")" = "prestart set" ]
+}
+
+@test "startContainer runs in the container before the process" {
+	update_config '.hooks.startContainer = [{"path": "/bin/sh",
+		"args": ["sh", "-c", "echo $$ > /tmp/start-hook"]}]'
+	set_args /probe cat /tmp/start-hook
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ -n "$output" ]
+}
+
+@test "a failing createRuntime hook fails create and leaves nothing behind" {
+	update_config '.hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c", "exit 3"]}]'
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_failure 1
+	assert_nothing_left "$ID"
+}
+
+@test "a hook that outlives its timeout fails create" {
+	update_config '.hooks.createRuntime = [{"path": "/bin/sleep", "args": ["sleep", "30"],
+		"timeout": 1}]'
+	SECONDS=0
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_failure 1
+	[ "$SECONDS" -lt 20 ]
+	assert_nothing_left "$ID"
+}
+
+@test "a missing hook binary fails create" {
+	update_config '.hooks.createRuntime = [{"path": "/no/such/hook"}]'
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_failure 1
+	assert_nothing_left "$ID"
+}
+
+@test "poststop runs at delete of a stopped container" {
+	add_hook poststop
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	wait_status "$ID" stopped
+	[ ! -e "$HOOKLOG" ]
+	sheep delete "$ID"
+	assert_success
+	[ "$(cat "$HOOKLOG")" = "poststop set" ]
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# linux.namespaces: new namespaces differ from the host's, paths join existing ones, user
+# namespaces map ids.
+
+load helpers
+
+setup() {
+	setup_sheep
+}
+
+teardown() {
+	teardown_sheep
+}
+
+host_ns() {
+	readlink "/proc/self/ns/$1"
+}
+
+# ns_of OUTPUT TYPE: the probe's `ns` line for TYPE.
+ns_of() {
+	sed -n "s/^$2 -> //p" <<<"$1"
+}
+
+@test "each configured namespace is new, the others are the host's" {
+	set_args /probe ns
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	for t in pid net ipc uts mnt; do
+		[ "$(ns_of "$output" "$t")" != "$(host_ns "$t")" ] || fail "$t namespace is the host's"
+	done
+	[ "$(ns_of "$output" user)" = "$(host_ns user)" ]
+}
+
+@test "the process is pid 1 of its pid namespace" {
+	set_args /probe pid
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output_contains "pid=1 ppid=0"
+}
+
+@test "without a network namespace the container uses the host's" {
+	update_config '.linux.namespaces |= map(select(.type != "network"))'
+	set_args /probe ns
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ "$(ns_of "$output" net)" = "$(host_ns net)" ]
+}
+
+@test "a namespace path joins another container's namespace" {
+	set_args /probe pause --ready /tmp/ready
+	sheep run -d --bundle "$BUNDLE" "$ID-a"
+	wait_file "$BUNDLE/rootfs/tmp/ready"
+	pid=$(container_pid "$ID-a")
+	make_bundle "$BATS_TEST_TMPDIR/b2"
+	update_config '.linux.namespaces |= map(if .type == "network" or .type == "ipc"
+		then .path = "/proc/'"$pid"'/ns/" + (if .type == "network" then "net" else "ipc" end)
+		else . end)'
+	set_args /probe ns
+	sheep run --bundle "$BUNDLE" "$ID-b"
+	assert_success
+	[ "$(ns_of "$output" net)" = "$(readlink "/proc/$pid/ns/net")" ]
+	[ "$(ns_of "$output" ipc)" = "$(readlink "/proc/$pid/ns/ipc")" ]
+	[ "$(ns_of "$output" uts)" != "$(readlink "/proc/$pid/ns/uts")" ]
+}
+
+@test "a namespace path that does not exist fails and leaves nothing behind" {
+	update_config '.linux.namespaces |= map(if .type == "network"
+		then .path = "/proc/999999999/ns/net" else . end)'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_failure
+	assert_nothing_left "$ID"
+}
+
+@test "a cgroup namespace shows the container's cgroup as /" {
+	update_config '.linux.namespaces += [{"type": "cgroup"}]'
+	set_args /probe cat /proc/self/cgroup
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	grep -q ':pids:/$' <<<"$output"
+}
+
+@test "a user namespace maps the ids" {
+	requires userns
+	update_config '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	# The rootfs must belong to the mapped root, and the mapped root must reach it through
+	# bats' private (0700) temp directories.
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	d=$BUNDLE
+	while [ "$d" != "$BATS_TMPDIR" ] && [ "$d" != / ]; do
+		chmod o+x "$d"
+		d=$(dirname "$d")
+	done
+	set_args /probe cat /proc/self/uid_map ';' cat /proc/self/gid_map ';' id ';' ns
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ "$(awk '{print $1, $2, $3}' <<<"${lines[0]}")" = "0 100000 65536" ]
+	[ "$(awk '{print $1, $2, $3}' <<<"${lines[1]}")" = "0 100000 65536" ]
+	assert_output_contains "uid=0 gid=0"
+	[ "$(ns_of "$output" user)" != "$(host_ns user)" ]
+}
+
+@test "a hostname without a uts namespace is rejected" {
+	update_config '.linux.namespaces |= map(select(.type != "uts")) | .hostname = "nope"'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_failure
+	assert_nothing_left "$ID"
+	[ "$(hostname)" != nope ]
+}
+
+@test "an unknown namespace type is rejected before anything is created" {
+	update_config '.linux.namespaces += [{"type": "foo"}]'
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_failure 1
+	is_sheep && assert_output_contains "unknown namespace 'foo'"
+	assert_nothing_left "$ID"
+}
