@@ -99,6 +99,7 @@ start_paused() {
 }
 
 @test "exec runs a process in the container and returns its status" {
+	requires exec
 	start_paused
 	sheep exec "$ID" /probe echo from exec
 	assert_success
@@ -112,6 +113,7 @@ start_paused() {
 }
 
 @test "exec --env, --cwd and --user" {
+	requires exec
 	start_paused
 	sheep exec --env FOO=1 --env BAR=2 --cwd /tmp --user 1000:1000 "$ID" \
 		/probe env ';' cwd ';' id
@@ -123,6 +125,7 @@ start_paused() {
 }
 
 @test "exec --cap adds a capability" {
+	requires exec
 	start_paused
 	sheep exec "$ID" /probe syscall chroot
 	assert_output "chroot: EPERM"
@@ -131,6 +134,7 @@ start_paused() {
 }
 
 @test "exec --process reads a process JSON" {
+	requires exec
 	start_paused
 	jq -n '{"args": ["/probe", "env", ";", "id"], "cwd": "/", "env": ["FROMFILE=yes"],
 		"user": {"uid": 1000, "gid": 1000}}' >"$BATS_TEST_TMPDIR/process.json"
@@ -141,6 +145,7 @@ start_paused() {
 }
 
 @test "exec into a stopped container fails" {
+	requires exec
 	sheep run -d --bundle "$BUNDLE" "$ID"
 	wait_status "$ID" stopped
 	sheep exec "$ID" /probe true
@@ -148,6 +153,7 @@ start_paused() {
 }
 
 @test "exec of a missing program fails and leaves the container running" {
+	requires exec
 	start_paused
 	sheep exec "$ID" /no/such/program
 	assert_failure

@@ -75,6 +75,7 @@ wait_recvtty() {
 }
 
 @test "exec --tty gets its own pty" {
+	requires exec
 	set_args /probe pause --ready /tmp/ready
 	sheep run -d --bundle "$BUNDLE" "$ID"
 	wait_file "$BUNDLE/rootfs/tmp/ready"
