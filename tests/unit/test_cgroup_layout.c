@@ -97,6 +97,48 @@ static void test_parse_v2(void **state)
 	cg_layout_clear(&l);
 }
 
+/* `unshare -m` + `mount -t cgroup2 none /sys/fs/cgroup` on the hybrid machine: the new mount
+ * comes last and hides the tmpfs and every v1 hierarchy below it; /proc/self/cgroup still lists
+ * them all. Only the v2 tree is usable. */
+static void test_parse_shadowed(void **state)
+{
+	static const char over[] = "90 31 0:40 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n";
+	char mi[sizeof(hybrid_mi) + sizeof(over)];
+	struct cg_layout l = {0};
+	struct sheep_err *err = NULL;
+
+	snprintf(mi, sizeof(mi), "%s%s", hybrid_mi, over);
+	assert_int_equal(cg_layout_parse(mi, hybrid_pc, &l, &err), 0);
+	assert_int_equal(l.len, 1);
+	assert_true(l.h[0].v2);
+	assert_string_equal(l.h[0].mountpoint, "/sys/fs/cgroup");
+	cg_layout_clear(&l);
+}
+
+/* A tmpfs over one hierarchy's mount point hides it; a mount at a path that merely shares a
+ * prefix ("/sys/fs/cgroup/cpuacct2" vs "/sys/fs/cgroup/cpu") does not; a hierarchy mounted again
+ * on the same path later is found at its new mount. */
+static void test_parse_shadow_prefix(void **state)
+{
+	const char *mi =
+	    "32 31 0:29 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n"
+	    "35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"
+	    "37 31 0:34 / /sys/fs/cgroup/freezer rw - cgroup cgroup rw,freezer\n"
+	    "50 31 0:50 / /sys/fs/cgroup/cpuacct2 rw - tmpfs tmpfs rw\n"
+	    "51 31 0:51 / /sys/fs/cgroup/memory rw - tmpfs tmpfs rw\n"
+	    "52 31 0:34 /sub /sys/fs/cgroup/freezer rw - cgroup cgroup rw,freezer\n";
+	const char *pc = "6:freezer:/sub/x\n4:memory:/\n1:cpu:/\n";
+	struct cg_layout l = {0};
+	struct sheep_err *err = NULL;
+
+	assert_int_equal(cg_layout_parse(mi, pc, &l, &err), 0);
+	assert_int_equal(l.len, 2);
+	assert_string_equal(l.h[0].controllers, "freezer");
+	assert_string_equal(l.h[0].path, "/x"); /* below the later mount's root "/sub" */
+	assert_string_equal(l.h[1].controllers, "cpu");
+	cg_layout_clear(&l);
+}
+
 static void test_parse_bad_line(void **state)
 {
 	struct cg_layout l = {0};
@@ -380,6 +422,7 @@ int main(void)
 	    cmocka_unit_test(test_create_destroy),  cmocka_unit_test(test_join_existing),
 	    cmocka_unit_test(test_create_rollback), cmocka_unit_test(test_create_bad_path),
 	    cmocka_unit_test(test_systemd),	    cmocka_unit_test(test_clone_fd_v2),
+	    cmocka_unit_test(test_parse_shadowed),  cmocka_unit_test(test_parse_shadow_prefix),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,9 +66,11 @@ struct cg_mount {
 	char *mountpoint; /* field 5 */
 	char *superopts;  /* after the fstype and source: "rw,cpu,cpuacct" */
 	bool v2;
+	bool cgroup; /* cgroup or cgroup2; other mounts only matter for shadowing */
+	bool hidden; /* a later mount covers it (shadowed_mounts) */
 };
 
-/* Splits one mountinfo line in place; false for lines that are not cgroup mounts. */
+/* Splits one mountinfo line in place; false for lines that cannot be parsed. */
 static bool parse_mount_line(char *line, struct cg_mount *m)
 {
 	char *fields[5], *save = NULL, *sep, *fstype, *src, *opts;
@@ -82,8 +84,6 @@ static bool parse_mount_line(char *line, struct cg_mount *m)
 	opts = strtok_r(NULL, " ", &save);
 	if (fstype == NULL || src == NULL || opts == NULL)
 		return false;
-	if (strcmp(fstype, "cgroup") != 0 && strcmp(fstype, "cgroup2") != 0)
-		return false;
 	save = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		fields[i] = strtok_r(i == 0 ? line : NULL, " ", &save);
@@ -92,11 +92,30 @@ static bool parse_mount_line(char *line, struct cg_mount *m)
 	}
 	unescape_octal(fields[3]);
 	unescape_octal(fields[4]);
-	m->root = fields[3];
-	m->mountpoint = fields[4];
-	m->superopts = opts;
+	*m = (struct cg_mount){.root = fields[3], .mountpoint = fields[4], .superopts = opts};
 	m->v2 = strcmp(fstype, "cgroup2") == 0;
+	m->cgroup = m->v2 || strcmp(fstype, "cgroup") == 0;
 	return true;
+}
+
+/* True when path is dir or below it ("/" is an ancestor of everything). */
+static bool path_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (strcmp(dir, "/") == 0)
+		return true;
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* mountinfo lists mounts in the order they were made, so a mount is hidden when a later one sits
+ * on the same mount point or on an ancestor of it: e.g. cgroup2 mounted over the hybrid
+ * /sys/fs/cgroup tmpfs in a new mount namespace hides every v1 hierarchy below it. */
+static void shadowed_mounts(struct cg_mount *mounts, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n && mounts[i].cgroup && !mounts[i].hidden; j++)
+			mounts[i].hidden = path_within(mounts[i].mountpoint, mounts[j].mountpoint);
 }
 
 /* The first mount of the hierarchy that /proc/self/cgroup lists with these controllers. */
@@ -108,7 +127,7 @@ static const struct cg_mount *match_mount(const struct cg_mount *mounts, size_t 
 		char *save = NULL, *tok;
 		bool all = true;
 
-		if (mounts[i].v2 != v2)
+		if (!mounts[i].cgroup || mounts[i].hidden || mounts[i].v2 != v2)
 			continue;
 		if (v2)
 			return &mounts[i];
@@ -177,6 +196,7 @@ static int collect_mounts(char *mountinfo, struct cg_mount **ret, size_t *ret_le
 		mounts = grown;
 		mounts[n++] = m;
 	}
+	shadowed_mounts(mounts, n);
 	*ret = mounts;
 	*ret_len = n;
 	return 0;
