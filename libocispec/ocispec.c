@@ -132,6 +132,12 @@ void oci_mount_clear(struct oci_mount *mount)
 	memset(mount, 0, sizeof(*mount));
 }
 
+struct oci_resources *oci_resources_parse_data(const char *data, size_t len, const char *name,
+					       char **ret_error)
+{
+	return oci_decode_document(data, len, name, &oci_resources_type, ret_error);
+}
+
 void oci_resources_free(struct oci_resources *resources)
 {
 	free_document(&oci_resources_type, resources);

@@ -536,6 +536,9 @@ void oci_process_free(struct oci_process *process);
 
 /* Frees what the struct owns (not the struct itself); for callers that edit parsed documents. */
 void oci_mount_clear(struct oci_mount *mount);
+/* `update --resources`: a linux.resources object on its own. */
+struct oci_resources *oci_resources_parse_data(const char *data, size_t len, const char *name,
+					       char **ret_error);
 void oci_resources_free(struct oci_resources *resources);
 
 /* Lookup helper: the value for key, or NULL. */

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "ocispec.h"
@@ -53,10 +54,41 @@ int sheep_cgroup_destroy(const struct sheep_cgroup *cg, struct sheep_err **err);
 
 /* Freezes (true) or thaws (false) every process of the container (pause / resume). */
 int sheep_cgroup_freeze(const struct sheep_cgroup *cg, bool frozen, struct sheep_err **err);
+/* True when the container's cgroup is frozen (or freezing): the container is paused. */
+bool sheep_cgroup_frozen(const struct sheep_cgroup *cg);
 
 /* Applies linux.resources again (the update verb); only the values given are written. */
 int sheep_cgroup_update(const struct sheep_cgroup *cg, const struct oci_resources *res,
 			struct sheep_err **err);
+
+/* Usage counters for `events --stats`, in runc's units (nanoseconds, bytes). A counter the
+ * layout does not provide is 0. */
+struct sheep_cgroup_mem {
+	uint64_t usage, max, limit, failcnt; /* max: the peak usage */
+};
+struct sheep_cgroup_stats {
+	uint64_t cpu_total, cpu_kernel, cpu_user;
+	uint64_t *cpu_percpu; /* cgroup v1 only */
+	size_t cpu_percpu_len;
+	uint64_t cpu_periods, cpu_throttled_periods, cpu_throttled_time;
+	struct sheep_cgroup_mem memory, swap; /* swap: memory+swap on v1, as runc reports it */
+	uint64_t memory_cache;
+	uint64_t pids_current, pids_limit; /* limit 0: unlimited */
+};
+int sheep_cgroup_stats(const struct sheep_cgroup *cg, struct sheep_cgroup_stats *ret,
+		       struct sheep_err **err);
+void sheep_cgroup_stats_clear(struct sheep_cgroup_stats *st);
+
+/* OOM notifications (`events`): v1 an eventfd registered on memory.oom_control, v2 an inotify
+ * watch on memory.events. Poll sheep_cgroup_oom_fd() for POLLIN, then sheep_cgroup_oom_read()
+ * (never blocks) says how many OOM kills happened since the last read (0 after a spurious
+ * wakeup, or when the cgroup was removed). */
+struct sheep_cgroup_oom;
+int sheep_cgroup_oom_open(const struct sheep_cgroup *cg, struct sheep_cgroup_oom **ret,
+			  struct sheep_err **err);
+int sheep_cgroup_oom_fd(const struct sheep_cgroup_oom *w);
+int sheep_cgroup_oom_read(struct sheep_cgroup_oom *w, uint64_t *ret_count, struct sheep_err **err);
+void sheep_cgroup_oom_free(struct sheep_cgroup_oom *w);
 
 /* For the rootfs module's cgroup mount without a cgroup namespace: one entry per hierarchy. */
 struct sheep_cgroup_mount {
@@ -71,6 +103,9 @@ void sheep_cgroup_mounts_free(struct sheep_cgroup_mount *m, size_t len);
 /* What create/update skipped (e.g. device rules on a pure v2 layout), for a debug log line; NULL
  * when nothing was skipped. Owned by cg. */
 const char *sheep_cgroup_note(const struct sheep_cgroup *cg);
+
+/* False for the empty object a rootless caller without a writable cgroup gets. */
+bool sheep_cgroup_has_hierarchies(const struct sheep_cgroup *cg);
 
 void sheep_cgroup_free(struct sheep_cgroup *cg);
 static inline void sheep_cgroup_freep(struct sheep_cgroup **cg)

@@ -54,4 +54,28 @@ void sheep_container_list_free(struct sheep_list_entry *l, size_t len);
 /* Parses a signal: a number, "KILL" or "SIGKILL" (any case). */
 int sheep_signal_parse(const char *text, int *ret, struct sheep_err **err);
 
+/* The cgroup verbs. struct sheep_cgroup_stats is in core/cgroup.h. */
+struct sheep_cgroup_stats;
+struct oci_resources;
+
+/* pause / resume: freeze or thaw every process of a running (paused) container; `state` then
+ * reports "paused". */
+int sheep_container_pause(const char *root, const char *id, struct sheep_err **err);
+int sheep_container_resume(const char *root, const char *id, struct sheep_err **err);
+/* ps: host pids of every process in the container's cgroup; *ret_pids is malloc'd. */
+int sheep_container_pids(const char *root, const char *id, pid_t **ret_pids, size_t *ret_len,
+			 struct sheep_err **err);
+/* update: applies linux.resources (only the values given) to a container that is not stopped. */
+int sheep_container_update(const char *root, const char *id, const struct oci_resources *res,
+			   struct sheep_err **err);
+/* events --stats: one reading of the container's cgroup counters (sheep_cgroup_stats_clear). */
+int sheep_container_stats(const char *root, const char *id, struct sheep_cgroup_stats *ret,
+			  struct sheep_err **err);
+/* events: calls fn with type "stats" (and the counters) every interval_ms and with "oom" (stats
+ * NULL) for each OOM kill, until the container stops or fn returns non-zero. The container is
+ * not kept locked meanwhile. */
+typedef int (*sheep_event_fn)(const char *type, const struct sheep_cgroup_stats *stats,
+			      void *data);
+int sheep_container_events(const char *root, const char *id, int interval_ms, sheep_event_fn fn,
+			   void *data, struct sheep_err **err);
 #endif

@@ -14,6 +14,8 @@
 #define STATE_MAGIC "sheep-cgroup 1\n"
 /* How long destroy waits for dying tasks to leave before reporting EBUSY. */
 #define REMOVE_TIMEOUT_MS 2000
+/* How long destroy waits for processes it killed to leave the cgroup. */
+#define KILL_TIMEOUT_MS 5000
 
 void sheep_cgroup_free(struct sheep_cgroup *cg)
 {
@@ -146,6 +148,11 @@ int sheep_cgroup_clone_fd(const struct sheep_cgroup *cg)
 	return cg->clone_fd;
 }
 
+bool sheep_cgroup_has_hierarchies(const struct sheep_cgroup *cg)
+{
+	return cg->len > 0;
+}
+
 const char *sheep_cgroup_note(const struct sheep_cgroup *cg)
 {
 	return cg->note;
@@ -164,6 +171,8 @@ int sheep_cgroup_destroy(const struct sheep_cgroup *cg, struct sheep_err **err)
 {
 	int r = 0;
 
+	if (cg_kill_remaining(cg, KILL_TIMEOUT_MS, err) < 0)
+		return sheep_err_wrap(err, "remove cgroup");
 	/* Every hierarchy is tried, so one busy directory does not strand the others. */
 	for (size_t i = 0; i < cg->len; i++)
 		if (cg_dir_remove(&cg->h[i], r < 0 ? 0 : REMOVE_TIMEOUT_MS, r < 0 ? NULL : err) < 0)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/cgroup.h"
 #include "ocispec.h"
@@ -98,6 +99,15 @@ int cg_v2_hugetlb(const char *dir, const struct oci_resources *r, struct sheep_e
  * io.weight (1..10000): both map the ends of one range linearly onto the other. */
 unsigned long long cg_shares_to_weight(unsigned long long shares);
 unsigned long long cg_blkio_to_io_weight(unsigned long long w);
+
+/* stats.c: a number file ("max" = UINT64_MAX), and the value of key in a "key value" file; a
+ * missing file or key leaves *ret unchanged and is not an error. */
+int cg_read_u64(const char *dir, const char *file, uint64_t *ret, struct sheep_err **err);
+int cg_read_key(const char *dir, const char *file, const char *key, uint64_t *ret,
+		struct sheep_err **err);
+
+/* ops.c: SIGKILLs what is left in the cgroup and waits up to timeout_ms until it is empty. */
+int cg_kill_remaining(const struct sheep_cgroup *cg, int timeout_ms, struct sheep_err **err);
 
 /* cgroup.c: create with an injected layout and systemd marker directory (the unit tests). */
 int cg_create_in(const struct cg_layout *layout, const char *systemd_dir,

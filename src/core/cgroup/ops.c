@@ -92,15 +92,21 @@ static int collect(const char *dir, struct pid_list *l, struct sheep_err **err)
 	return r;
 }
 
+/* The hierarchy whose cgroup.procs lists the container: the freezer's, else the first. */
+static const struct cg_hier *pids_hier(const struct sheep_cgroup *cg)
+{
+	const struct cg_hier *h = freezer(cg);
+
+	return h != NULL || cg->len == 0 ? h : &cg->h[0];
+}
+
 int sheep_cgroup_pids(const struct sheep_cgroup *cg, pid_t **ret_pids, size_t *ret_len,
 		      struct sheep_err **err)
 {
-	const struct cg_hier *h = freezer(cg);
+	const struct cg_hier *h = pids_hier(cg);
 	struct pid_list l = {0};
 	_cleanup_free_ char *dir = NULL;
 
-	if (h == NULL && cg->len > 0)
-		h = &cg->h[0];
 	if (h != NULL) {
 		dir = cg_hier_dir(h);
 		if (dir == NULL || collect(dir, &l, err) < 0) {
@@ -177,6 +183,20 @@ int sheep_cgroup_freeze(const struct sheep_cgroup *cg, bool frozen, struct sheep
 	return 0;
 }
 
+bool sheep_cgroup_frozen(const struct sheep_cgroup *cg)
+{
+	const struct cg_hier *h = freezer(cg);
+	_cleanup_free_ char *dir = NULL, *s = NULL;
+
+	if (h == NULL || (dir = cg_hier_dir(h)) == NULL)
+		return false;
+	/* v2: what was asked (cgroup.freeze), as runc reports it; v1: FREEZING counts too, the
+	 * tasks are already stopping. */
+	if (cg_read(dir, h->v2 ? "cgroup.freeze" : "freezer.state", &s, NULL) < 0)
+		return false;
+	return h->v2 ? strcmp(s, "1") == 0 : strcmp(s, "THAWED") != 0;
+}
+
 static int signal_all(const struct sheep_cgroup *cg, int signum, struct sheep_err **err)
 {
 	_cleanup_free_ pid_t *pids = NULL;
@@ -224,4 +244,37 @@ int sheep_cgroup_kill(const struct sheep_cgroup *cg, int signum, struct sheep_er
 	if (fz != NULL && set_frozen(fz, false, r < 0 ? NULL : err) < 0)
 		return sheep_err_wrap(err, "kill cgroup: thaw");
 	return r < 0 ? sheep_err_wrap(err, "kill cgroup") : 0;
+}
+
+/* Processes left in the cgroup after the init died (no pid namespace, or kill --all raced a
+ * fork): SIGKILL them all and wait until the cgroup is empty, so the rmdir can succeed. */
+int cg_kill_remaining(const struct sheep_cgroup *cg, int timeout_ms, struct sheep_err **err)
+{
+	const struct cg_hier *h = pids_hier(cg);
+
+	/* Only a cgroup of our own is emptied: a joined one may hold processes of others. */
+	if (h == NULL || h->created <= 0)
+		return 0;
+	for (int waited = 0, killed = 0;; waited += 5) {
+		_cleanup_free_ pid_t *pids = NULL;
+		struct sheep_err *e = NULL;
+		size_t n = 0;
+
+		if (sheep_cgroup_pids(cg, &pids, &n, &e) < 0) {
+			if (e->errnum != ENOENT) { /* ENOENT: already removed */
+				*err = e;
+				return -1;
+			}
+			sheep_err_free(e);
+			return 0;
+		}
+		if (n == 0)
+			return 0;
+		if (waited >= timeout_ms)
+			return sheep_err_set(err, EBUSY, "%zu processes still in the cgroup", n);
+		/* again every 100 ms: a task that was in the middle of fork may have added one */
+		if (killed++ % 20 == 0 && sheep_cgroup_kill(cg, SIGKILL, err) < 0)
+			return -1;
+		sleep_ms(5);
+	}
 }

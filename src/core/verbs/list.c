@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/container.h"
+#include "core/verbs/lookup.h"
 #include "util/cleanup.h"
 
 static int append(struct sheep_list_entry **l, size_t *n, struct sheep_state *st,
@@ -54,7 +55,7 @@ int sheep_container_list(const char *root, struct sheep_list_entry **ret, size_t
 			sheep_err_free(e); /* removed meanwhile, or not ours */
 			continue;
 		}
-		if (append(&l, &n, st, sheep_state_status(st, dirfd)) < 0) {
+		if (append(&l, &n, st, container_status(st, dirfd, NULL)) < 0) {
 			close(dirfd);
 			sheep_state_free(st);
 			closedir(d);

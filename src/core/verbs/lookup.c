@@ -1,4 +1,4 @@
-/* Opening an existing container for start, state, kill, delete. */
+/* Opening an existing container for a verb, and deriving its status (paused included). */
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -28,7 +28,32 @@ int container_open(const char *root, const char *id, struct container_ref *r,
 		container_close(r);
 		return -1;
 	}
-	r->status = sheep_state_status(r->st, r->dirfd);
+	r->status = container_status(r->st, r->dirfd, r->cgroup);
+	return 0;
+}
+
+enum sheep_status container_status(const struct sheep_state *st, int dirfd,
+				   const struct sheep_cgroup *cg)
+{
+	enum sheep_status s = sheep_state_status(st, dirfd);
+	struct sheep_cgroup *loaded = NULL;
+
+	if (s != SHEEP_RUNNING)
+		return s;
+	/* Paused is no state of its own on disk: a running container whose cgroup is frozen, so a
+	 * freeze by anyone (runc, a manager writing freezer.state) reads the same. */
+	if (cg == NULL && st->cgroup != NULL && sheep_cgroup_load(st->cgroup, &loaded, NULL) == 0)
+		cg = loaded;
+	if (cg != NULL && sheep_cgroup_frozen(cg))
+		s = SHEEP_PAUSED;
+	sheep_cgroup_free(loaded);
+	return s;
+}
+
+int container_need_cgroup(const struct container_ref *r, struct sheep_err **err)
+{
+	if (r->cgroup == NULL || !sheep_cgroup_has_hierarchies(r->cgroup))
+		return sheep_err_code(err, ENOENT, "container has no cgroup");
 	return 0;
 }
 
@@ -39,7 +64,8 @@ struct oci_config *container_config(const struct container_ref *r, struct sheep_
 	char *msg = NULL;
 	struct oci_config *c;
 
-	if (sheep_read_file_at(r->dirfd, SHEEP_CONFIG_FILE, OCI_MAX_INPUT_SIZE, &raw, &len, err) < 0)
+	if (sheep_read_file_at(r->dirfd, SHEEP_CONFIG_FILE, OCI_MAX_INPUT_SIZE, &raw, &len, err) <
+	    0)
 		return NULL;
 	c = oci_config_parse_data(raw, len, "config.json", &msg);
 	if (c == NULL)

@@ -20,6 +20,12 @@ int container_open(const char *root, const char *id, struct container_ref *ret,
 /* The config.json the container was created from (kept in its state directory). */
 struct oci_config *container_config(const struct container_ref *r, struct sheep_err **err);
 void container_close(struct container_ref *r);
+/* The status from the state and the live process, and "paused" for a running container whose
+ * cgroup is frozen (cg may be NULL: loaded from st when needed). */
+enum sheep_status container_status(const struct sheep_state *st, int dirfd,
+				   const struct sheep_cgroup *cg);
+/* "container has no cgroup" unless the container has one (the cgroup verbs). */
+int container_need_cgroup(const struct container_ref *r, struct sheep_err **err);
 /* Signals the init through a pidfd opened after checking its start time (kill.c). */
 int sheep_signal_init(const struct sheep_state *st, int signum, struct sheep_err **err);
 
