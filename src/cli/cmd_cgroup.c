@@ -92,6 +92,7 @@ static int run_ps(char **args, char **ret, struct sheep_err **err)
 		return sheep_err_wrap(err, "read the output of 'ps'");
 	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
 		free(*ret);
+		*ret = NULL;
 		return sheep_err_set(err, 0, "'ps' failed (status %d)",
 				     WIFEXITED(wstatus) ? WEXITSTATUS(wstatus)
 							: 128 + WTERMSIG(wstatus));
