@@ -27,6 +27,20 @@ const struct cli_verb cli_verbs[] = {
 	 "[OPTIONS] ID\n"
 	 "  -d, --detach            return once the container runs\n"
 	 "  (and every option of create)"},
+	{"exec", cmd_exec, "run a new process in a running container",
+	 "[OPTIONS] ID [COMMAND [ARGS...]]\n"
+	 "  -p, --process FILE      the process as a runtime-spec process JSON document\n"
+	 "  -t, --tty               allocate a pseudo-terminal\n"
+	 "  --console-socket PATH   send the pty master to this unix socket\n"
+	 "  -d, --detach            return once the process runs\n"
+	 "  --pid-file FILE         write the process's pid to FILE\n"
+	 "  --cwd DIR               working directory inside the container\n"
+	 "  -e, --env NAME=VALUE    add or override an environment variable (repeatable)\n"
+	 "  -u, --user UID[:GID]    run as this user\n"
+	 "  -g, --additional-gids G add a supplementary group (repeatable)\n"
+	 "  -c, --cap CAP           add a capability (repeatable)\n"
+	 "  --no-new-privs          set no_new_privileges\n"
+	 "  --preserve-fds N        pass N file descriptors after stdio"},
 	{"state", cmd_state, "print a container's state as JSON", "ID"},
 	{"kill", cmd_kill, "send a signal to a container",
 	 "[--all] ID [SIGNAL]\n"

@@ -11,6 +11,7 @@ int cmd_state(struct cli_globals *g, int argc, char **argv);
 int cmd_kill(struct cli_globals *g, int argc, char **argv);
 int cmd_delete(struct cli_globals *g, int argc, char **argv);
 int cmd_list(struct cli_globals *g, int argc, char **argv);
+int cmd_exec(struct cli_globals *g, int argc, char **argv);
 int cmd_pause(struct cli_globals *g, int argc, char **argv);
 int cmd_resume(struct cli_globals *g, int argc, char **argv);
 int cmd_ps(struct cli_globals *g, int argc, char **argv);

@@ -43,6 +43,35 @@ int sheep_container_delete(const char *root, const char *id, bool force, struct 
 int sheep_container_run(const struct sheep_create_opts *opts, bool detach, int *ret_status,
 			struct sheep_err **err);
 
+/* exec: a new process in a running container. Without process_file the process is the
+ * container's own process with args replaced and the other fields overridden when given. */
+struct sheep_exec_opts {
+	const char *root;
+	const char *id;
+	const char *process_file; /* --process: a runtime-spec process document */
+	char **args;
+	size_t args_len;
+	bool tty;
+	const char *console_socket;
+	bool detach;
+	const char *pid_file;
+	const char *cwd;
+	char **env; /* appended to (and overriding) the container's environment */
+	size_t env_len;
+	bool has_user;
+	uid_t uid;
+	gid_t gid;
+	gid_t *additional_gids;
+	size_t additional_gids_len;
+	char **caps; /* added to every capability set */
+	size_t caps_len;
+	bool no_new_privs;
+	int preserve_fds;
+};
+/* In the foreground, *ret_status is the process's exit status (128+N when killed by signal N). */
+int sheep_container_exec(const struct sheep_exec_opts *opts, int *ret_status,
+			 struct sheep_err **err);
+
 struct sheep_list_entry {
 	struct sheep_state *state;
 	enum sheep_status status;

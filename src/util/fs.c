@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,5 +179,22 @@ int sheep_rm_rf_at(int dirfd, const char *name, struct sheep_err **err)
 		return sheep_err_wrap(err, "'%s'", name);
 	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return sheep_err_set(err, errno, "rmdir '%s'", name);
+	return 0;
+}
+
+int sheep_write_pid_file(const char *path, pid_t pid, struct sheep_err **err)
+{
+	_cleanup_free_ char *d = strdup(path), *b = strdup(path);
+	_cleanup_close_ int dirfd = -1;
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+
+	if (d == NULL || b == NULL)
+		return sheep_err_set(err, ENOMEM, "pid file");
+	dirfd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return sheep_err_set(err, errno, "open directory of pid file '%s'", path);
+	if (sheep_write_file_atomic_at(dirfd, basename(b), buf, (size_t)n, 0644, err) < 0)
+		return sheep_err_wrap(err, "write pid file '%s'", path);
 	return 0;
 }

@@ -24,4 +24,7 @@ int sheep_mkdir_p(const char *path, mode_t mode, struct sheep_err **err);
 /* Removes a directory tree below dirfd/name without following symlinks. Missing is fine. */
 int sheep_rm_rf_at(int dirfd, const char *name, struct sheep_err **err);
 
+/* Writes pid as text to path atomically (temporary file + rename in the same directory). */
+int sheep_write_pid_file(const char *path, pid_t pid, struct sheep_err **err);
+
 #endif

@@ -125,7 +125,7 @@ static int step_close_fds(struct sheep_init_ctx *c, struct sheep_err **err)
 	unsigned int from = 3 + (unsigned)c->preserve_fds;
 
 	for (int i = 0; i < 2; i++) {
-		if ((unsigned)keep[i] < from)
+		if (keep[i] < 0 || (unsigned)keep[i] < from)
 			continue;
 		if ((unsigned)keep[i] > from && syscall(SYS_close_range, from, keep[i] - 1, 0) < 0)
 			return sheep_err_set(err, errno, "close_range");
@@ -221,6 +221,23 @@ const struct sheep_init_step sheep_init_steps[] = {
 	{"set no_new_privileges", step_no_new_privs},
 	{"load seccomp filter", step_seccomp},
 	{"wait for start", sheep_init_step_wait_start},
+	{NULL, NULL},
+};
+
+/* exec: the pid namespace was joined by the parent (it applies only to children) and the cgroup
+ * entered before SYNC_GO; the success report is the sync socket closing on execve. */
+const struct sheep_init_step sheep_exec_steps[] = {
+	{"wait for the runtime", step_wait_parent},
+	{"join the container's namespaces", step_namespaces},
+	{"set up console", sheep_init_step_console},
+	{"close inherited fds", step_close_fds},
+	{"change to the working directory", step_cwd},
+	{"set process attributes", step_process_attrs},
+	{"load seccomp filter", step_seccomp_early},
+	{"set user and capabilities", step_user},
+	{"find the executable", sheep_init_step_find_exec},
+	{"set no_new_privileges", step_no_new_privs},
+	{"load seccomp filter", step_seccomp},
 	{NULL, NULL},
 };
 

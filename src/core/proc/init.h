@@ -27,10 +27,11 @@ struct sheep_init_ctx {
 	bool no_new_keyring;
 	char *state_json; /* received with SYNC_GO, for createContainer/startContainer hooks */
 	char *exec_path;  /* args[0] resolved in the container */
+	bool is_exec;     /* `exec` into a running container rather than its init */
 };
 
-/* The child side of create, run right after clone. Never returns: execs the process or reports
- * the failure to the parent and exits. */
+/* The child side of create (the container's init) or of exec, run right after clone. Never
+ * returns: execs the process or reports the failure to the parent and exits. */
 __attribute__((noreturn)) void sheep_init_main(struct sheep_init_ctx *ctx);
 
 #endif

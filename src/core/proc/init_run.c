@@ -42,7 +42,8 @@ int sheep_init_step_console(struct sheep_init_ctx *c, struct sheep_err **err)
 		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
 			return sheep_err_set(err, errno, "set console size");
 	}
-	console = open("/dev/console", O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* an exec'd process gets a pty of its own; /dev/console stays the init's */
+	console = c->is_exec ? -1 : open("/dev/console", O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (console >= 0) {
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", slave);
 		char target[64];
@@ -118,7 +119,8 @@ void sheep_init_main(struct sheep_init_ctx *c)
 	/* Until create has returned, init must not outlive it; nor may anyone read its memory. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	for (const struct sheep_init_step *s = sheep_init_steps; s->run; s++) {
+	for (const struct sheep_init_step *s = c->is_exec ? sheep_exec_steps : sheep_init_steps; s->run;
+	     s++) {
 		if (s->run(c, &err) < 0) {
 			if (s->name)
 				sheep_err_wrap(&err, "%s", s->name);
@@ -130,6 +132,8 @@ void sheep_init_main(struct sheep_init_ctx *c)
 	if (argv == NULL || envp == NULL)
 		_exit(1);
 	reset_signals();
+	/* an exec'd process outlives the runtime that started it (init cleared this at READY) */
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	execve(c->exec_path, argv, envp);
 	_exit(127);
 }

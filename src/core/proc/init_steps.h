@@ -10,7 +10,9 @@ struct sheep_init_step {
 	int (*run)(struct sheep_init_ctx *ctx, struct sheep_err **err);
 };
 
+/* create's steps, and exec's: the same functions, fewer of them (no rootfs, hooks, start gate). */
 extern const struct sheep_init_step sheep_init_steps[];
+extern const struct sheep_init_step sheep_exec_steps[];
 
 int sheep_init_step_console(struct sheep_init_ctx *ctx, struct sheep_err **err);
 int sheep_init_step_find_exec(struct sheep_init_ctx *ctx, struct sheep_err **err);

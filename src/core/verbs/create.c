@@ -18,6 +18,7 @@
 
 #include "core/container.h"
 #include "core/hooks.h"
+#include "core/proc/spawn.h"
 #include "core/verbs/create_job.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -101,41 +102,14 @@ static int make_cgroup(struct create_job *j, struct sheep_err **err)
 	return sheep_cgroup_mounts(j->cgroup, &j->ctx.cgroup_mounts, &j->ctx.cgroup_mounts_len, err);
 }
 
-/* clone3 places the child in its cgroup atomically (CLONE_INTO_CGROUP) on cgroup v2; clone is
- * the fallback for kernels or seccomp profiles (of a caller in a container) without clone3. */
-static pid_t spawn(struct create_job *j, struct sheep_err **err)
-{
-	int cgfd = j->cgroup ? sheep_cgroup_clone_fd(j->cgroup) : -1;
-	struct clone_args args = {
-		.flags = (unsigned)j->ctx.ns.clone_flags | (cgfd >= 0 ? CLONE_INTO_CGROUP : 0),
-		.exit_signal = SIGCHLD,
-		.cgroup = cgfd >= 0 ? (unsigned)cgfd : 0,
-	};
-	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-
-	if (pid < 0 && (errno == ENOSYS || errno == EPERM || errno == E2BIG)) {
-		if (cgfd >= 0)
-			return sheep_err_set(err, errno, "clone3 into cgroup");
-		pid = (pid_t)syscall(SYS_clone, j->ctx.ns.clone_flags | SIGCHLD, NULL, NULL, NULL,
-				     NULL);
-	}
-	if (pid < 0)
-		return sheep_err_set(err, errno, "clone the container process");
-	if (pid == 0) {
-		sync_close_parent(&j->sync);
-		j->ctx.sync_fd = j->sync.child;
-		sheep_init_main(&j->ctx);
-	}
-	return pid;
-}
-
 static int start_init(struct create_job *j, struct sheep_err **err)
 {
 	_cleanup_free_ char *state = NULL;
 
 	if (sync_pair_open(&j->sync, err) < 0)
 		return -1;
-	j->pid = spawn(j, err);
+	j->pid = sheep_spawn(&j->ctx, &j->sync, j->ctx.ns.clone_flags,
+			     j->cgroup ? sheep_cgroup_clone_fd(j->cgroup) : -1, err);
 	if (j->pid < 0)
 		return -1;
 	sync_close_child(&j->sync);
@@ -152,23 +126,6 @@ static int start_init(struct create_job *j, struct sheep_err **err)
 	if (state == NULL)
 		return -1;
 	return sync_send(j->sync.parent, SYNC_GO, state, strlen(state), -1, err);
-}
-
-static int write_pid_file(const char *path, pid_t pid, struct sheep_err **err)
-{
-	_cleanup_free_ char *d = strdup(path), *b = strdup(path);
-	_cleanup_close_ int dirfd = -1;
-	char buf[16];
-	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-
-	if (d == NULL || b == NULL)
-		return sheep_err_set(err, ENOMEM, "pid file");
-	dirfd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return sheep_err_set(err, errno, "open directory of pid file '%s'", path);
-	if (sheep_write_file_atomic_at(dirfd, basename(b), buf, (size_t)n, 0644, err) < 0)
-		return sheep_err_wrap(err, "write pid file '%s'", path);
-	return 0;
 }
 
 static void undo(struct create_job *j)
@@ -229,7 +186,7 @@ static int create_steps(struct create_job *j, struct sheep_err **err)
 	j->st.creating = false;
 	if (sheep_state_save(j->dirfd, &j->st, err) < 0)
 		return -1;
-	if (j->opts->pid_file && write_pid_file(j->opts->pid_file, j->pid, err) < 0)
+	if (j->opts->pid_file && sheep_write_pid_file(j->opts->pid_file, j->pid, err) < 0)
 		return -1;
 	return 0;
 }

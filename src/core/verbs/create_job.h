@@ -31,7 +31,5 @@ struct create_job {
 int create_load(struct create_job *j, struct sheep_err **err);
 /* create_serve.c: answer the init's requests until it is ready */
 int create_serve(struct create_job *j, struct sheep_err **err);
-/* Sends an fd over a unix socket (console socket, seccomp listener). */
-int create_send_fd(int sock, int fd, const char *payload, struct sheep_err **err);
 
 #endif

@@ -6,9 +6,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "core/caps.h"
@@ -18,6 +16,7 @@
 #include "core/verbs/create_job.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/socket.h"
 
 static int load_config(struct create_job *j, struct sheep_err **err)
 {
@@ -75,7 +74,6 @@ static int check_namespaces(struct create_job *j, struct sheep_err **err)
 static int connect_console(struct create_job *j, struct sheep_err **err)
 {
 	const char *path = j->opts->console_socket;
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 
 	if (!j->config->process->terminal) {
 		if (path)
@@ -89,13 +87,8 @@ static int connect_console(struct create_job *j, struct sheep_err **err)
 		return sheep_err_set(err, 0, "process.terminal is true: --console-socket is "
 					     "required when the runtime does not stay attached");
 	}
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return sheep_err_set(err, ENAMETOOLONG, "console socket '%s'", path);
-	strcpy(sa.sun_path, path);
-	j->console_sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (j->console_sock < 0 || connect(j->console_sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return sheep_err_set(err, errno, "connect to console socket '%s'", path);
-	return 0;
+	j->console_sock = sheep_unix_connect(path, err);
+	return j->console_sock < 0 ? sheep_err_wrap(err, "console socket") : 0;
 }
 
 static int prepare_security(struct create_job *j, struct sheep_err **err)

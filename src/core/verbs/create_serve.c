@@ -2,35 +2,13 @@
  * listener) until it reports READY or fails. */
 #include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "core/hooks.h"
 #include "core/userns.h"
 #include "core/verbs/create_job.h"
 #include "util/cleanup.h"
-
-int create_send_fd(int sock, int fd, const char *payload, struct sheep_err **err)
-{
-	struct iovec iov = {(void *)payload, strlen(payload)};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl = {0};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-			    .msg_controllen = sizeof(ctl.buf)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-		if (errno != EINTR)
-			return sheep_err_set(err, errno, "send fd");
-	return 0;
-}
+#include "util/socket.h"
 
 static int run_runtime_hooks(struct create_job *j, struct sheep_err **err)
 {
@@ -52,7 +30,7 @@ static int handle_pty(struct create_job *j, struct sync_msg *m, struct sheep_err
 	if (m->fd < 0)
 		return sheep_err_set(err, EPROTO, "no pty in the message");
 	if (j->console_sock >= 0) {
-		if (create_send_fd(j->console_sock, m->fd, "/dev/ptmx", err) < 0)
+		if (sheep_send_fd(j->console_sock, m->fd, "/dev/ptmx", err) < 0)
 			return sheep_err_wrap(err, "send the pty to '%s'", j->opts->console_socket);
 		return 0;
 	}
@@ -64,14 +42,12 @@ static int handle_pty(struct create_job *j, struct sync_msg *m, struct sheep_err
 static int handle_seccomp(struct create_job *j, struct sync_msg *m, struct sheep_err **err)
 {
 	const struct oci_seccomp *s = j->config->linux_->seccomp;
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	_cleanup_close_ int sock = -1;
 	_cleanup_free_ char *state = NULL, *msg = NULL;
 
-	if (s->listener_path == NULL || strlen(s->listener_path) >= sizeof(sa.sun_path))
+	if (s->listener_path == NULL)
 		return sheep_err_set(err, 0, "config.json: linux.seccomp.listenerPath: required for "
 					     "SCMP_ACT_NOTIFY");
-	strcpy(sa.sun_path, s->listener_path);
 	state = sheep_state_oci_json(&j->st, SHEEP_CREATING, err);
 	if (state == NULL)
 		return -1;
@@ -81,10 +57,10 @@ static int handle_seccomp(struct create_job *j, struct sync_msg *m, struct sheep
 		     OCI_SPEC_VERSION, (int)j->pid,
 		     s->listener_metadata ? s->listener_metadata : "", state) < 0)
 		return sheep_err_set(err, ENOMEM, "seccomp listener");
-	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (sock < 0 || connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return sheep_err_set(err, errno, "connect to seccomp listener '%s'", s->listener_path);
-	return create_send_fd(sock, m->fd, msg, err);
+	sock = sheep_unix_connect(s->listener_path, err);
+	if (sock < 0)
+		return sheep_err_wrap(err, "seccomp listener");
+	return sheep_send_fd(sock, m->fd, msg, err);
 }
 
 static int handle(struct create_job *j, struct sync_msg *m, struct sheep_err **err)

@@ -1,0 +1,89 @@
+/* Staying attached to a container process (run and exec in the foreground): forward signals, relay
+ * the terminal, and wait for the process. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/attach.h"
+#include "util/fs.h"
+
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
+				SIGCHLD, SIGCONT, SIGALRM};
+
+int sheep_attach_block_signals(sigset_t *old, struct sheep_err **err)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&set, forwarded[i]);
+	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
+		return sheep_err_set(err, errno, "sigprocmask");
+	int fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		return sheep_err_set(err, errno, "signalfd");
+	return fd;
+}
+
+void sheep_attach_copy_winsize(int pty)
+{
+	struct winsize ws;
+
+	if (pty >= 0 && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+		ioctl(pty, TIOCSWINSZ, &ws);
+}
+
+/* Moves what is readable from `from` to `to`; returns -1 at end of input. */
+static int relay(int from, int to)
+{
+	char buf[16384];
+	ssize_t n = read(from, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n <= 0)
+		return -1;
+	return sheep_write_all(to, buf, (size_t)n) < 0 ? -1 : 0;
+}
+
+static int exit_status_of(int wstatus)
+{
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return WEXITSTATUS(wstatus);
+}
+
+int sheep_attach_wait(pid_t pid, int sigfd, int pty)
+{
+	struct pollfd p[3] = {{sigfd, POLLIN, 0}, {pty, POLLIN, 0}, {pty >= 0 ? 0 : -1, POLLIN, 0}};
+	int wstatus;
+
+	for (;;) {
+		if (poll(p, 3, -1) < 0 && errno != EINTR)
+			return 1;
+		if (p[1].revents && relay(pty, STDOUT_FILENO) < 0)
+			p[1].fd = -1;
+		if (p[2].revents && relay(STDIN_FILENO, pty) < 0)
+			p[2].fd = -1;
+		if (!(p[0].revents & POLLIN))
+			continue;
+		struct signalfd_siginfo si;
+		while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
+			if (si.ssi_signo == SIGWINCH)
+				sheep_attach_copy_winsize(pty);
+			else if (si.ssi_signo != SIGCHLD)
+				kill(pid, (int)si.ssi_signo);
+		}
+		if (waitpid(pid, &wstatus, WNOHANG) == pid) {
+			/* drain what the container wrote before it exited */
+			while (pty >= 0 && p[1].fd >= 0 && relay(pty, STDOUT_FILENO) == 0 &&
+			       poll(&p[1], 1, 0) > 0)
+				;
+			return exit_status_of(wstatus);
+		}
+	}
+}

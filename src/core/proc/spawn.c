@@ -1,0 +1,35 @@
+/* clone3 places the child in its cgroup atomically (CLONE_INTO_CGROUP) on cgroup v2; clone is
+ * the fallback for kernels or seccomp profiles (of a caller that is itself in a container) without
+ * clone3. Both are used fork-like (no new stack): the child continues on a copy of this one. */
+#include <errno.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/sched.h>
+
+#include "core/proc/spawn.h"
+
+pid_t sheep_spawn(struct sheep_init_ctx *ctx, struct sync_pair *sync, int clone_flags,
+		  int cgroup_fd, struct sheep_err **err)
+{
+	struct clone_args args = {
+		.flags = (unsigned)clone_flags | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
+		.exit_signal = SIGCHLD,
+		.cgroup = cgroup_fd >= 0 ? (unsigned)cgroup_fd : 0,
+	};
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+
+	if (pid < 0 && (errno == ENOSYS || errno == EPERM || errno == E2BIG)) {
+		if (cgroup_fd >= 0)
+			return sheep_err_set(err, errno, "clone3 into cgroup");
+		pid = (pid_t)syscall(SYS_clone, clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	}
+	if (pid < 0)
+		return sheep_err_set(err, errno, "clone the container process");
+	if (pid == 0) {
+		sync_close_parent(sync);
+		ctx->sync_fd = sync->child;
+		sheep_init_main(ctx);
+	}
+	return pid;
+}

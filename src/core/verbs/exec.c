@@ -1,0 +1,210 @@
+/* exec: run one more process in a running container. It joins every namespace of the container's
+ * init (the pid namespace from here, since that applies to children only), its cgroup, and goes
+ * through the same init steps as the container's own process, minus rootfs, hooks and the start
+ * gate. Success is the sync socket closing on execve (it is close-on-exec). */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/attach.h"
+#include "core/proc/spawn.h"
+#include "core/verbs/exec_job.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/socket.h"
+
+static const struct {
+	const char *name;
+	int flag;
+} joinable[] = {
+	{"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},	   {"net", CLONE_NEWNET},
+	{"uts", CLONE_NEWUTS},	 {"ipc", CLONE_NEWIPC},	   {"cgroup", CLONE_NEWCGROUP},
+	{"time", 0x00000080 /* CLONE_NEWTIME */},	   {"pid", CLONE_NEWPID},
+};
+
+/* Opens /proc/PID/ns/NAME when it differs from ours (joining one's own user namespace fails). */
+static int open_ns(pid_t pid, const char *name, int *ret_fd, struct sheep_err **err)
+{
+	char path[64], self[64];
+	struct stat a, b;
+
+	*ret_fd = -1;
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
+	snprintf(self, sizeof(self), "/proc/self/ns/%s", name);
+	if (stat(path, &a) < 0)
+		return errno == ENOENT && strcmp(name, "time") == 0 ? 0
+								     : sheep_err_set(err, errno, "stat '%s'", path);
+	if (stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+		return 0;
+	*ret_fd = open(path, O_RDONLY | O_CLOEXEC);
+	return *ret_fd < 0 ? sheep_err_set(err, errno, "open '%s'", path) : 0;
+}
+
+static int plan_joins(struct exec_job *j, struct sheep_err **err)
+{
+	struct sheep_ns_plan *p = &j->ctx.ns;
+
+	for (size_t i = 0; i < sizeof(joinable) / sizeof(joinable[0]); i++) {
+		int fd;
+
+		if (open_ns(j->ref.st->pid, joinable[i].name, &fd, err) < 0)
+			return -1;
+		if (fd < 0)
+			continue;
+		if (joinable[i].flag == CLONE_NEWPID) {
+			j->pidns_fd = fd;
+			continue;
+		}
+		p->joins[p->njoins++] = (struct sheep_ns_join){joinable[i].flag, fd};
+	}
+	/* the pid namespace applies to the children made after this: the exec'd process */
+	if (j->pidns_fd >= 0 && setns(j->pidns_fd, CLONE_NEWPID) < 0)
+		return sheep_err_set(err, errno, "join the container's pid namespace");
+	return 0;
+}
+
+static int check_status(struct exec_job *j, struct sheep_err **err)
+{
+	enum sheep_status s = j->ref.status;
+
+	if (s == SHEEP_STOPPED || s == SHEEP_PAUSED || s == SHEEP_CREATING)
+		return sheep_err_set(err, 0, "cannot exec in a %s container", sheep_status_name(s));
+	if (j->proc.terminal && !j->opts->console_socket && j->opts->detach)
+		return sheep_err_set(err, 0, "--tty with --detach needs --console-socket");
+	return 0;
+}
+
+static int prepare(struct exec_job *j, struct sheep_err **err)
+{
+	const struct oci_linux *l;
+
+	if (container_open(j->opts->root, j->opts->id, &j->ref, err) < 0)
+		return -1;
+	j->config = container_config(&j->ref, err);
+	if (j->config == NULL || exec_build_process(j, err) < 0 || check_status(j, err) < 0)
+		return -1;
+	l = j->config->linux_;
+	if (l && l->seccomp && sheep_seccomp_compile(l->seccomp, &j->ctx.seccomp, err) < 0)
+		return -1;
+	if (j->opts->console_socket && j->proc.terminal &&
+	    (j->console_sock = sheep_unix_connect(j->opts->console_socket, err)) < 0)
+		return sheep_err_wrap(err, "console socket");
+	return plan_joins(j, err);
+}
+
+/* Serves the child until its sync socket closes on execve (success) or it reports an error. */
+static int serve(struct exec_job *j, struct sheep_err **err)
+{
+	for (;;) {
+		struct sync_msg m;
+		int ret = 0;
+
+		if (sync_recv(j->sync.parent, &m, err) < 0) {
+			if ((*err)->errnum != ECONNRESET)
+				return -1;
+			sheep_err_freep(err);
+			return 0;
+		}
+		if (m.type == SYNC_ERROR) {
+			int errnum = m.errnum;
+			char *text = TAKE_PTR(m.payload);
+			sync_msg_clear(&m);
+			return sheep_err_take(err, errnum, text ? text : strdup("exec failed"));
+		}
+		if (m.type == SYNC_PTY && j->console_sock >= 0)
+			ret = sheep_send_fd(j->console_sock, m.fd, "/dev/ptmx", err);
+		else if (m.type == SYNC_PTY) {
+			j->pty_master = m.fd;
+			m.fd = -1;
+		}
+		sync_msg_clear(&m);
+		if (ret < 0)
+			return -1;
+	}
+}
+
+static int start_process(struct exec_job *j, struct sheep_err **err)
+{
+	int cgfd = j->ref.cgroup ? sheep_cgroup_clone_fd(j->ref.cgroup) : -1;
+	_cleanup_free_ char *state = NULL;
+
+	if (sync_pair_open(&j->sync, err) < 0)
+		return -1;
+	j->pid = sheep_spawn(&j->ctx, &j->sync, 0, cgfd, err);
+	if (j->pid < 0)
+		return -1;
+	sync_close_child(&j->sync);
+	if (j->ref.cgroup && cgfd < 0 && sheep_cgroup_enter(j->ref.cgroup, j->pid, err) < 0)
+		return -1;
+	state = sheep_state_oci_json(j->ref.st, j->ref.status, err);
+	if (state == NULL || sync_send(j->sync.parent, SYNC_GO, state, strlen(state), -1, err) < 0)
+		return -1;
+	return serve(j, err);
+}
+
+static void job_free(struct exec_job *j)
+{
+	sheep_ns_plan_close(&j->ctx.ns);
+	sheep_caps_free(j->ctx.caps);
+	sheep_seccomp_free(j->ctx.seccomp);
+	free(j->ctx.state_json);
+	free(j->env);
+	oci_process_free(j->proc_file);
+	oci_config_free(j->config);
+	container_close(&j->ref);
+	sheep_closep(&j->pidns_fd);
+	sheep_closep(&j->console_sock);
+	sheep_closep(&j->pty_master);
+	sync_close_parent(&j->sync);
+	sync_close_child(&j->sync);
+}
+
+static int exec_steps(struct exec_job *j, int sigfd, int *ret_status, struct sheep_err **err)
+{
+	if (prepare(j, err) < 0)
+		return -1;
+	if (start_process(j, err) < 0) {
+		if (j->pid > 0) {
+			kill(j->pid, SIGKILL);
+			waitpid(j->pid, NULL, 0);
+		}
+		return -1;
+	}
+	/* the process runs: other verbs on this container must not wait for it */
+	container_close(&j->ref);
+	if (j->opts->pid_file && sheep_write_pid_file(j->opts->pid_file, j->pid, err) < 0)
+		return -1;
+	if (j->opts->detach)
+		return 0;
+	*ret_status = sheep_attach_wait(j->pid, sigfd, j->pty_master);
+	return 0;
+}
+
+int sheep_container_exec(const struct sheep_exec_opts *o, int *ret_status, struct sheep_err **err)
+{
+	struct exec_job j = {.opts = o, .pidns_fd = -1, .console_sock = -1, .pty_master = -1,
+			     .sync = {-1, -1},
+			     .ctx = {.fifo_fd = -1, .sync_fd = -1, .is_exec = true,
+				     .no_new_keyring = true, .preserve_fds = o->preserve_fds}};
+	sigset_t old;
+	int sigfd = -1, ret;
+
+	*ret_status = 0;
+	if (!o->detach && (sigfd = sheep_attach_block_signals(&old, err)) < 0)
+		return -1;
+	ret = exec_steps(&j, sigfd, ret_status, err);
+	if (sigfd >= 0) {
+		close(sigfd);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
+	job_free(&j);
+	return ret;
+}

@@ -1,0 +1,86 @@
+/* exec: the process to run. Either a process document (--process) or the container's own process
+ * with the command line's overrides; the result borrows strings from its sources. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/verbs/exec_job.h"
+
+/* Environment: the container's, then the overrides (a later NAME= replaces an earlier one). */
+static int merge_env(struct exec_job *j, const struct oci_process *base, struct sheep_err **err)
+{
+	const struct sheep_exec_opts *o = j->opts;
+	size_t n = 0;
+
+	j->env = calloc(base->env_len + o->env_len + 1, sizeof(char *));
+	if (j->env == NULL)
+		return sheep_err_set(err, ENOMEM, "exec environment");
+	for (size_t i = 0; i < base->env_len; i++) {
+		const char *eq = strchr(base->env[i], '=');
+		size_t klen = eq ? (size_t)(eq - base->env[i]) : strlen(base->env[i]);
+		bool overridden = false;
+
+		for (size_t k = 0; k < o->env_len; k++)
+			overridden |= strncmp(o->env[k], base->env[i], klen) == 0 &&
+				      (o->env[k][klen] == '=' || o->env[k][klen] == '\0');
+		if (!overridden)
+			j->env[n++] = base->env[i];
+	}
+	for (size_t k = 0; k < o->env_len; k++)
+		j->env[n++] = o->env[k];
+	j->proc.env = j->env;
+	j->proc.env_len = n;
+	return 0;
+}
+
+static int from_command_line(struct exec_job *j, struct sheep_err **err)
+{
+	const struct sheep_exec_opts *o = j->opts;
+	const struct oci_process *base = j->config->process;
+
+	j->proc = *base;
+	j->proc.args = o->args;
+	j->proc.args_len = o->args_len;
+	j->proc.terminal = o->tty;
+	j->proc.console_size = NULL;
+	j->proc.no_new_privileges = base->no_new_privileges || o->no_new_privs;
+	if (o->cwd)
+		j->proc.cwd = (char *)o->cwd;
+	if (o->has_user) {
+		j->proc.user = (struct oci_user){.uid = o->uid, .gid = o->gid};
+		j->proc.has_user = true;
+	}
+	if (o->additional_gids_len) {
+		j->proc.user.additional_gids = o->additional_gids;
+		j->proc.user.additional_gids_len = o->additional_gids_len;
+	}
+	return merge_env(j, base, err);
+}
+
+int exec_build_process(struct exec_job *j, struct sheep_err **err)
+{
+	char *msg = NULL;
+
+	if (j->opts->process_file) {
+		j->proc_file = oci_process_parse_file(j->opts->process_file, "process.json", &msg);
+		if (j->proc_file == NULL)
+			return sheep_err_take(err, EINVAL, msg);
+		j->proc = *j->proc_file;
+		if (j->opts->tty)
+			j->proc.terminal = true;
+	} else if (from_command_line(j, err) < 0) {
+		return -1;
+	}
+	if (sheep_process_validate(&j->proc, j->opts->process_file ? "process.json: " : "process.",
+				   err) < 0)
+		return -1;
+	if (sheep_caps_parse(j->proc.capabilities, &j->ctx.caps, err) < 0)
+		return -1;
+	for (size_t i = 0; i < j->opts->caps_len; i++)
+		if (sheep_caps_add(j->ctx.caps, j->opts->caps[i], err) < 0)
+			return sheep_err_wrap(err, "--cap");
+	j->view = *j->config;
+	j->view.process = &j->proc;
+	j->ctx.config = &j->view;
+	return 0;
+}
