@@ -51,6 +51,7 @@ watching() {
 	sheep kill "$ID" KILL
 	wait_bg 10
 	assert_success
+	mapfile -t lines <<<"$output"
 	n=$(grep -c '"type":"stats"' <<<"$output")
 	[ "$n" -ge 3 ] || fail "expected at least 3 stats lines, got $n"
 	[ "$n" -eq "${#lines[@]}" ] || fail "lines other than stats"
