@@ -92,25 +92,27 @@ static int read_percpu(const char *dir, struct sheep_cgroup_stats *st, struct sh
 	return 0;
 }
 
-static int cpu_v1(const char *acct, const char *cpu, struct sheep_cgroup_stats *st,
-		  struct sheep_err **err)
+static int cpuacct_v1(const char *dir, struct sheep_cgroup_stats *st, struct sheep_err **err)
 {
 	/* cpuacct.stat counts USER_HZ ticks (proc(5)); runc reports nanoseconds */
-	uint64_t hz = (uint64_t)sysconf(_SC_CLK_TCK), user = 0, sys = 0;
+	uint64_t tick = 1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK), user = 0, sys = 0;
 
-	if (acct != NULL && (cg_read_u64(acct, "cpuacct.usage", &st->cpu_total, err) < 0 ||
-			     cg_read_key(acct, "cpuacct.stat", "user", &user, err) < 0 ||
-			     cg_read_key(acct, "cpuacct.stat", "system", &sys, err) < 0 ||
-			     read_percpu(acct, st, err) < 0))
+	if (cg_read_u64(dir, "cpuacct.usage", &st->cpu_total, err) < 0 ||
+	    cg_read_key(dir, "cpuacct.stat", "user", &user, err) < 0 ||
+	    cg_read_key(dir, "cpuacct.stat", "system", &sys, err) < 0 ||
+	    read_percpu(dir, st, err) < 0)
 		return -1;
-	st->cpu_user = hz ? user * (1000000000ULL / hz) : 0;
-	st->cpu_kernel = hz ? sys * (1000000000ULL / hz) : 0;
-	if (cpu == NULL)
-		return 0;
-	return cg_read_key(cpu, "cpu.stat", "nr_periods", &st->cpu_periods, err) < 0 ||
-		       cg_read_key(cpu, "cpu.stat", "nr_throttled", &st->cpu_throttled_periods,
+	st->cpu_user = user * tick;
+	st->cpu_kernel = sys * tick;
+	return 0;
+}
+
+static int cpu_v1(const char *dir, struct sheep_cgroup_stats *st, struct sheep_err **err)
+{
+	return cg_read_key(dir, "cpu.stat", "nr_periods", &st->cpu_periods, err) < 0 ||
+		       cg_read_key(dir, "cpu.stat", "nr_throttled", &st->cpu_throttled_periods,
 				   err) < 0 ||
-		       cg_read_key(cpu, "cpu.stat", "throttled_time", &st->cpu_throttled_time,
+		       cg_read_key(dir, "cpu.stat", "throttled_time", &st->cpu_throttled_time,
 				   err) < 0
 		   ? -1
 		   : 0;
@@ -199,23 +201,13 @@ static int on_ctrl(const struct sheep_cgroup *cg, const char *v1, const char *v2
 	return h->v2 ? fn2(dir, st, err) : fn1(dir, st, err);
 }
 
-static int cpu_acct_v1(const char *dir, struct sheep_cgroup_stats *st, struct sheep_err **err)
-{
-	return cpu_v1(dir, NULL, st, err);
-}
-
-static int cpu_only_v1(const char *dir, struct sheep_cgroup_stats *st, struct sheep_err **err)
-{
-	return cpu_v1(NULL, dir, st, err);
-}
-
 int sheep_cgroup_stats(const struct sheep_cgroup *cg, struct sheep_cgroup_stats *ret,
 		       struct sheep_err **err)
 {
 	*ret = (struct sheep_cgroup_stats){0};
 	/* cpuacct and cpu may be two v1 hierarchies (as on the hybrid machines) or one */
-	if (on_ctrl(cg, "cpuacct", "", cpu_acct_v1, cpu_v2, ret, err) < 0 ||
-	    on_ctrl(cg, "cpu", NULL, cpu_only_v1, cpu_v2, ret, err) < 0 ||
+	if (on_ctrl(cg, "cpuacct", "", cpuacct_v1, cpu_v2, ret, err) < 0 ||
+	    on_ctrl(cg, "cpu", NULL, cpu_v1, cpu_v2, ret, err) < 0 ||
 	    on_ctrl(cg, "memory", "", memory_v1, memory_v2, ret, err) < 0 ||
 	    on_ctrl(cg, "pids", "", pids, pids, ret, err) < 0) {
 		sheep_cgroup_stats_clear(ret);

@@ -1,0 +1,255 @@
+/* Unit tests of the cgroup queries behind pause/state (frozen), events --stats (counters) and
+ * events (the v2 OOM watch), on fake hierarchies: plain files in a temporary directory, loaded
+ * through the state text, so the v2 paths run on the hybrid machines and without root. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/cgroup/internal.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+static char root[64];
+
+static int setup(void **state)
+{
+	strcpy(root, "/tmp/sheep-cgq-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	_cleanup_err_ struct sheep_err *err = NULL;
+
+	assert_int_equal(sheep_rm_rf_at(AT_FDCWD, root, &err), 0);
+	return 0;
+}
+
+/* put HIER/c/FILE = TEXT */
+static void put(const char *hier, const char *file, const char *text)
+{
+	_cleanup_free_ char *dir = NULL, *path = NULL;
+	_cleanup_err_ struct sheep_err *err = NULL;
+	FILE *f;
+
+	assert_true(asprintf(&dir, "%s/%s/c", root, hier) > 0);
+	assert_int_equal(sheep_mkdir_p(dir, 0755, &err), 0);
+	assert_true(asprintf(&path, "%s/%s", dir, file) > 0);
+	f = fopen(path, "we");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A cgroup with the given hierarchies: "v1:freezer", "v2:" ... each mounted at root/<name>. */
+static struct sheep_cgroup *load(const char *const *hiers, size_t n)
+{
+	_cleanup_free_ char *text = NULL;
+	struct sheep_cgroup *cg = NULL;
+	_cleanup_err_ struct sheep_err *err = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	fputs("sheep-cgroup 1\n", f);
+	for (size_t i = 0; i < n; i++) {
+		const char *ctrl = hiers[i] + 3;
+		bool v2 = strncmp(hiers[i], "v2:", 3) == 0;
+
+		fprintf(f, "%s\t1\t%s\t%s/%s\t/c\n", v2 ? "v2" : "v1", ctrl, root,
+			v2 ? "unified" : ctrl);
+	}
+	fclose(f);
+	assert_int_equal(sheep_cgroup_load(text, &cg, &err), 0);
+	return cg;
+}
+
+static void test_frozen_v1(void **state)
+{
+	static const char *const h[] = {"v1:memory", "v1:freezer"};
+	struct sheep_cgroup *cg = load(h, 2);
+
+	assert_false(sheep_cgroup_frozen(cg)); /* no freezer.state yet: not frozen */
+	put("freezer", "freezer.state", "THAWED\n");
+	assert_false(sheep_cgroup_frozen(cg));
+	put("freezer", "freezer.state", "FREEZING\n");
+	assert_true(sheep_cgroup_frozen(cg));
+	put("freezer", "freezer.state", "FROZEN\n");
+	assert_true(sheep_cgroup_frozen(cg));
+	sheep_cgroup_free(cg);
+}
+
+/* Hybrid: no v1 freezer, so the v2 tree's cgroup.freeze decides. */
+static void test_frozen_v2(void **state)
+{
+	static const char *const h[] = {"v1:memory", "v2:"};
+	struct sheep_cgroup *cg = load(h, 2);
+
+	put("unified", "cgroup.freeze", "0\n");
+	assert_false(sheep_cgroup_frozen(cg));
+	put("unified", "cgroup.freeze", "1\n");
+	assert_true(sheep_cgroup_frozen(cg));
+	sheep_cgroup_free(cg);
+}
+
+static void test_stats_v1(void **state)
+{
+	static const char *const h[] = {"v1:cpu", "v1:cpuacct", "v1:memory", "v1:pids"};
+	struct sheep_cgroup *cg = load(h, 4);
+	struct sheep_cgroup_stats st;
+	_cleanup_err_ struct sheep_err *err = NULL;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	put("cpuacct", "cpuacct.usage", "5000\n");
+	put("cpuacct", "cpuacct.usage_percpu", "1000 4000 0 \n");
+	put("cpuacct", "cpuacct.stat", "user 3\nsystem 2\n");
+	put("cpu", "cpu.stat", "nr_periods 10\nnr_throttled 4\nthrottled_time 777\n");
+	put("memory", "memory.usage_in_bytes", "4096\n");
+	put("memory", "memory.max_usage_in_bytes", "8192\n");
+	put("memory", "memory.limit_in_bytes", "9223372036854771712\n");
+	put("memory", "memory.failcnt", "3\n");
+	put("memory", "memory.stat", "cache 12288\nrss 4096\n");
+	put("pids", "pids.current", "2\n");
+	put("pids", "pids.max", "max\n");
+	assert_int_equal(sheep_cgroup_stats(cg, &st, &err), 0);
+	assert_int_equal(st.cpu_total, 5000);
+	assert_int_equal(st.cpu_percpu_len, 3);
+	assert_int_equal(st.cpu_percpu[1], 4000);
+	assert_int_equal(st.cpu_user, 3 * (1000000000 / hz));
+	assert_int_equal(st.cpu_kernel, 2 * (1000000000 / hz));
+	assert_int_equal(st.cpu_periods, 10);
+	assert_int_equal(st.cpu_throttled_periods, 4);
+	assert_int_equal(st.cpu_throttled_time, 777);
+	assert_int_equal(st.memory.usage, 4096);
+	assert_int_equal(st.memory.max, 8192);
+	assert_true(st.memory.limit == 9223372036854771712ULL);
+	assert_int_equal(st.memory.failcnt, 3);
+	assert_int_equal(st.memory_cache, 12288);
+	assert_int_equal(st.swap.usage, 0); /* no memsw files: swap accounting off */
+	assert_int_equal(st.pids_current, 2);
+	assert_int_equal(st.pids_limit, 0); /* "max" */
+	sheep_cgroup_stats_clear(&st);
+	sheep_cgroup_free(cg);
+}
+
+static void test_stats_v2(void **state)
+{
+	static const char *const h[] = {"v2:"};
+	struct sheep_cgroup *cg = load(h, 1);
+	struct sheep_cgroup_stats st;
+	_cleanup_err_ struct sheep_err *err = NULL;
+
+	put("unified", "cpu.stat",
+	    "usage_usec 7\nuser_usec 5\nsystem_usec 2\nnr_periods 3\nnr_throttled 1\n"
+	    "throttled_usec 9\n");
+	put("unified", "memory.current", "1024\n");
+	put("unified", "memory.peak", "2048\n");
+	put("unified", "memory.max", "max\n");
+	put("unified", "memory.events", "low 0\nhigh 0\nmax 6\noom 1\noom_kill 1\n");
+	put("unified", "memory.stat", "anon 1\nfile 512\n");
+	put("unified", "memory.swap.current", "0\n");
+	put("unified", "memory.swap.max", "0\n");
+	put("unified", "pids.current", "4\n");
+	put("unified", "pids.max", "100\n");
+	assert_int_equal(sheep_cgroup_stats(cg, &st, &err), 0);
+	assert_int_equal(st.cpu_total, 7000);
+	assert_int_equal(st.cpu_user, 5000);
+	assert_int_equal(st.cpu_kernel, 2000);
+	assert_int_equal(st.cpu_throttled_time, 9000);
+	assert_int_equal(st.cpu_percpu_len, 0);
+	assert_int_equal(st.memory.usage, 1024);
+	assert_int_equal(st.memory.max, 2048);
+	assert_true(st.memory.limit == UINT64_MAX);
+	assert_int_equal(st.memory.failcnt, 6);
+	assert_int_equal(st.memory_cache, 512);
+	assert_int_equal(st.pids_current, 4);
+	assert_int_equal(st.pids_limit, 100);
+	sheep_cgroup_stats_clear(&st);
+	sheep_cgroup_free(cg);
+}
+
+static void test_stats_bad_number(void **state)
+{
+	static const char *const h[] = {"v2:"};
+	struct sheep_cgroup *cg = load(h, 1);
+	struct sheep_cgroup_stats st;
+	_cleanup_err_ struct sheep_err *err = NULL;
+
+	put("unified", "memory.current", "lots\n");
+	assert_int_equal(sheep_cgroup_stats(cg, &st, &err), -1);
+	assert_string_equal(err->msg,
+			    "read cgroup statistics: read 'memory.current': not a number: 'lots'");
+	assert_null(st.cpu_percpu);
+	sheep_cgroup_free(cg);
+}
+
+static bool readable(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+
+	return poll(&p, 1, 1000) == 1;
+}
+
+/* v2: an inotify watch on memory.events; only oom_kill increases count, from the value at open. */
+static void test_oom_v2(void **state)
+{
+	static const char *const h[] = {"v2:"};
+	struct sheep_cgroup *cg = load(h, 1);
+	struct sheep_cgroup_oom *w = NULL;
+	_cleanup_err_ struct sheep_err *err = NULL;
+	_cleanup_free_ char *path = NULL;
+	uint64_t n = 99;
+
+	put("unified", "memory.events", "max 0\noom 1\noom_kill 1\n");
+	assert_int_equal(sheep_cgroup_oom_open(cg, &w, &err), 0);
+	assert_int_equal(sheep_cgroup_oom_read(w, &n, &err), 0);
+	assert_int_equal(n, 0); /* the kill before open is not news */
+	assert_true(asprintf(&path, "%s/unified/c/memory.events", root) > 0);
+	assert_int_equal(sheep_write_file(path, "max 2\noom 3\noom_kill 3\n", 23, &err), 0);
+	assert_true(readable(sheep_cgroup_oom_fd(w)));
+	assert_int_equal(sheep_cgroup_oom_read(w, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(sheep_write_file(path, "max 5\noom 3\noom_kill 3\n", 23, &err), 0);
+	assert_true(readable(sheep_cgroup_oom_fd(w)));
+	assert_int_equal(sheep_cgroup_oom_read(w, &n, &err), 0);
+	assert_int_equal(n, 0); /* "max" changed, no kill */
+	sheep_cgroup_oom_free(w);
+	sheep_cgroup_free(cg);
+}
+
+static void test_oom_no_memory(void **state)
+{
+	static const char *const h[] = {"v1:freezer"};
+	struct sheep_cgroup *cg = load(h, 1);
+	struct sheep_cgroup_oom *w = NULL;
+	_cleanup_err_ struct sheep_err *err = NULL;
+
+	assert_int_equal(sheep_cgroup_oom_open(cg, &w, &err), -1);
+	assert_string_equal(err->msg, "watch OOM: no memory cgroup: No such file or directory");
+	sheep_cgroup_free(cg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_frozen_v1, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_frozen_v2, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stats_v1, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stats_v2, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stats_bad_number, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_oom_v2, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_oom_no_memory, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
