@@ -187,6 +187,15 @@ int sheep_state_load(int rootfd, const char *id, struct sheep_state **ret, int *
 
 int sheep_state_remove(int rootfd, const char *id, struct sheep_err **err)
 {
+	static const char *const files[] = {SHEEP_STATE_FILE, SHEEP_CONFIG_FILE, SHEEP_EXEC_FIFO};
+	_cleanup_close_ int dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	/* The files this runtime writes, then the directory: no scan unless something else is there
+	 * (a temporary file of a create that was killed). */
+	for (size_t i = 0; dirfd >= 0 && i < sizeof(files) / sizeof(files[0]); i++)
+		unlinkat(dirfd, files[i], 0);
+	if (unlinkat(rootfd, id, AT_REMOVEDIR) == 0 || errno == ENOENT)
+		return 0;
 	if (sheep_rm_rf_at(rootfd, id, err) < 0)
 		return sheep_err_wrap(err, "remove state directory");
 	return 0;

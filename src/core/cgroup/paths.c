@@ -174,11 +174,15 @@ static void sleep_ms(int ms)
  * control files inside vanish with them. */
 static int rmdir_tree(const char *dir)
 {
-	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int fd = -1;
 	DIR *d;
 	struct dirent *e;
 	int r = 0;
 
+	/* the usual case, a leaf: no directory scan */
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
 	d = fdopendir(fd);
