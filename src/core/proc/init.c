@@ -59,6 +59,10 @@ static int step_namespaces(struct sheep_init_ctx *c, struct sheep_err **err)
 		if (sheep_ns_write_time_offsets(c->config->linux_->time_offsets, err) < 0)
 			return -1;
 	}
+	/* From here nobody may read this process's memory or open /proc/PID/exe (the runtime's
+	 * binary); not before, because an unprivileged parent must still write our id maps. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return sheep_err_set(err, errno, "prctl PR_SET_DUMPABLE");
 	return 0;
 }
 

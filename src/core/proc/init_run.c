@@ -116,9 +116,8 @@ void sheep_init_main(struct sheep_init_ctx *c)
 	struct sheep_err *err = NULL;
 	char **argv, **envp;
 
-	/* Until create has returned, init must not outlive it; nor may anyone read its memory. */
+	/* Until create has returned, init must not outlive it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	for (const struct sheep_init_step *s = c->is_exec ? sheep_exec_steps : sheep_init_steps; s->run;
 	     s++) {
 		if (s->run(c, &err) < 0) {
