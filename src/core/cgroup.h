@@ -47,9 +47,10 @@ int sheep_cgroup_pids(const struct sheep_cgroup *cg, pid_t **ret_pids, size_t *r
 /* Signals every process (freeze, signal, thaw on v1; cgroup.kill for SIGKILL on v2). */
 int sheep_cgroup_kill(const struct sheep_cgroup *cg, int signum, struct sheep_err **err);
 
-/* Removes the directories the runtime created (waits briefly for EBUSY while dying processes
- * leave; also after an OOM kill); never removes a cgroup it did not create (an existing cgroup that
- * was joined is left). */
+/* Removes the directories the runtime created: processes still in a cgroup it created (children
+ * the init left behind without a pid namespace) are SIGKILLed and waited for (up to 5 s), and
+ * dying ones (an OOM victim) briefly; never removes, or kills in, a cgroup it did not create (an
+ * existing cgroup that was joined is left). */
 int sheep_cgroup_destroy(const struct sheep_cgroup *cg, struct sheep_err **err);
 
 /* Freezes (true) or thaws (false) every process of the container (pause / resume). */

@@ -106,15 +106,31 @@ run_helper() {
 	[ -z "$(leftovers)" ]
 }
 
-@test "cgroups: destroy of a cgroup with a live process fails with EBUSY, naming the directory" {
+@test "cgroups: destroy kills what is left in a cgroup it created and removes it" {
 	run_helper create c1 "$BASE/c1"
 	echo "$output" >"$STATE"
 	sleep 300 &
 	PIDS+=($!)
 	run_helper enter "$STATE" "${PIDS[0]}"
 	run_helper destroy "$STATE"
-	[ "$status" -eq 1 ]
-	[[ "$output" == "remove cgroup: rmdir '/sys/fs/cgroup/"*"/$BASE/c1': Device or resource busy" ]]
+	[ "$status" -eq 0 ]
+	[ -z "$(leftovers)" ]
+	wait "${PIDS[0]}" || [ $? -eq 137 ] # killed by SIGKILL
+	! kill -0 "${PIDS[0]}" 2>/dev/null
+}
+
+@test "cgroups: destroy of a joined cgroup kills nothing" {
+	run_helper create c1 "$BASE/shared"
+	echo "$output" >"$STATE"
+	run_helper create c2 "$BASE/shared"
+	echo "$output" >"$BATS_TEST_TMPDIR/joined"
+	sleep 300 &
+	PIDS+=($!)
+	run_helper enter "$STATE" "${PIDS[0]}"
+	run_helper destroy "$BATS_TEST_TMPDIR/joined"
+	[ "$status" -eq 0 ]
+	kill -0 "${PIDS[0]}"
+	[ -d "$(own_dir memory)/$BASE/shared" ]
 }
 
 @test "cgroups: an existing cgroup is joined and left in place on destroy" {
