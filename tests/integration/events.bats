@@ -37,7 +37,8 @@ watching() {
 	jq -e '.data.memory.usage.limit == 67108864 and .data.memory.usage.usage > 0' <<<"$output"
 	jq -e '.data.pids == {"current": 1, "limit": 50}' <<<"$output"
 	jq -e '.data.cpu.usage.total > 0 and (.data.cpu.usage.percpu | length) > 0' <<<"$output"
-	jq -e '.data.cpu.throttling | has("periods") and has("throttledPeriods")' <<<"$output"
+	# runc leaves zero counters out
+	! is_sheep || jq -e '.data.cpu.throttling | has("periods") and has("throttledPeriods")' <<<"$output"
 	# update shows in the next reading
 	sheep update --pids-limit 60 "$ID"
 	sheep events --stats "$ID"
@@ -50,12 +51,12 @@ watching() {
 	sleep 0.7
 	sheep kill "$ID" KILL
 	wait_bg 10
-	assert_success
+	! is_sheep || assert_success # runc's events goes on after the container stopped
 	mapfile -t lines <<<"$output"
 	n=$(grep -c '"type":"stats"' <<<"$output")
 	[ "$n" -ge 3 ] || fail "expected at least 3 stats lines, got $n"
 	[ "$n" -eq "${#lines[@]}" ] || fail "lines other than stats"
-	jq -s -e --arg id "$ID" 'all(.id == $id and .data.pids.current >= 0)' <<<"$output"
+	jq -s -e --arg id "$ID" 'all(.id == $id and (.data.memory.usage.usage > 0))' <<<"$output"
 }
 
 @test "events reports an OOM kill, then ends with the container; delete leaves nothing" {
@@ -67,7 +68,7 @@ watching() {
 	retry 50 0.1 watching
 	touch "$BUNDLE/rootfs/tmp/go"
 	wait_bg 20
-	assert_success
+	! is_sheep || assert_success
 	assert_output "{\"type\":\"oom\",\"id\":\"$ID\"}"
 	[ "$(container_status "$ID")" = stopped ]
 	sheep delete "$ID"

@@ -46,13 +46,15 @@ run_three() {
 
 @test "ps passes its extra arguments to ps(1), with or without --" {
 	run_three
-	sheep ps "$ID" -- -o pid,comm
+	sheep ps "$ID" -o pid,comm
 	assert_success
 	[ "$(awk '{print $1}' <<<"${lines[0]}")" = PID ] || fail "header: ${lines[0]}"
 	[ "${#lines[@]}" -eq 4 ]
 	[ "$(printf '%s\n' "${lines[@]:1}" | awk '{print $2}' | sort -u)" = probe ]
-	sheep ps "$ID" -o pid,ppid
+	is_sheep || return 0 # runc hands the "--" to ps
+	sheep ps "$ID" -- -o pid,ppid
 	assert_success
+	[ "$(awk '{print $2}' <<<"${lines[0]}")" = PPID ] || fail "header: ${lines[0]}"
 	[ "${#lines[@]}" -eq 4 ]
 }
 
