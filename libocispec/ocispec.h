@@ -140,7 +140,7 @@ struct oci_exec_cpu_affinity {
 struct oci_process {
 	bool terminal;
 	struct oci_console_size *console_size; /* consoleSize */
-	struct oci_user user;                  /* absent = uid 0, gid 0 */
+	struct oci_user user;		       /* absent = uid 0, gid 0 */
 	bool has_user;
 	char **args;
 	size_t args_len;
@@ -154,8 +154,8 @@ struct oci_process {
 	bool no_new_privileges; /* noNewPrivileges */
 	char *apparmor_profile; /* apparmorProfile */
 	bool has_oom_score_adj;
-	int64_t oom_score_adj; /* oomScoreAdj */
-	char *selinux_label;   /* selinuxLabel */
+	int64_t oom_score_adj;		     /* oomScoreAdj */
+	char *selinux_label;		     /* selinuxLabel */
 	struct oci_io_priority *io_priority; /* ioPriority */
 	struct oci_scheduler *scheduler;
 	struct oci_exec_cpu_affinity *exec_cpu_affinity; /* execCPUAffinity */
@@ -255,7 +255,7 @@ struct oci_block_io {
 	bool has_weight;
 	uint16_t weight;
 	bool has_leaf_weight;
-	uint16_t leaf_weight; /* leafWeight */
+	uint16_t leaf_weight;				  /* leafWeight */
 	struct oci_block_io_device_weight *weight_device; /* weightDevice */
 	size_t weight_device_len;
 	struct oci_block_io_device_throttle *throttle_read_bps_device; /* throttleReadBpsDevice */
@@ -264,7 +264,8 @@ struct oci_block_io {
 	size_t throttle_write_bps_device_len;
 	struct oci_block_io_device_throttle *throttle_read_iops_device; /* throttleReadIOPSDevice */
 	size_t throttle_read_iops_device_len;
-	struct oci_block_io_device_throttle *throttle_write_iops_device; /* throttleWriteIOPSDevice */
+	struct oci_block_io_device_throttle
+	    *throttle_write_iops_device; /* throttleWriteIOPSDevice */
 	size_t throttle_write_iops_device_len;
 };
 
@@ -304,7 +305,7 @@ struct oci_resources {
 	struct oci_memory *memory;
 	struct oci_cpu *cpu;
 	struct oci_pids *pids;
-	struct oci_block_io *block_io; /* blockIO */
+	struct oci_block_io *block_io;		    /* blockIO */
 	struct oci_hugepage_limit *hugepage_limits; /* hugepageLimits */
 	size_t hugepage_limits_len;
 	struct oci_network *network;
@@ -317,7 +318,7 @@ struct oci_syscall_arg {
 	uint64_t value;
 	bool has_value_two;
 	uint64_t value_two; /* valueTwo */
-	char *op;           /* SCMP_CMP_* */
+	char *op;	    /* SCMP_CMP_* */
 };
 
 struct oci_syscall {
@@ -334,11 +335,11 @@ struct oci_seccomp {
 	char *default_action; /* defaultAction */
 	bool has_default_errno_ret;
 	uint32_t default_errno_ret; /* defaultErrnoRet */
-	char **architectures;       /* SCMP_ARCH_* */
+	char **architectures;	    /* SCMP_ARCH_* */
 	size_t architectures_len;
 	char **flags; /* SECCOMP_FILTER_FLAG_* */
 	size_t flags_len;
-	char *listener_path;     /* listenerPath */
+	char *listener_path;	 /* listenerPath */
 	char *listener_metadata; /* listenerMetadata */
 	struct oci_syscall *syscalls;
 	size_t syscalls_len;
@@ -381,7 +382,7 @@ struct oci_time_offsets {
 
 struct oci_net_devices {
 	char **host_names; /* the object's keys: interface names on the host */
-	char **names;      /* "name" inside the container, NULL = same as the key */
+	char **names;	   /* "name" inside the container, NULL = same as the key */
 	size_t len;
 };
 
@@ -396,13 +397,13 @@ struct oci_linux {
 	struct oci_device *devices;
 	size_t devices_len;
 	struct oci_net_devices *net_devices; /* netDevices */
-	char *cgroups_path;                  /* cgroupsPath */
+	char *cgroups_path;		     /* cgroupsPath */
 	struct oci_resources *resources;
 	struct oci_intel_rdt *intel_rdt; /* intelRdt */
 	struct oci_map *sysctl;
 	struct oci_seccomp *seccomp;
 	char *rootfs_propagation; /* rootfsPropagation: private shared slave unbindable */
-	char **masked_paths;      /* maskedPaths */
+	char **masked_paths;	  /* maskedPaths */
 	size_t masked_paths_len;
 	char **readonly_paths; /* readonlyPaths */
 	size_t readonly_paths_len;
@@ -477,9 +478,9 @@ struct oci_features_linux {
 	struct oci_features_seccomp *seccomp;
 	struct oci_features_enabled *apparmor;
 	struct oci_features_enabled *selinux;
-	struct oci_features_enabled *intel_rdt;     /* intelRdt */
-	struct oci_features_enabled *idmap_mounts;  /* mountExtensions.idmap */
-	struct oci_features_enabled *net_devices;   /* netDevices */
+	struct oci_features_enabled *intel_rdt;	   /* intelRdt */
+	struct oci_features_enabled *idmap_mounts; /* mountExtensions.idmap */
+	struct oci_features_enabled *net_devices;  /* netDevices */
 };
 
 struct oci_features {
@@ -524,8 +525,7 @@ void oci_state_free(struct oci_state *state);
 
 struct oci_features *oci_features_parse_data(const char *data, size_t len, const char *name,
 					     char **ret_error);
-char *oci_features_to_json(const struct oci_features *features, size_t *ret_len,
-			   char **ret_error);
+char *oci_features_to_json(const struct oci_features *features, size_t *ret_len, char **ret_error);
 void oci_features_free(struct oci_features *features);
 
 /* Process documents (`exec --process FILE`) are the config's "process" object on its own. */

@@ -37,9 +37,9 @@ int cli_fail_id(struct cli_globals *g, const char *verb, const char *id, struct 
 void cli_log_init(struct cli_globals *g);
 /* A usage error: prints the message and the verb's usage line, returns 1. */
 int cli_usage_error(struct cli_globals *g, const char *verb, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Debug/warning lines go to the --log file (or stderr for warnings without one). */
 void cli_log(struct cli_globals *g, const char *level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -10,17 +10,17 @@
 enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_PRESERVE, OPT_NO_PIVOT, OPT_NO_KEYRING, OPT_IGNORED };
 
 static const struct option create_options[] = {
-	{"bundle", required_argument, NULL, 'b'},
-	{"pid-file", required_argument, NULL, OPT_PID_FILE},
-	{"console-socket", required_argument, NULL, OPT_CONSOLE},
-	{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
-	{"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
-	{"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
-	{"detach", no_argument, NULL, 'd'},
-	{"keep", no_argument, NULL, OPT_IGNORED},
-	{"no-subreaper", no_argument, NULL, OPT_IGNORED},
-	CLI_HELP_OPTION,
-	{NULL, 0, NULL, 0},
+    {"bundle", required_argument, NULL, 'b'},
+    {"pid-file", required_argument, NULL, OPT_PID_FILE},
+    {"console-socket", required_argument, NULL, OPT_CONSOLE},
+    {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+    {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
+    {"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
+    {"detach", no_argument, NULL, 'd'},
+    {"keep", no_argument, NULL, OPT_IGNORED},
+    {"no-subreaper", no_argument, NULL, OPT_IGNORED},
+    CLI_HELP_OPTION,
+    {NULL, 0, NULL, 0},
 };
 
 static int parse_count(struct cli_globals *g, const char *verb, const char *text, int *ret)
@@ -45,26 +45,37 @@ static int parse_create(struct cli_globals *g, const char *verb, int argc, char 
 		switch (c) {
 		case CLI_OPT_STOP:
 			return status == 0 ? -1 : status;
-		case 'b': o->bundle = optarg; break;
-		case OPT_PID_FILE: o->pid_file = optarg; break;
-		case OPT_CONSOLE: o->console_socket = optarg; break;
+		case 'b':
+			o->bundle = optarg;
+			break;
+		case OPT_PID_FILE:
+			o->pid_file = optarg;
+			break;
+		case OPT_CONSOLE:
+			o->console_socket = optarg;
+			break;
 		case OPT_PRESERVE:
 			if (parse_count(g, verb, optarg, &o->preserve_fds))
 				return 1;
 			break;
-		case OPT_NO_PIVOT: o->no_pivot = true; break;
-		case OPT_NO_KEYRING: o->no_new_keyring = true; break;
+		case OPT_NO_PIVOT:
+			o->no_pivot = true;
+			break;
+		case OPT_NO_KEYRING:
+			o->no_new_keyring = true;
+			break;
 		case 'd':
 			if (detach == NULL)
 				return cli_usage_error(g, verb, "unknown option '--detach'");
 			*detach = true;
 			break;
-		default: break;
+		default:
+			break;
 		}
 	}
 	if (optind + 1 != argc)
-		return cli_usage_error(g, verb, optind >= argc ? "missing container id"
-							       : "too many arguments");
+		return cli_usage_error(
+		    g, verb, optind >= argc ? "missing container id" : "too many arguments");
 	o->id = argv[optind];
 	/* systemd socket activation: the listening fds follow stdio and are passed on */
 	if (listen && parse_count(g, verb, listen, &listen_fds) == 0)

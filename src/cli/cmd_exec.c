@@ -9,26 +9,34 @@
 #include "core/container.h"
 #include "util/cleanup.h"
 
-enum { OPT_PROCESS = 256, OPT_CONSOLE, OPT_PID_FILE, OPT_CWD, OPT_NNP, OPT_APPARMOR, OPT_LABEL,
-       OPT_PRESERVE };
+enum {
+	OPT_PROCESS = 256,
+	OPT_CONSOLE,
+	OPT_PID_FILE,
+	OPT_CWD,
+	OPT_NNP,
+	OPT_APPARMOR,
+	OPT_LABEL,
+	OPT_PRESERVE
+};
 
 static const struct option exec_options[] = {
-	{"process", required_argument, NULL, 'p'},
-	{"tty", no_argument, NULL, 't'},
-	{"console-socket", required_argument, NULL, OPT_CONSOLE},
-	{"detach", no_argument, NULL, 'd'},
-	{"pid-file", required_argument, NULL, OPT_PID_FILE},
-	{"cwd", required_argument, NULL, OPT_CWD},
-	{"env", required_argument, NULL, 'e'},
-	{"user", required_argument, NULL, 'u'},
-	{"additional-gids", required_argument, NULL, 'g'},
-	{"cap", required_argument, NULL, 'c'},
-	{"no-new-privs", no_argument, NULL, OPT_NNP},
-	{"apparmor", required_argument, NULL, OPT_APPARMOR},
-	{"process-label", required_argument, NULL, OPT_LABEL},
-	{"preserve-fds", required_argument, NULL, OPT_PRESERVE},
-	CLI_HELP_OPTION,
-	{NULL, 0, NULL, 0},
+    {"process", required_argument, NULL, 'p'},
+    {"tty", no_argument, NULL, 't'},
+    {"console-socket", required_argument, NULL, OPT_CONSOLE},
+    {"detach", no_argument, NULL, 'd'},
+    {"pid-file", required_argument, NULL, OPT_PID_FILE},
+    {"cwd", required_argument, NULL, OPT_CWD},
+    {"env", required_argument, NULL, 'e'},
+    {"user", required_argument, NULL, 'u'},
+    {"additional-gids", required_argument, NULL, 'g'},
+    {"cap", required_argument, NULL, 'c'},
+    {"no-new-privs", no_argument, NULL, OPT_NNP},
+    {"apparmor", required_argument, NULL, OPT_APPARMOR},
+    {"process-label", required_argument, NULL, OPT_LABEL},
+    {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+    CLI_HELP_OPTION,
+    {NULL, 0, NULL, 0},
 };
 
 struct exec_lists {
@@ -82,28 +90,47 @@ static int parse_option(struct cli_globals *g, int c, struct sheep_exec_opts *o,
 	unsigned gid;
 
 	switch (c) {
-	case 'p': o->process_file = optarg; return 0;
-	case 't': o->tty = true; return 0;
-	case 'd': o->detach = true; return 0;
-	case OPT_CONSOLE: o->console_socket = optarg; return 0;
-	case OPT_PID_FILE: o->pid_file = optarg; return 0;
-	case OPT_CWD: o->cwd = optarg; return 0;
-	case OPT_NNP: o->no_new_privs = true; return 0;
-	case 'e': return add_item(g, "--env", l->env, &o->env_len, ARRAY_SIZE(l->env));
-	case 'c': return add_item(g, "--cap", l->caps, &o->caps_len, ARRAY_SIZE(l->caps));
+	case 'p':
+		o->process_file = optarg;
+		return 0;
+	case 't':
+		o->tty = true;
+		return 0;
+	case 'd':
+		o->detach = true;
+		return 0;
+	case OPT_CONSOLE:
+		o->console_socket = optarg;
+		return 0;
+	case OPT_PID_FILE:
+		o->pid_file = optarg;
+		return 0;
+	case OPT_CWD:
+		o->cwd = optarg;
+		return 0;
+	case OPT_NNP:
+		o->no_new_privs = true;
+		return 0;
+	case 'e':
+		return add_item(g, "--env", l->env, &o->env_len, ARRAY_SIZE(l->env));
+	case 'c':
+		return add_item(g, "--cap", l->caps, &o->caps_len, ARRAY_SIZE(l->caps));
 	case 'u':
 		return parse_user(optarg, o) < 0
-			       ? cli_usage_error(g, "exec", "--user: invalid 'UID[:GID]' '%s'", optarg)
-			       : 0;
+			   ? cli_usage_error(g, "exec", "--user: invalid 'UID[:GID]' '%s'", optarg)
+			   : 0;
 	case 'g':
 		if (parse_id_number(optarg, &gid) < 0 || o->additional_gids_len >= 256)
-			return cli_usage_error(g, "exec", "--additional-gids: invalid gid '%s'", optarg);
+			return cli_usage_error(g, "exec", "--additional-gids: invalid gid '%s'",
+					       optarg);
 		l->gids[o->additional_gids_len++] = gid;
 		return 0;
 	case OPT_PRESERVE:
 		o->preserve_fds = atoi(optarg);
-		return o->preserve_fds < 0 ? cli_usage_error(g, "exec", "--preserve-fds: invalid "
-									 "count '%s'", optarg)
+		return o->preserve_fds < 0 ? cli_usage_error(g, "exec",
+							     "--preserve-fds: invalid "
+							     "count '%s'",
+							     optarg)
 					   : 0;
 	case OPT_APPARMOR:
 	case OPT_LABEL:
@@ -124,8 +151,8 @@ int cmd_exec(struct cli_globals *g, int argc, char **argv)
 	o.env = lists.env;
 	o.caps = lists.caps;
 	o.additional_gids = lists.gids;
-	while ((c = cli_next_opt(g, "exec", argc, argv, "+:hp:tde:u:g:c:", exec_options, &status)) !=
-	       -1) {
+	while ((c = cli_next_opt(g, "exec", argc, argv, "+:hp:tde:u:g:c:", exec_options,
+				 &status)) != -1) {
 		if (c == CLI_OPT_STOP)
 			return status;
 		if (parse_option(g, c, &o, &lists) != 0)

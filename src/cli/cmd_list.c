@@ -78,8 +78,10 @@ int cmd_list(struct cli_globals *g, int argc, char **argv)
 		else if (c == 'f' && strcmp(optarg, "json") == 0)
 			json = true;
 		else if (c == 'f' && strcmp(optarg, "table") != 0)
-			return cli_usage_error(g, "list", "--format: unknown format '%s' (table or "
-							  "json)", optarg);
+			return cli_usage_error(g, "list",
+					       "--format: unknown format '%s' (table or "
+					       "json)",
+					       optarg);
 	}
 	if (optind != argc)
 		return cli_usage_error(g, "list", "unexpected argument '%s'", argv[optind]);

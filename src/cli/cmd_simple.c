@@ -61,7 +61,7 @@ int cmd_state(struct cli_globals *g, int argc, char **argv)
 int cmd_kill(struct cli_globals *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"all", no_argument, NULL, 'a'}, CLI_HELP_OPTION, {NULL, 0, NULL, 0}};
+	    {"all", no_argument, NULL, 'a'}, CLI_HELP_OPTION, {NULL, 0, NULL, 0}};
 	_cleanup_err_ struct sheep_err *err = NULL;
 	int c, status = 1, signum = 15;
 	bool all = false;
@@ -85,7 +85,7 @@ int cmd_kill(struct cli_globals *g, int argc, char **argv)
 int cmd_delete(struct cli_globals *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"force", no_argument, NULL, 'f'}, CLI_HELP_OPTION, {NULL, 0, NULL, 0}};
+	    {"force", no_argument, NULL, 'f'}, CLI_HELP_OPTION, {NULL, 0, NULL, 0}};
 	_cleanup_err_ struct sheep_err *err = NULL;
 	int c, status = 1;
 	bool force = false;

@@ -12,12 +12,12 @@
 int cmd_spec(struct cli_globals *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"bundle", required_argument, NULL, 'b'},
-		{"rootless", no_argument, NULL, 'r'},
-		{"network", no_argument, NULL, 'n'},
-		{"publish", required_argument, NULL, 'p'},
-		CLI_HELP_OPTION,
-		{NULL, 0, NULL, 0},
+	    {"bundle", required_argument, NULL, 'b'},
+	    {"rootless", no_argument, NULL, 'r'},
+	    {"network", no_argument, NULL, 'n'},
+	    {"publish", required_argument, NULL, 'p'},
+	    CLI_HELP_OPTION,
+	    {NULL, 0, NULL, 0},
 	};
 	struct sheep_spec_opts opts = {.uid = geteuid(), .gid = getegid()};
 	_cleanup_err_ struct sheep_err *err = NULL;

@@ -43,16 +43,16 @@ static void print_help(FILE *out)
 enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS, OPT_CRIU };
 
 static const struct option global_options[] = {
-	{"root", required_argument, NULL, OPT_ROOT},
-	{"log", required_argument, NULL, OPT_LOG},
-	{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
-	{"debug", no_argument, NULL, OPT_DEBUG},
-	{"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD},
-	{"rootless", required_argument, NULL, OPT_ROOTLESS},
-	{"criu", required_argument, NULL, OPT_CRIU},
-	{"version", no_argument, NULL, 'v'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"root", required_argument, NULL, OPT_ROOT},
+    {"log", required_argument, NULL, OPT_LOG},
+    {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+    {"debug", no_argument, NULL, OPT_DEBUG},
+    {"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD},
+    {"rootless", required_argument, NULL, OPT_ROOTLESS},
+    {"criu", required_argument, NULL, OPT_CRIU},
+    {"version", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 /* Returns the index of the verb in argv, or -1 after printing a usage error, or 0 when the run
@@ -76,7 +76,9 @@ static int parse_globals(struct cli_globals *g, int argc, char **argv, int *ret_
 			else if (strcmp(optarg, "text") == 0)
 				g->log_json = false;
 			else {
-				*ret_status = cli_usage_error(g, NULL, "--log-format: unknown format '%s' (text or json)", optarg);
+				*ret_status = cli_usage_error(
+				    g, NULL, "--log-format: unknown format '%s' (text or json)",
+				    optarg);
 				return 0;
 			}
 			break;
@@ -101,9 +103,11 @@ static int parse_globals(struct cli_globals *g, int argc, char **argv, int *ret_
 			return 0;
 		default:
 			if (optopt)
-				*ret_status = cli_usage_error(g, NULL, "unknown option '-%c'", optopt);
+				*ret_status =
+				    cli_usage_error(g, NULL, "unknown option '-%c'", optopt);
 			else
-				*ret_status = cli_usage_error(g, NULL, "unknown option '%s'", argv[optind - 1]);
+				*ret_status = cli_usage_error(g, NULL, "unknown option '%s'",
+							      argv[optind - 1]);
 			return 0;
 		}
 	}
@@ -128,7 +132,8 @@ int main(int argc, char **argv)
 		return status;
 	v = cli_find_verb(argv[first]);
 	if (v == NULL)
-		return cli_usage_error(&g, NULL, "unknown command '%s' (see 'sheep-oci --help')", argv[first]);
+		return cli_usage_error(&g, NULL, "unknown command '%s' (see 'sheep-oci --help')",
+				       argv[first]);
 	cli_log_init(&g);
 	optind = 0; /* reset getopt for the verb's own options */
 	opterr = 0;

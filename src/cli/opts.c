@@ -15,13 +15,15 @@ int cli_next_opt(struct cli_globals *g, const char *verb, int argc, char **argv,
 		*ret_status = 0;
 		return CLI_OPT_STOP;
 	case ':':
-		*ret_status = cli_usage_error(g, verb, "option '%s' needs a value", argv[optind - 1]);
+		*ret_status =
+		    cli_usage_error(g, verb, "option '%s' needs a value", argv[optind - 1]);
 		return CLI_OPT_STOP;
 	case '?':
 		if (optopt)
 			*ret_status = cli_usage_error(g, verb, "unknown option '-%c'", optopt);
 		else
-			*ret_status = cli_usage_error(g, verb, "unknown option '%s'", argv[optind - 1]);
+			*ret_status =
+			    cli_usage_error(g, verb, "unknown option '%s'", argv[optind - 1]);
 		return CLI_OPT_STOP;
 	default:
 		return c;

@@ -7,7 +7,10 @@
 #include "cli/cli.h"
 
 #define CLI_OPT_STOP (-2)
-#define CLI_HELP_OPTION {"help", no_argument, NULL, 'h'}
+#define CLI_HELP_OPTION                                                                            \
+	{                                                                                          \
+		"help", no_argument, NULL, 'h'                                                     \
+	}
 
 /* Next option character, -1 at the end of options, or CLI_OPT_STOP with *ret_status set (help
  * printed: 0; usage error printed: 1). shortopts must start with "+:" and contain 'h'. */

@@ -4,6 +4,6 @@
 #include "cli/verbs.h"
 
 const struct cli_verb cli_verbs[] = {
-	{"unpack", cmd_unpack, UNPACK_SUMMARY, UNPACK_USAGE},
-	{NULL, NULL, NULL, NULL},
+    {"unpack", cmd_unpack, UNPACK_SUMMARY, UNPACK_USAGE},
+    {NULL, NULL, NULL, NULL},
 };

@@ -11,8 +11,8 @@
 #include "core/attach.h"
 #include "util/fs.h"
 
-static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
-				SIGCHLD, SIGCONT, SIGALRM};
+static const int forwarded[] = {SIGINT,	 SIGTERM,  SIGHUP,  SIGQUIT, SIGUSR1,
+				SIGUSR2, SIGWINCH, SIGCHLD, SIGCONT, SIGALRM};
 
 int sheep_attach_block_signals(sigset_t *old, struct sheep_err **err)
 {

@@ -9,10 +9,11 @@
 #include "core/seccomp.h"
 #include "ocispec.h"
 
-static char *const hooks[] = {"prestart", "createRuntime", "createContainer", "startContainer",
-			      "poststart", "poststop", NULL};
-static char *const namespaces[] = {"cgroup", "ipc", "mount", "network", "pid", "user", "uts",
-				   "time", NULL};
+static char *const hooks[] = {
+    "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+    NULL};
+static char *const namespaces[] = {"cgroup", "ipc", "mount", "network", "pid",
+				   "user",   "uts", "time",  NULL};
 
 static size_t count(const char *const *v)
 {
@@ -26,22 +27,31 @@ static size_t count(const char *const *v)
 #define LIST(field, v)                                                                             \
 	do {                                                                                       \
 		(field) = (char **)(v);                                                            \
-		field##_len = count((const char *const *)(v));                                    \
+		field##_len = count((const char *const *)(v));                                     \
 	} while (0)
 
 char *sheep_features_json(struct sheep_err **err)
 {
 	struct oci_features_enabled yes = {.has_enabled = true, .enabled = true};
 	struct oci_features_enabled no = {.has_enabled = true, .enabled = false};
-	struct oci_features_cgroup cg = {.has_v1 = true, .v1 = true, .has_v2 = true, .v2 = true,
-					 .has_systemd = true, .has_systemd_user = true,
-					 .has_rdma = true, .rdma = true};
+	struct oci_features_cgroup cg = {.has_v1 = true,
+					 .v1 = true,
+					 .has_v2 = true,
+					 .v2 = true,
+					 .has_systemd = true,
+					 .has_systemd_user = true,
+					 .has_rdma = true,
+					 .rdma = true};
 	struct oci_features_seccomp sc = {.has_enabled = true, .enabled = true};
-	struct oci_features_linux l = {.cgroup = &cg, .seccomp = &sc, .apparmor = &no,
-				       .selinux = &no, .intel_rdt = &no, .idmap_mounts = &yes,
+	struct oci_features_linux l = {.cgroup = &cg,
+				       .seccomp = &sc,
+				       .apparmor = &no,
+				       .selinux = &no,
+				       .intel_rdt = &no,
+				       .idmap_mounts = &yes,
 				       .net_devices = &no};
-	struct oci_features f = {.oci_version_min = "1.0.0", .oci_version_max = OCI_SPEC_VERSION,
-				 .linux_ = &l};
+	struct oci_features f = {
+	    .oci_version_min = "1.0.0", .oci_version_max = OCI_SPEC_VERSION, .linux_ = &l};
 	const char **flags = NULL;
 	char *msg = NULL, *json;
 

@@ -79,7 +79,8 @@ static int run_one(const struct oci_hook *h, const char *state_json, struct shee
 	if (wait_hook(pid, h->has_timeout ? (int)h->timeout : 0, &status, err) < 0)
 		return -1;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return sheep_err_set(err, 0, "exited with status 127 (not executable or not found?)");
+		return sheep_err_set(err, 0,
+				     "exited with status 127 (not executable or not found?)");
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		return sheep_err_set(err, 0, "exited with status %d", WEXITSTATUS(status));
 	if (WIFSIGNALED(status))
@@ -87,8 +88,8 @@ static int run_one(const struct oci_hook *h, const char *state_json, struct shee
 	return 0;
 }
 
-int sheep_hooks_run(const char *kind, const struct oci_hook *hooks, size_t n, const char *state_json,
-		    struct sheep_err **err)
+int sheep_hooks_run(const char *kind, const struct oci_hook *hooks, size_t n,
+		    const char *state_json, struct sheep_err **err)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (run_one(&hooks[i], state_json, err) < 0)
@@ -104,7 +105,7 @@ void sheep_hooks_run_warn(const char *kind, const struct oci_hook *hooks, size_t
 		_cleanup_err_ struct sheep_err *err = NULL;
 
 		if (run_one(&hooks[i], state_json, &err) < 0)
-			sheep_log(SHEEP_LOG_WARNING, "%s hook %zu ('%s'): %s", kind, i, hooks[i].path,
-				  err->msg);
+			sheep_log(SHEEP_LOG_WARNING, "%s hook %zu ('%s'): %s", kind, i,
+				  hooks[i].path, err->msg);
 	}
 }

@@ -9,8 +9,8 @@
 
 /* Runs hooks in order; stops at the first failure ("<kind> hook 0 ('/path'): exited with status
  * 3"). A hook that outlives its timeout is killed. */
-int sheep_hooks_run(const char *kind, const struct oci_hook *hooks, size_t n, const char *state_json,
-		    struct sheep_err **err);
+int sheep_hooks_run(const char *kind, const struct oci_hook *hooks, size_t n,
+		    const char *state_json, struct sheep_err **err);
 /* Same, but a failure is only logged as a warning (poststart, poststop). */
 void sheep_hooks_run_warn(const char *kind, const struct oci_hook *hooks, size_t n,
 			  const char *state_json);

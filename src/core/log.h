@@ -8,6 +8,7 @@ enum sheep_log_level { SHEEP_LOG_DEBUG, SHEEP_LOG_WARNING };
 typedef void (*sheep_log_fn)(enum sheep_log_level level, const char *msg);
 
 void sheep_log_set_handler(sheep_log_fn fn);
-void sheep_log(enum sheep_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sheep_log(enum sheep_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -25,10 +25,10 @@ static const struct {
 	const char *proc;
 	int flag;
 } ns_table[] = {
-	{"user", "user", CLONE_NEWUSER},  {"mount", "mnt", CLONE_NEWNS},
-	{"pid", "pid", CLONE_NEWPID},	  {"network", "net", CLONE_NEWNET},
-	{"uts", "uts", CLONE_NEWUTS},	  {"ipc", "ipc", CLONE_NEWIPC},
-	{"cgroup", "cgroup", CLONE_NEWCGROUP}, {"time", "time", CLONE_NEWTIME},
+    {"user", "user", CLONE_NEWUSER},	   {"mount", "mnt", CLONE_NEWNS},
+    {"pid", "pid", CLONE_NEWPID},	   {"network", "net", CLONE_NEWNET},
+    {"uts", "uts", CLONE_NEWUTS},	   {"ipc", "ipc", CLONE_NEWIPC},
+    {"cgroup", "cgroup", CLONE_NEWCGROUP}, {"time", "time", CLONE_NEWTIME},
 };
 
 int sheep_ns_flag(const char *type)
@@ -54,14 +54,14 @@ static int open_ns_path(const struct oci_namespace *ns, size_t i, int flag, int 
 	int type;
 
 	if (fd < 0)
-		return sheep_err_set(err, errno, "config.json: linux.namespaces[%zu].path: open '%s'",
-				     i, ns->path);
+		return sheep_err_set(
+		    err, errno, "config.json: linux.namespaces[%zu].path: open '%s'", i, ns->path);
 	type = ioctl(fd, NS_GET_NSTYPE);
 	if (type >= 0 && type != flag) {
 		close(fd);
-		return sheep_err_set(err, 0,
-				     "config.json: linux.namespaces[%zu].path: '%s' is not a %s namespace",
-				     i, ns->path, ns->type);
+		return sheep_err_set(
+		    err, 0, "config.json: linux.namespaces[%zu].path: '%s' is not a %s namespace",
+		    i, ns->path, ns->type);
 	}
 	*ret_fd = fd;
 	return 0;
@@ -73,14 +73,17 @@ static int check_mappings(const struct oci_linux *l, const struct sheep_ns_plan 
 	bool maps = l->uid_mappings_len || l->gid_mappings_len;
 
 	if (p->new_user && (!l->uid_mappings_len || !l->gid_mappings_len))
-		return sheep_err_set(err, 0, "config.json: linux.uidMappings: a new user namespace "
-					     "needs uidMappings and gidMappings");
+		return sheep_err_set(err, 0,
+				     "config.json: linux.uidMappings: a new user namespace "
+				     "needs uidMappings and gidMappings");
 	if (maps && !p->new_user)
-		return sheep_err_set(err, 0, "config.json: linux.uidMappings: mappings given without "
-					     "a new user namespace");
+		return sheep_err_set(err, 0,
+				     "config.json: linux.uidMappings: mappings given without "
+				     "a new user namespace");
 	if (l->time_offsets && !p->new_time)
-		return sheep_err_set(err, 0, "config.json: linux.timeOffsets: offsets given without "
-					     "a new time namespace");
+		return sheep_err_set(err, 0,
+				     "config.json: linux.timeOffsets: offsets given without "
+				     "a new time namespace");
 	return 0;
 }
 
@@ -90,11 +93,15 @@ static int plan_one(const struct oci_namespace *ns, size_t i, struct sheep_ns_pl
 	int flag = sheep_ns_flag(ns->type);
 
 	if (flag == 0)
-		return sheep_err_set(err, 0, "config.json: linux.namespaces[%zu].type: unknown "
-					     "namespace '%s'", i, ns->type);
+		return sheep_err_set(err, 0,
+				     "config.json: linux.namespaces[%zu].type: unknown "
+				     "namespace '%s'",
+				     i, ns->type);
 	if (*seen & flag)
-		return sheep_err_set(err, 0, "config.json: linux.namespaces[%zu].type: duplicate "
-					     "namespace '%s'", i, ns->type);
+		return sheep_err_set(err, 0,
+				     "config.json: linux.namespaces[%zu].type: duplicate "
+				     "namespace '%s'",
+				     i, ns->type);
 	*seen |= flag;
 	p->has_mount |= flag == CLONE_NEWNS;
 	p->has_pid |= flag == CLONE_NEWPID;

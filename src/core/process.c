@@ -18,14 +18,22 @@ static const struct {
 	const char *name;
 	int resource;
 } rlimit_table[] = {
-	{"RLIMIT_AS", RLIMIT_AS},	    {"RLIMIT_CORE", RLIMIT_CORE},
-	{"RLIMIT_CPU", RLIMIT_CPU},	    {"RLIMIT_DATA", RLIMIT_DATA},
-	{"RLIMIT_FSIZE", RLIMIT_FSIZE},	    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
-	{"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-	{"RLIMIT_NICE", RLIMIT_NICE},	    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-	{"RLIMIT_NPROC", RLIMIT_NPROC},	    {"RLIMIT_RSS", RLIMIT_RSS},
-	{"RLIMIT_RTPRIO", RLIMIT_RTPRIO},   {"RLIMIT_RTTIME", RLIMIT_RTTIME},
-	{"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING}, {"RLIMIT_STACK", RLIMIT_STACK},
+    {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_CORE", RLIMIT_CORE},
+    {"RLIMIT_CPU", RLIMIT_CPU},
+    {"RLIMIT_DATA", RLIMIT_DATA},
+    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+    {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},
+    {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_STACK", RLIMIT_STACK},
 };
 
 static int rlimit_resource(const char *name)
@@ -42,16 +50,18 @@ int sheep_process_validate(const struct oci_process *p, const char *prefix, stru
 		const struct oci_rlimit *r = &p->rlimits[i];
 
 		if (rlimit_resource(r->type) < 0)
-			return sheep_err_set(err, 0, "%srlimits[%zu].type: unknown rlimit '%s'", prefix,
-					     i, r->type);
+			return sheep_err_set(err, 0, "%srlimits[%zu].type: unknown rlimit '%s'",
+					     prefix, i, r->type);
 		if (r->soft > r->hard)
-			return sheep_err_set(err, 0, "%srlimits[%zu]: soft limit %llu is above the hard "
-						     "limit %llu", prefix, i,
-					     (unsigned long long)r->soft,
+			return sheep_err_set(err, 0,
+					     "%srlimits[%zu]: soft limit %llu is above the hard "
+					     "limit %llu",
+					     prefix, i, (unsigned long long)r->soft,
 					     (unsigned long long)r->hard);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(p->rlimits[j].type, r->type) == 0)
-				return sheep_err_set(err, 0, "%srlimits[%zu].type: duplicate rlimit '%s'",
+				return sheep_err_set(err, 0,
+						     "%srlimits[%zu].type: duplicate rlimit '%s'",
 						     prefix, i, r->type);
 	}
 	if (p->args_len == 0)
@@ -69,8 +79,8 @@ int sheep_process_set_rlimits(const struct oci_process *p, struct sheep_err **er
 
 		/* Raising a hard limit needs CAP_SYS_RESOURCE (these hosts lack it even for root). */
 		if (setrlimit(rlimit_resource(r->type), &rl) < 0)
-			return sheep_err_set(err, errno, "set rlimit %s to soft %llu hard %llu", r->type,
-					     (unsigned long long)r->soft,
+			return sheep_err_set(err, errno, "set rlimit %s to soft %llu hard %llu",
+					     r->type, (unsigned long long)r->soft,
 					     (unsigned long long)r->hard);
 	}
 	return 0;
@@ -93,19 +103,19 @@ static const struct {
 	const char *name;
 	int value;
 } sched_policies[] = {
-	{"SCHED_OTHER", SCHED_OTHER}, {"SCHED_FIFO", SCHED_FIFO},   {"SCHED_RR", SCHED_RR},
-	{"SCHED_BATCH", SCHED_BATCH}, {"SCHED_ISO", 4},		    {"SCHED_IDLE", SCHED_IDLE},
-	{"SCHED_DEADLINE", 6},
+    {"SCHED_OTHER", SCHED_OTHER}, {"SCHED_FIFO", SCHED_FIFO}, {"SCHED_RR", SCHED_RR},
+    {"SCHED_BATCH", SCHED_BATCH}, {"SCHED_ISO", 4},	      {"SCHED_IDLE", SCHED_IDLE},
+    {"SCHED_DEADLINE", 6},
 };
 
 static const struct {
 	const char *name;
 	unsigned long long value;
 } sched_flags[] = {
-	{"SCHED_FLAG_RESET_ON_FORK", 0x01}, {"SCHED_FLAG_RECLAIM", 0x02},
-	{"SCHED_FLAG_DL_OVERRUN", 0x04},    {"SCHED_FLAG_KEEP_POLICY", 0x08},
-	{"SCHED_FLAG_KEEP_PARAMS", 0x10},   {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
-	{"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
+    {"SCHED_FLAG_RESET_ON_FORK", 0x01},	 {"SCHED_FLAG_RECLAIM", 0x02},
+    {"SCHED_FLAG_DL_OVERRUN", 0x04},	 {"SCHED_FLAG_KEEP_POLICY", 0x08},
+    {"SCHED_FLAG_KEEP_PARAMS", 0x10},	 {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
+    {"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
 };
 
 /* struct sched_attr of sched_setattr(2); glibc 2.36 has no wrapper. */
@@ -203,7 +213,8 @@ int sheep_process_find_exec(const struct oci_process *p, char **ret_path, struct
 		*ret_path = strdup(name);
 		return *ret_path ? 0 : sheep_err_set(err, ENOMEM, "find executable");
 	}
-	dirs = strdup(path_env ? path_env : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	dirs = strdup(path_env ? path_env
+			       : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	if (dirs == NULL)
 		return sheep_err_set(err, ENOMEM, "find executable");
 	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {

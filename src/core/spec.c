@@ -11,42 +11,43 @@
 #include "util/fs.h"
 
 static const char default_config[] =
-	"{\"ociVersion\":\"" OCI_SPEC_VERSION "\","
-	"\"process\":{\"terminal\":true,\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"],"
-	"\"env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\","
-	"\"TERM=xterm\"],\"cwd\":\"/\","
-	"\"capabilities\":{"
-	"\"bounding\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"],"
-	"\"effective\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"],"
-	"\"permitted\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"],"
-	"\"ambient\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"]},"
-	"\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1024,\"soft\":1024}],"
-	"\"noNewPrivileges\":true},"
-	"\"root\":{\"path\":\"rootfs\",\"readonly\":true},"
-	"\"hostname\":\"sheep\","
-	"\"mounts\":["
-	"{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
-	"{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
-	"\"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=65536k\"]},"
-	"{\"destination\":\"/dev/pts\",\"type\":\"devpts\",\"source\":\"devpts\","
-	"\"options\":[\"nosuid\",\"noexec\",\"newinstance\",\"ptmxmode=0666\",\"mode=0620\",\"gid=5\"]},"
-	"{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\","
-	"\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"mode=1777\",\"size=65536k\"]},"
-	"{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\","
-	"\"options\":[\"nosuid\",\"noexec\",\"nodev\"]},"
-	"{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\","
-	"\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"ro\"]},"
-	"{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\","
-	"\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\"]}],"
-	"\"linux\":{"
-	"\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]},"
-	"\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},"
-	"{\"type\":\"uts\"},{\"type\":\"mount\"},{\"type\":\"cgroup\"}],"
-	"\"maskedPaths\":[\"/proc/acpi\",\"/proc/asound\",\"/proc/kcore\",\"/proc/keys\","
-	"\"/proc/latency_stats\",\"/proc/timer_list\",\"/proc/timer_stats\",\"/proc/sched_debug\","
-	"\"/sys/firmware\",\"/sys/devices/virtual/powercap\",\"/proc/scsi\"],"
-	"\"readonlyPaths\":[\"/proc/bus\",\"/proc/fs\",\"/proc/irq\",\"/proc/sys\","
-	"\"/proc/sysrq-trigger\"]}}";
+    "{\"ociVersion\":\"" OCI_SPEC_VERSION "\","
+    "\"process\":{\"terminal\":true,\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"],"
+    "\"env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\","
+    "\"TERM=xterm\"],\"cwd\":\"/\","
+    "\"capabilities\":{"
+    "\"bounding\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"],"
+    "\"effective\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"],"
+    "\"permitted\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"],"
+    "\"ambient\":[\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"]},"
+    "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1024,\"soft\":1024}],"
+    "\"noNewPrivileges\":true},"
+    "\"root\":{\"path\":\"rootfs\",\"readonly\":true},"
+    "\"hostname\":\"sheep\","
+    "\"mounts\":["
+    "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+    "{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+    "\"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=65536k\"]},"
+    "{\"destination\":\"/dev/pts\",\"type\":\"devpts\",\"source\":\"devpts\","
+    "\"options\":[\"nosuid\",\"noexec\",\"newinstance\",\"ptmxmode=0666\",\"mode=0620\",\"gid=5\"]}"
+    ","
+    "{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\","
+    "\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"mode=1777\",\"size=65536k\"]},"
+    "{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\","
+    "\"options\":[\"nosuid\",\"noexec\",\"nodev\"]},"
+    "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\","
+    "\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"ro\"]},"
+    "{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\","
+    "\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\"]}],"
+    "\"linux\":{"
+    "\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]},"
+    "\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},"
+    "{\"type\":\"uts\"},{\"type\":\"mount\"},{\"type\":\"cgroup\"}],"
+    "\"maskedPaths\":[\"/proc/acpi\",\"/proc/asound\",\"/proc/kcore\",\"/proc/keys\","
+    "\"/proc/latency_stats\",\"/proc/timer_list\",\"/proc/timer_stats\",\"/proc/sched_debug\","
+    "\"/sys/firmware\",\"/sys/devices/virtual/powercap\",\"/proc/scsi\"],"
+    "\"readonlyPaths\":[\"/proc/bus\",\"/proc/fs\",\"/proc/irq\",\"/proc/sys\","
+    "\"/proc/sysrq-trigger\"]}}";
 
 /* Rootless (like runc's): a user namespace mapping the caller to root, no network namespace (an
  * unprivileged user cannot create the veth it would need), /sys bound from the host (sysfs needs
@@ -90,7 +91,8 @@ static int rootless_mounts(struct oci_config *c, struct sheep_err **err)
 			continue;
 		}
 		if (strcmp(m->destination, "/sys") == 0) {
-			static const char *const sys_opts[] = {"rbind", "nosuid", "noexec", "nodev", "ro"};
+			static const char *const sys_opts[] = {"rbind", "nosuid", "noexec", "nodev",
+							       "ro"};
 			for (size_t j = 0; j < m->options_len; j++)
 				free(m->options[j]);
 			free(m->options);
@@ -119,7 +121,7 @@ struct oci_config *sheep_spec_default(const struct sheep_spec_opts *opts, struct
 {
 	char *msg = NULL;
 	struct oci_config *c =
-		oci_config_parse_data(default_config, sizeof(default_config) - 1, "default spec", &msg);
+	    oci_config_parse_data(default_config, sizeof(default_config) - 1, "default spec", &msg);
 
 	if (c == NULL) {
 		sheep_err_take(err, EINVAL, msg);
@@ -128,7 +130,8 @@ struct oci_config *sheep_spec_default(const struct sheep_spec_opts *opts, struct
 	if (opts->rootless) {
 		oci_resources_free(c->linux_->resources);
 		c->linux_->resources = NULL;
-		if (make_rootless(c, opts->uid, opts->gid, err) < 0 || rootless_mounts(c, err) < 0) {
+		if (make_rootless(c, opts->uid, opts->gid, err) < 0 ||
+		    rootless_mounts(c, err) < 0) {
 			oci_config_free(c);
 			return NULL;
 		}

@@ -17,6 +17,7 @@ struct sheep_spec_opts {
 /* A default config like runc's: sh in a read-only rootfs with the usual mounts and namespaces. */
 struct oci_config *sheep_spec_default(const struct sheep_spec_opts *opts, struct sheep_err **err);
 /* Writes config.json into bundle_dir; refuses to overwrite an existing file. */
-int sheep_spec_write(const char *bundle_dir, const struct oci_config *config, struct sheep_err **err);
+int sheep_spec_write(const char *bundle_dir, const struct oci_config *config,
+		     struct sheep_err **err);
 
 #endif

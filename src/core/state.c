@@ -59,8 +59,9 @@ int sheep_state_check_id(const char *id, struct sheep_err **err)
 		return sheep_err_set(err, EINVAL, "invalid container id '%s': it is a path", id);
 	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
 		if (!isgraph(*p))
-			return sheep_err_set(err, EINVAL,
-					     "invalid container id: it has a space or control character");
+			return sheep_err_set(
+			    err, EINVAL,
+			    "invalid container id: it has a space or control character");
 	return 0;
 }
 

@@ -28,7 +28,7 @@ struct sheep_state {
 	char *rootfs;
 	pid_t pid;
 	unsigned long long start_time; /* field 22 of /proc/PID/stat: guards against pid reuse */
-	char *created;                 /* RFC 3339, UTC */
+	char *created;		       /* RFC 3339, UTC */
 	uid_t owner;
 	bool creating; /* create has not finished */
 	bool own_pidns;

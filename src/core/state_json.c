@@ -68,7 +68,8 @@ int sheep_state_save(int dirfd, const struct sheep_state *st, struct sheep_err *
 	gen_map(g, "annotations", &st->annotations);
 	yajl_gen_map_close(g);
 	yajl_gen_get_buf(g, &buf, &len);
-	ret = sheep_write_file_atomic_at(dirfd, SHEEP_STATE_FILE, (const char *)buf, len, 0600, err);
+	ret =
+	    sheep_write_file_atomic_at(dirfd, SHEEP_STATE_FILE, (const char *)buf, len, 0600, err);
 	yajl_gen_free(g);
 	return ret < 0 ? sheep_err_wrap(err, "write state") : 0;
 }
@@ -188,7 +189,8 @@ int sheep_state_load(int rootfd, const char *id, struct sheep_state **ret, int *
 int sheep_state_remove(int rootfd, const char *id, struct sheep_err **err)
 {
 	static const char *const files[] = {SHEEP_STATE_FILE, SHEEP_CONFIG_FILE, SHEEP_EXEC_FIFO};
-	_cleanup_close_ int dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int dirfd =
+	    openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	/* The files this runtime writes, then the directory: no scan unless something else is there
 	 * (a temporary file of a create that was killed). */
@@ -235,14 +237,14 @@ char *sheep_state_oci_json(const struct sheep_state *st, enum sheep_status statu
 			   struct sheep_err **err)
 {
 	struct oci_state s = {
-		.oci_version = (char *)OCI_SPEC_VERSION,
-		.id = st->id,
-		/* "paused" is not in the spec's list but runc reports it and managers expect it */
-		.status = (char *)sheep_status_name(status),
-		.has_pid = status != SHEEP_STOPPED,
-		.pid = status != SHEEP_STOPPED ? st->pid : 0,
-		.bundle = st->bundle ? st->bundle : (char *)"",
-		.annotations = st->annotations.len ? (struct oci_map *)&st->annotations : NULL,
+	    .oci_version = (char *)OCI_SPEC_VERSION,
+	    .id = st->id,
+	    /* "paused" is not in the spec's list but runc reports it and managers expect it */
+	    .status = (char *)sheep_status_name(status),
+	    .has_pid = status != SHEEP_STOPPED,
+	    .pid = status != SHEEP_STOPPED ? st->pid : 0,
+	    .bundle = st->bundle ? st->bundle : (char *)"",
+	    .annotations = st->annotations.len ? (struct oci_map *)&st->annotations : NULL,
 	};
 	char *msg = NULL, *json = oci_state_to_json(&s, NULL, &msg);
 

@@ -55,8 +55,8 @@ static int run_helper(const char *helper, pid_t pid, const struct oci_id_mapping
 	if (child < 0)
 		return sheep_err_set(err, errno, "fork %s", helper);
 	if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return sheep_err_set(err, EPERM, "%s failed (is the range in /etc/sub%cid?)", helper,
-				     helper[3] == 'u' ? 'u' : 'g');
+		return sheep_err_set(err, EPERM, "%s failed (is the range in /etc/sub%cid?)",
+				     helper, helper[3] == 'u' ? 'u' : 'g');
 	return 0;
 }
 

@@ -105,16 +105,16 @@ static int create_container_hooks(void *data, struct sheep_err **err)
 static int step_rootfs(struct sheep_init_ctx *c, struct sheep_err **err)
 {
 	struct sheep_rootfs_opts o = {
-		.rootfs = c->rootfs,
-		.bundle = c->bundle,
-		.no_pivot = c->no_pivot,
-		.userns = c->ns.has_user,
-		.console_fd = -1,
-		.cgroupns = c->ns.has_cgroup,
-		.cgroup_mounts = c->cgroup_mounts,
-		.cgroup_mounts_len = c->cgroup_mounts_len,
-		.before_pivot = create_container_hooks,
-		.before_pivot_data = c,
+	    .rootfs = c->rootfs,
+	    .bundle = c->bundle,
+	    .no_pivot = c->no_pivot,
+	    .userns = c->ns.has_user,
+	    .console_fd = -1,
+	    .cgroupns = c->ns.has_cgroup,
+	    .cgroup_mounts = c->cgroup_mounts,
+	    .cgroup_mounts_len = c->cgroup_mounts_len,
+	    .before_pivot = create_container_hooks,
+	    .before_pivot_data = c,
 	};
 
 	return sheep_rootfs_setup(c->config, &o, err);
@@ -157,8 +157,8 @@ static int step_process_attrs(struct sheep_init_ctx *c, struct sheep_err **err)
 {
 	const struct oci_process *p = c->config->process;
 
-	if (!c->no_new_keyring && syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL) < 0 &&
-	    errno != ENOSYS)
+	if (!c->no_new_keyring &&
+	    syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL) < 0 && errno != ENOSYS)
 		return sheep_err_set(err, errno, "join a new session keyring");
 	if (sheep_process_set_rlimits(p, err) < 0 || sheep_process_set_oom_score_adj(p, err) < 0 ||
 	    sheep_process_set_scheduler(p, err) < 0 || sheep_process_set_io_priority(p, err) < 0 ||
@@ -210,38 +210,37 @@ static int step_seccomp(struct sheep_init_ctx *c, struct sheep_err **err)
 }
 
 const struct sheep_init_step sheep_init_steps[] = {
-	{"wait for the runtime", step_wait_parent},
-	{"set up namespaces", step_namespaces},
-	{"run runtime hooks", step_runtime_hooks},
-	{"set hostname", step_hostname},
-	{NULL, step_rootfs}, /* sheep_rootfs_setup names its own intent */
-	{"set up console", sheep_init_step_console},
-	{"close inherited fds", step_close_fds},
-	{"change to the working directory", step_cwd},
-	{"set process attributes", step_process_attrs},
-	{"load seccomp filter", step_seccomp_early},
-	{"set user and capabilities", step_user},
-	{"find the executable", sheep_init_step_find_exec},
-	{"set no_new_privileges", step_no_new_privs},
-	{"load seccomp filter", step_seccomp},
-	{"wait for start", sheep_init_step_wait_start},
-	{NULL, NULL},
+    {"wait for the runtime", step_wait_parent},
+    {"set up namespaces", step_namespaces},
+    {"run runtime hooks", step_runtime_hooks},
+    {"set hostname", step_hostname},
+    {NULL, step_rootfs}, /* sheep_rootfs_setup names its own intent */
+    {"set up console", sheep_init_step_console},
+    {"close inherited fds", step_close_fds},
+    {"change to the working directory", step_cwd},
+    {"set process attributes", step_process_attrs},
+    {"load seccomp filter", step_seccomp_early},
+    {"set user and capabilities", step_user},
+    {"find the executable", sheep_init_step_find_exec},
+    {"set no_new_privileges", step_no_new_privs},
+    {"load seccomp filter", step_seccomp},
+    {"wait for start", sheep_init_step_wait_start},
+    {NULL, NULL},
 };
 
 /* exec: the pid namespace was joined by the parent (it applies only to children) and the cgroup
  * entered before SYNC_GO; the success report is the sync socket closing on execve. */
 const struct sheep_init_step sheep_exec_steps[] = {
-	{"wait for the runtime", step_wait_parent},
-	{"join the container's namespaces", step_namespaces},
-	{"set up console", sheep_init_step_console},
-	{"close inherited fds", step_close_fds},
-	{"change to the working directory", step_cwd},
-	{"set process attributes", step_process_attrs},
-	{"load seccomp filter", step_seccomp_early},
-	{"set user and capabilities", step_user},
-	{"find the executable", sheep_init_step_find_exec},
-	{"set no_new_privileges", step_no_new_privs},
-	{"load seccomp filter", step_seccomp},
-	{NULL, NULL},
+    {"wait for the runtime", step_wait_parent},
+    {"join the container's namespaces", step_namespaces},
+    {"set up console", sheep_init_step_console},
+    {"close inherited fds", step_close_fds},
+    {"change to the working directory", step_cwd},
+    {"set process attributes", step_process_attrs},
+    {"load seccomp filter", step_seccomp_early},
+    {"set user and capabilities", step_user},
+    {"find the executable", sheep_init_step_find_exec},
+    {"set no_new_privileges", step_no_new_privs},
+    {"load seccomp filter", step_seccomp},
+    {NULL, NULL},
 };
-

@@ -27,7 +27,7 @@ struct sheep_init_ctx {
 	bool no_new_keyring;
 	char *state_json; /* received with SYNC_GO, for createContainer/startContainer hooks */
 	char *exec_path;  /* args[0] resolved in the container */
-	bool is_exec;     /* `exec` into a running container rather than its init */
+	bool is_exec;	  /* `exec` into a running container rather than its init */
 };
 
 /* The child side of create (the container's init) or of exec, run right after clone. Never

@@ -43,7 +43,9 @@ int sheep_init_step_console(struct sheep_init_ctx *c, struct sheep_err **err)
 			return sheep_err_set(err, errno, "set console size");
 	}
 	/* an exec'd process gets a pty of its own; /dev/console stays the init's */
-	console = c->is_exec ? -1 : open("/dev/console", O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	console = c->is_exec
+		      ? -1
+		      : open("/dev/console", O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (console >= 0) {
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", slave);
 		char target[64];
@@ -118,8 +120,8 @@ void sheep_init_main(struct sheep_init_ctx *c)
 
 	/* Until create has returned, init must not outlive it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	for (const struct sheep_init_step *s = c->is_exec ? sheep_exec_steps : sheep_init_steps; s->run;
-	     s++) {
+	for (const struct sheep_init_step *s = c->is_exec ? sheep_exec_steps : sheep_init_steps;
+	     s->run; s++) {
 		if (s->run(c, &err) < 0) {
 			if (s->name)
 				sheep_err_wrap(&err, "%s", s->name);

@@ -13,9 +13,9 @@ pid_t sheep_spawn(struct sheep_init_ctx *ctx, struct sync_pair *sync, int clone_
 		  int cgroup_fd, struct sheep_err **err)
 {
 	struct clone_args args = {
-		.flags = (unsigned)clone_flags | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
-		.exit_signal = SIGCHLD,
-		.cgroup = cgroup_fd >= 0 ? (unsigned)cgroup_fd : 0,
+	    .flags = (unsigned)clone_flags | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
+	    .exit_signal = SIGCHLD,
+	    .cgroup = cgroup_fd >= 0 ? (unsigned)cgroup_fd : 0,
 	};
 	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 

@@ -94,7 +94,9 @@ int sync_recv(int sock, struct sync_msg *msg, struct sheep_err **err)
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} ctl;
-	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2, .msg_control = ctl.buf,
+	struct msghdr mh = {.msg_iov = iov,
+			    .msg_iovlen = 2,
+			    .msg_control = ctl.buf,
 			    .msg_controllen = sizeof(ctl.buf)};
 	ssize_t n;
 
@@ -136,7 +138,8 @@ int sync_expect(int sock, enum sync_type type, struct sync_msg *msg, struct shee
 		int got = msg->type;
 
 		sync_msg_clear(msg);
-		return sheep_err_set(err, EPROTO, "unexpected sync message %d (wanted %d)", got, type);
+		return sheep_err_set(err, EPROTO, "unexpected sync message %d (wanted %d)", got,
+				     type);
 	}
 	return 0;
 }

@@ -86,10 +86,10 @@ static int make_cgroup(struct create_job *j, struct sheep_err **err)
 {
 	const struct oci_linux *l = j->config->linux_;
 	struct sheep_cgroup_opts o = {
-		.id = j->opts->id,
-		.cgroups_path = l ? l->cgroups_path : NULL,
-		.rootless = geteuid() != 0,
-		.systemd = j->opts->systemd_cgroup,
+	    .id = j->opts->id,
+	    .cgroups_path = l ? l->cgroups_path : NULL,
+	    .rootless = geteuid() != 0,
+	    .systemd = j->opts->systemd_cgroup,
 	};
 
 	if (sheep_cgroup_create(&o, l ? l->resources : NULL, &j->cgroup, err) < 0)
@@ -99,7 +99,8 @@ static int make_cgroup(struct create_job *j, struct sheep_err **err)
 	j->st.cgroup = sheep_cgroup_serialize(j->cgroup);
 	if (j->st.cgroup == NULL)
 		return sheep_err_set(err, ENOMEM, "record cgroup");
-	return sheep_cgroup_mounts(j->cgroup, &j->ctx.cgroup_mounts, &j->ctx.cgroup_mounts_len, err);
+	return sheep_cgroup_mounts(j->cgroup, &j->ctx.cgroup_mounts, &j->ctx.cgroup_mounts_len,
+				   err);
 }
 
 static int start_init(struct create_job *j, struct sheep_err **err)
@@ -194,9 +195,14 @@ static int create_steps(struct create_job *j, struct sheep_err **err)
 int sheep_container_create(const struct sheep_create_opts *opts, struct sheep_created *ret,
 			   struct sheep_err **err)
 {
-	struct create_job j = {.opts = opts, .rootfd = -1, .dirfd = -1, .console_sock = -1,
-			       .sync = {-1, -1}, .pty_master = -1,
-			       .ctx = {.fifo_fd = -1, .sync_fd = -1,
+	struct create_job j = {.opts = opts,
+			       .rootfd = -1,
+			       .dirfd = -1,
+			       .console_sock = -1,
+			       .sync = {-1, -1},
+			       .pty_master = -1,
+			       .ctx = {.fifo_fd = -1,
+				       .sync_fd = -1,
 				       .preserve_fds = opts->preserve_fds,
 				       .no_pivot = opts->no_pivot,
 				       .no_new_keyring = opts->no_new_keyring}};

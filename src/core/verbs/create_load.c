@@ -62,12 +62,14 @@ static int check_namespaces(struct create_job *j, struct sheep_err **err)
 	const struct oci_config *c = j->config;
 
 	if (!ns->has_mount)
-		return sheep_err_set(err, 0, "config.json: linux.namespaces: a mount namespace is "
-					     "required");
+		return sheep_err_set(err, 0,
+				     "config.json: linux.namespaces: a mount namespace is "
+				     "required");
 	if (c->hostname && *c->hostname && !(ns->unshare_flags & CLONE_NEWUTS) &&
 	    !(ns->clone_flags & CLONE_NEWUTS))
-		return sheep_err_set(err, 0, "config.json: hostname: setting it needs a new uts "
-					     "namespace");
+		return sheep_err_set(err, 0,
+				     "config.json: hostname: setting it needs a new uts "
+				     "namespace");
 	return 0;
 }
 
@@ -77,15 +79,17 @@ static int connect_console(struct create_job *j, struct sheep_err **err)
 
 	if (!j->config->process->terminal) {
 		if (path)
-			return sheep_err_set(err, 0, "--console-socket given but process.terminal is "
-						     "false");
+			return sheep_err_set(err, 0,
+					     "--console-socket given but process.terminal is "
+					     "false");
 		return 0;
 	}
 	if (path == NULL) {
 		if (j->opts->foreground)
 			return 0;
-		return sheep_err_set(err, 0, "process.terminal is true: --console-socket is "
-					     "required when the runtime does not stay attached");
+		return sheep_err_set(err, 0,
+				     "process.terminal is true: --console-socket is "
+				     "required when the runtime does not stay attached");
 	}
 	j->console_sock = sheep_unix_connect(path, err);
 	return j->console_sock < 0 ? sheep_err_wrap(err, "console socket") : 0;

@@ -20,7 +20,8 @@ static int run_runtime_hooks(struct create_job *j, struct sheep_err **err)
 	j->runtime_hooks_ran = true;
 	/* prestart is deprecated but still run, before createRuntime (runtime-spec "prestart") */
 	if (sheep_hooks_run("prestart", h->prestart, h->prestart_len, state, err) < 0 ||
-	    sheep_hooks_run("createRuntime", h->create_runtime, h->create_runtime_len, state, err) < 0)
+	    sheep_hooks_run("createRuntime", h->create_runtime, h->create_runtime_len, state, err) <
+		0)
 		return -1;
 	return 0;
 }
@@ -46,14 +47,16 @@ static int handle_seccomp(struct create_job *j, struct sync_msg *m, struct sheep
 	_cleanup_free_ char *state = NULL, *msg = NULL;
 
 	if (s->listener_path == NULL)
-		return sheep_err_set(err, 0, "config.json: linux.seccomp.listenerPath: required for "
-					     "SCMP_ACT_NOTIFY");
+		return sheep_err_set(err, 0,
+				     "config.json: linux.seccomp.listenerPath: required for "
+				     "SCMP_ACT_NOTIFY");
 	state = sheep_state_oci_json(&j->st, SHEEP_CREATING, err);
 	if (state == NULL)
 		return -1;
 	/* runtime-spec "Seccomp": the container process state, naming the fd it carries */
-	if (asprintf(&msg, "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d,"
-			   "\"metadata\":\"%s\",\"state\":%s}",
+	if (asprintf(&msg,
+		     "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d,"
+		     "\"metadata\":\"%s\",\"state\":%s}",
 		     OCI_SPEC_VERSION, (int)j->pid,
 		     s->listener_metadata ? s->listener_metadata : "", state) < 0)
 		return sheep_err_set(err, ENOMEM, "seccomp listener");
@@ -79,7 +82,8 @@ static int handle(struct create_job *j, struct sync_msg *m, struct sheep_err **e
 	case SYNC_SECCOMP:
 		return handle_seccomp(j, m, err);
 	default:
-		return sheep_err_set(err, EPROTO, "unexpected message %d from the container", m->type);
+		return sheep_err_set(err, EPROTO, "unexpected message %d from the container",
+				     m->type);
 	}
 }
 
@@ -99,7 +103,8 @@ int create_serve(struct create_job *j, struct sheep_err **err)
 			char *text = TAKE_PTR(m.payload);
 			int errnum = m.errnum;
 			sync_msg_clear(&m);
-			return sheep_err_take(err, errnum, text ? text : strdup("container init failed"));
+			return sheep_err_take(err, errnum,
+					      text ? text : strdup("container init failed"));
 		}
 		ret = handle(j, &m, err);
 		sync_msg_clear(&m);

@@ -25,9 +25,14 @@ static const struct {
 	const char *name;
 	int flag;
 } joinable[] = {
-	{"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},	   {"net", CLONE_NEWNET},
-	{"uts", CLONE_NEWUTS},	 {"ipc", CLONE_NEWIPC},	   {"cgroup", CLONE_NEWCGROUP},
-	{"time", 0x00000080 /* CLONE_NEWTIME */},	   {"pid", CLONE_NEWPID},
+    {"user", CLONE_NEWUSER},
+    {"mnt", CLONE_NEWNS},
+    {"net", CLONE_NEWNET},
+    {"uts", CLONE_NEWUTS},
+    {"ipc", CLONE_NEWIPC},
+    {"cgroup", CLONE_NEWCGROUP},
+    {"time", 0x00000080 /* CLONE_NEWTIME */},
+    {"pid", CLONE_NEWPID},
 };
 
 /* Opens /proc/PID/ns/NAME when it differs from ours (joining one's own user namespace fails). */
@@ -40,8 +45,9 @@ static int open_ns(pid_t pid, const char *name, int *ret_fd, struct sheep_err **
 	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
 	snprintf(self, sizeof(self), "/proc/self/ns/%s", name);
 	if (stat(path, &a) < 0)
-		return errno == ENOENT && strcmp(name, "time") == 0 ? 0
-								     : sheep_err_set(err, errno, "stat '%s'", path);
+		return errno == ENOENT && strcmp(name, "time") == 0
+			   ? 0
+			   : sheep_err_set(err, errno, "stat '%s'", path);
 	if (stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
 		return 0;
 	*ret_fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -190,10 +196,16 @@ static int exec_steps(struct exec_job *j, int sigfd, int *ret_status, struct she
 
 int sheep_container_exec(const struct sheep_exec_opts *o, int *ret_status, struct sheep_err **err)
 {
-	struct exec_job j = {.opts = o, .pidns_fd = -1, .console_sock = -1, .pty_master = -1,
+	struct exec_job j = {.opts = o,
+			     .pidns_fd = -1,
+			     .console_sock = -1,
+			     .pty_master = -1,
 			     .sync = {-1, -1},
-			     .ctx = {.fifo_fd = -1, .sync_fd = -1, .is_exec = true,
-				     .no_new_keyring = true, .preserve_fds = o->preserve_fds}};
+			     .ctx = {.fifo_fd = -1,
+				     .sync_fd = -1,
+				     .is_exec = true,
+				     .no_new_keyring = true,
+				     .preserve_fds = o->preserve_fds}};
 	sigset_t old;
 	int sigfd = -1, ret;
 

@@ -13,10 +13,10 @@
 struct exec_job {
 	const struct sheep_exec_opts *opts;
 	struct container_ref ref;
-	struct oci_config *config;       /* the container's, from its state directory */
-	struct oci_process *proc_file;   /* --process, parsed */
-	struct oci_process proc;         /* what runs (borrows from the two above and opts) */
-	struct oci_config view;          /* config with .process = &proc, for the init steps */
+	struct oci_config *config;     /* the container's, from its state directory */
+	struct oci_process *proc_file; /* --process, parsed */
+	struct oci_process proc;       /* what runs (borrows from the two above and opts) */
+	struct oci_config view;	       /* config with .process = &proc, for the init steps */
 	char **env;
 	int pidns_fd;
 	struct sheep_init_ctx ctx;

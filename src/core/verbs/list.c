@@ -35,7 +35,8 @@ int sheep_container_list(const char *root, struct sheep_list_entry **ret, size_t
 
 	*ret = NULL;
 	*ret_len = 0;
-	if (sheep_state_root_open(root ? root : sheep_state_default_root(), false, &rootfd, err) < 0) {
+	if (sheep_state_root_open(root ? root : sheep_state_default_root(), false, &rootfd, err) <
+	    0) {
 		if ((*err)->errnum != ENOENT)
 			return -1;
 		sheep_err_freep(err); /* no root yet: no containers */

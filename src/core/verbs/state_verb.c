@@ -2,8 +2,7 @@
 #include "core/container.h"
 #include "core/verbs/lookup.h"
 
-int sheep_container_state(const char *root, const char *id, char **ret_json,
-			  struct sheep_err **err)
+int sheep_container_state(const char *root, const char *id, char **ret_json, struct sheep_err **err)
 {
 	struct container_ref r;
 
