@@ -33,6 +33,7 @@ static const struct option update_options[] = {
     {"memory-reservation", required_argument, NULL, OPT_MEM_RESERVATION},
     {"memory-swap", required_argument, NULL, OPT_MEM_SWAP},
     {"cpu-shares", required_argument, NULL, OPT_CPU_SHARES},
+    {"cpu-share", required_argument, NULL, OPT_CPU_SHARES}, /* runc's spelling */
     {"cpu-quota", required_argument, NULL, OPT_CPU_QUOTA},
     {"cpu-period", required_argument, NULL, OPT_CPU_PERIOD},
     {"cpuset-cpus", required_argument, NULL, OPT_CPUSET_CPUS},

@@ -65,31 +65,6 @@ const struct cli_verb cli_verbs[] = {
 	 "  --memory N              memory limit in bytes (k, m, g suffixes; -1 unlimited)\n"
 	 "  --memory-reservation N  memory soft limit\n"
 	 "  --memory-swap N         memory plus swap limit\n"
-	 "  --cpu-shares N          relative cpu weight\n"
-	 "  --cpu-quota N           cpu time per period in microseconds (-1 unlimited)\n"
-	 "  --cpu-period N          cpu period in microseconds\n"
-	 "  --cpuset-cpus LIST      cpus to run on (0-3,5)\n"
-	 "  --cpuset-mems LIST      memory nodes to use\n"
-	 "  --pids-limit N          maximum number of processes (-1 unlimited)\n"
-	 "  --blkio-weight N        block io weight (10-1000)\n"
-	 "  Flags override the same values from --resources."},
-	{"events", cmd_events, "print a container's statistics and OOM events as JSON",
-	 "[--stats] [--interval D] ID\n"
-	 "  --stats                 print the statistics once and exit\n"
-	 "  --interval D            statistics every D (5s, 500ms, 1m; default 5s) until the\n"
-	 "                          container stops; OOM events as they happen"},
-	{"pause", cmd_pause, "suspend every process of a container", "ID"},
-	{"resume", cmd_resume, "resume a paused container", "ID"},
-	{"ps", cmd_ps, "list the processes of a container",
-	 "[--format table|json] ID [PS_ARGS...]\n"
-	 "  -f, --format FORMAT     table (default: `ps -ef` filtered to the container) or json\n"
-	 "  PS_ARGS                 arguments for ps(1) instead of -ef (table only)"},
-	{"update", cmd_update, "change the resource limits of a container",
-	 "[OPTIONS] ID\n"
-	 "  -r, --resources FILE    a runtime-spec linux.resources JSON document (- for stdin)\n"
-	 "  --memory N              memory limit in bytes (k, m, g suffixes; -1 unlimited)\n"
-	 "  --memory-reservation N  memory soft limit\n"
-	 "  --memory-swap N         memory plus swap limit\n"
 	 "  --cpu-shares N          relative cpu weight (also --cpu-share, as runc spells it)\n"
 	 "  --cpu-quota N           cpu time per period in microseconds (-1 unlimited)\n"
 	 "  --cpu-period N          cpu period in microseconds\n"
