@@ -13,20 +13,7 @@
 #include "core/log.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
-
-static void json_escape(FILE *out, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", out);
-		else if (*p < 0x20)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-	}
-}
+#include "util/jsonstr.h"
 
 static void format_line(FILE *out, bool json, const char *level, const char *msg)
 {
@@ -38,9 +25,11 @@ static void format_line(FILE *out, bool json, const char *level, const char *msg
 		clock_gettime(CLOCK_REALTIME, &now);
 		gmtime_r(&now.tv_sec, &tm);
 		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-		fprintf(out, "{\"level\":\"%s\",\"msg\":\"", level);
-		json_escape(out, msg);
-		fprintf(out, "\",\"time\":\"%s.%09ldZ\"}\n", ts, now.tv_nsec);
+		char *quoted = sheep_json_quote(msg);
+
+		fprintf(out, "{\"level\":\"%s\",\"msg\":%s,\"time\":\"%s.%09ldZ\"}\n", level,
+			quoted ? quoted : "\"out of memory\"", ts, now.tv_nsec);
+		free(quoted);
 	} else {
 		fprintf(out, "%s\n", msg);
 	}

@@ -8,6 +8,7 @@
 #include "core/userns.h"
 #include "core/verbs/create_job.h"
 #include "util/cleanup.h"
+#include "util/jsonstr.h"
 #include "util/socket.h"
 
 static int run_runtime_hooks(struct create_job *j, struct sheep_err **err)
@@ -44,7 +45,7 @@ static int handle_seccomp(struct create_job *j, struct sync_msg *m, struct sheep
 {
 	const struct oci_seccomp *s = j->config->linux_->seccomp;
 	_cleanup_close_ int sock = -1;
-	_cleanup_free_ char *state = NULL, *msg = NULL;
+	_cleanup_free_ char *state = NULL, *msg = NULL, *metadata = NULL;
 
 	if (s->listener_path == NULL)
 		return sheep_err_set(err, 0,
@@ -53,12 +54,13 @@ static int handle_seccomp(struct create_job *j, struct sync_msg *m, struct sheep
 	state = sheep_state_oci_json(&j->st, SHEEP_CREATING, err);
 	if (state == NULL)
 		return -1;
+	metadata = sheep_json_quote(s->listener_metadata ? s->listener_metadata : "");
 	/* runtime-spec "Seccomp": the container process state, naming the fd it carries */
-	if (asprintf(&msg,
+	if (metadata == NULL ||
+	    asprintf(&msg,
 		     "{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d,"
-		     "\"metadata\":\"%s\",\"state\":%s}",
-		     OCI_SPEC_VERSION, (int)j->pid,
-		     s->listener_metadata ? s->listener_metadata : "", state) < 0)
+		     "\"metadata\":%s,\"state\":%s}",
+		     OCI_SPEC_VERSION, (int)j->pid, metadata, state) < 0)
 		return sheep_err_set(err, ENOMEM, "seccomp listener");
 	sock = sheep_unix_connect(s->listener_path, err);
 	if (sock < 0)
