@@ -120,13 +120,12 @@ static void test_parse_shadowed(void **state)
  * on the same path later is found at its new mount. */
 static void test_parse_shadow_prefix(void **state)
 {
-	const char *mi =
-	    "32 31 0:29 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n"
-	    "35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"
-	    "37 31 0:34 / /sys/fs/cgroup/freezer rw - cgroup cgroup rw,freezer\n"
-	    "50 31 0:50 / /sys/fs/cgroup/cpuacct2 rw - tmpfs tmpfs rw\n"
-	    "51 31 0:51 / /sys/fs/cgroup/memory rw - tmpfs tmpfs rw\n"
-	    "52 31 0:34 /sub /sys/fs/cgroup/freezer rw - cgroup cgroup rw,freezer\n";
+	const char *mi = "32 31 0:29 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n"
+			 "35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"
+			 "37 31 0:34 / /sys/fs/cgroup/freezer rw - cgroup cgroup rw,freezer\n"
+			 "50 31 0:50 / /sys/fs/cgroup/cpuacct2 rw - tmpfs tmpfs rw\n"
+			 "51 31 0:51 / /sys/fs/cgroup/memory rw - tmpfs tmpfs rw\n"
+			 "52 31 0:34 /sub /sys/fs/cgroup/freezer rw - cgroup cgroup rw,freezer\n";
 	const char *pc = "6:freezer:/sub/x\n4:memory:/\n1:cpu:/\n";
 	struct cg_layout l = {0};
 	struct sheep_err *err = NULL;
