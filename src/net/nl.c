@@ -228,10 +228,13 @@ static int link_attr_cb(const struct nlattr *a, void *data)
 	if ((type != IFLA_IFNAME && type != IFLA_IFALIAS) ||
 	    mnl_attr_validate(a, MNL_TYPE_STRING) < 0)
 		return MNL_CB_OK;
+	/* MNL_TYPE_STRING does not check for the NUL: copy no more than the payload */
 	if (type == IFLA_IFNAME)
-		snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(a));
+		snprintf(l->name, sizeof(l->name), "%.*s", (int)mnl_attr_get_payload_len(a),
+			 mnl_attr_get_str(a));
 	else
-		snprintf(l->alias, sizeof(l->alias), "%s", mnl_attr_get_str(a));
+		snprintf(l->alias, sizeof(l->alias), "%.*s", (int)mnl_attr_get_payload_len(a),
+			 mnl_attr_get_str(a));
 	return MNL_CB_OK;
 }
 
