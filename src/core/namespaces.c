@@ -56,8 +56,9 @@ static int open_ns_path(const struct oci_namespace *ns, size_t i, int flag, int 
 	if (fd < 0)
 		return sheep_err_set(
 		    err, errno, "config.json: linux.namespaces[%zu].path: open '%s'", i, ns->path);
+	/* ENOTTY: not an nsfs file at all (e.g. a regular file), which setns would reject later */
 	type = ioctl(fd, NS_GET_NSTYPE);
-	if (type >= 0 && type != flag) {
+	if (type != flag) {
 		close(fd);
 		return sheep_err_set(
 		    err, 0, "config.json: linux.namespaces[%zu].path: '%s' is not a %s namespace",
