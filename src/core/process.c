@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -195,8 +196,18 @@ int sheep_process_set_personality(const struct oci_linux *l, struct sheep_err **
 	return 0;
 }
 
+/* execve(2) needs a regular file: a directory passes access(X_OK) (always for root) yet fails
+ * with EACCES, so PATH lookup goes on to the next entry, as execvp does. */
 static bool is_executable(const char *path)
 {
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return false;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EACCES;
+		return false;
+	}
 	return access(path, X_OK) == 0;
 }
 
