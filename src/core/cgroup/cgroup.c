@@ -167,17 +167,36 @@ int sheep_cgroup_update(const struct sheep_cgroup *cg, const struct oci_resource
 	return 0;
 }
 
-int sheep_cgroup_destroy(const struct sheep_cgroup *cg, struct sheep_err **err)
+/* rmdir in every hierarchy, so one busy directory does not strand the others; the first error
+ * is kept. */
+static int remove_all(const struct sheep_cgroup *cg, int timeout_ms, struct sheep_err **err)
 {
 	int r = 0;
 
-	if (cg_kill_remaining(cg, KILL_TIMEOUT_MS, err) < 0)
-		return sheep_err_wrap(err, "remove cgroup");
-	/* Every hierarchy is tried, so one busy directory does not strand the others. */
 	for (size_t i = 0; i < cg->len; i++)
-		if (cg_dir_remove(&cg->h[i], r < 0 ? 0 : REMOVE_TIMEOUT_MS, r < 0 ? NULL : err) < 0)
+		if (cg_dir_remove(&cg->h[i], r < 0 ? 0 : timeout_ms, r < 0 ? NULL : err) < 0)
 			r = -1;
-	return r < 0 ? sheep_err_wrap(err, "remove cgroup") : 0;
+	return r;
+}
+
+int sheep_cgroup_destroy(const struct sheep_cgroup *cg, struct sheep_err **err)
+{
+	struct sheep_err *e = NULL;
+
+	/* The usual case, on the run path: the processes are gone and each rmdir works at once. */
+	if (remove_all(cg, 0, &e) == 0)
+		return 0;
+	if (e->errnum != EBUSY) {
+		*err = e;
+		return sheep_err_wrap(err, "remove cgroup");
+	}
+	sheep_err_free(e);
+	/* Busy: children an init without a pid namespace left behind are killed; dying tasks (an
+	 * OOM victim) get a moment to leave. */
+	if (cg_kill_remaining(cg, KILL_TIMEOUT_MS, err) < 0 ||
+	    remove_all(cg, REMOVE_TIMEOUT_MS, err) < 0)
+		return sheep_err_wrap(err, "remove cgroup");
+	return 0;
 }
 
 /* One line per hierarchy, tab-separated: kind, created count, controllers, mountpoint, path.
