@@ -144,16 +144,18 @@ static int throttles(const char *dir, const char *file,
 }
 
 /* CFQ's blkio.weight left with CFQ (Linux 5.0); BFQ offers blkio.bfq.weight with the same range.
- * Leaf weights were CFQ-only: they are written where the file still exists. */
+ * Leaf weights were CFQ-only: they are written where the file still exists. A weight of 0 is
+ * outside the range (10..1000) and means "not set": Docker sends blockIO.weight 0 for every
+ * container without --blkio-weight, and runc skips it too. */
 static int blkio_weights(const char *dir, const struct oci_block_io *b, struct sheep_err **err)
 {
 	bool cfq = cg_file_exists(dir, "blkio.weight");
 	const char *w = cfq ? "blkio.weight" : "blkio.bfq.weight";
 	const char *wd = cfq ? "blkio.weight_device" : "blkio.bfq.weight_device";
 
-	if (b->has_weight && cg_writef(dir, w, err, "%u", b->weight) < 0)
+	if (b->has_weight && b->weight != 0 && cg_writef(dir, w, err, "%u", b->weight) < 0)
 		return -1;
-	if (b->has_leaf_weight && cfq &&
+	if (b->has_leaf_weight && b->leaf_weight != 0 && cfq &&
 	    cg_writef(dir, "blkio.leaf_weight", err, "%u", b->leaf_weight) < 0)
 		return -1;
 	for (size_t i = 0; i < b->weight_device_len; i++) {

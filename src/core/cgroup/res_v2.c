@@ -149,14 +149,16 @@ static int io_max(const char *dir, const char *key, const struct oci_block_io_de
 	return 0;
 }
 
-/* io.bfq.weight takes the v1 range as is; io.weight (the io.cost controller) needs converting. */
+/* io.bfq.weight takes the v1 range as is; io.weight (the io.cost controller) needs converting.
+ * A weight of 0 means "not set" (Docker sends it for every container; see res_v1.c). */
 static int io_weights(const char *dir, const struct oci_block_io *b, struct sheep_err **err)
 {
 	bool bfq = cg_file_exists(dir, "io.bfq.weight");
 	const char *file = bfq ? "io.bfq.weight" : "io.weight";
 
-	if (b->has_weight && cg_writef(dir, file, err, "default %llu",
-				       bfq ? b->weight : cg_blkio_to_io_weight(b->weight)) < 0)
+	if (b->has_weight && b->weight != 0 &&
+	    cg_writef(dir, file, err, "default %llu",
+		      bfq ? b->weight : cg_blkio_to_io_weight(b->weight)) < 0)
 		return -1;
 	for (size_t i = 0; i < b->weight_device_len; i++) {
 		const struct oci_block_io_device_weight *d = &b->weight_device[i];
