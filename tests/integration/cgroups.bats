@@ -198,3 +198,22 @@ run_helper() {
 	run_helper destroy "$STATE"
 	[ -z "$(leftovers)" ]
 }
+
+# In a new mount namespace with cgroup2 mounted over the hybrid /sys/fs/cgroup, the v1 mounts
+# below it are still listed in mountinfo but hidden: only the v2 tree may be used.
+@test "cgroups: mounts hidden by a later mount on an ancestor are skipped" {
+	[ "$(stat -f -c %T /sys/fs/cgroup)" = tmpfs ] || skip "requires the hybrid layout"
+	grep -q '^0::/$' /proc/self/cgroup || skip "requires the v2 root as own v2 cgroup"
+	run unshare -m --propagation private sh -c '
+		mount -t cgroup2 none /sys/fs/cgroup || exit 9
+		"$1" create c1 "$2/c1" >"$3" || exit 1
+		cat "$3"; "$1" mounts "$3" && "$1" destroy "$3"' sh "$HELPER" "$BASE" "$STATE"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "sheep-cgroup 1" ]
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[1]}" == "v2"*"/sys/fs/cgroup"*"/$BASE/c1" ]]
+	[ "${lines[2]}" = "v2  /sys/fs/cgroup/$BASE/c1" ]
+	rm -f "$STATE"
+	[ -z "$(leftovers)" ]
+}
