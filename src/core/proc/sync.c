@@ -17,6 +17,20 @@ int sync_pair_open(struct sync_pair *p, struct sheep_err **err)
 		return sheep_err_set(err, errno, "socketpair");
 	p->parent = fds[0];
 	p->child = fds[1];
+	/* A packet larger than the send buffer fails with EMSGSIZE, and the default (wmem_default,
+	 * often 208 KiB) is below SYNC_MAX_PAYLOAD. The kernel doubles the value it is given, so this
+	 * is enough even where wmem_max caps the request at its usual 208 KiB. */
+	for (int i = 0; i < 2; i++) {
+		int size = SYNC_MAX_PAYLOAD + (int)sizeof(struct sync_hdr);
+
+		if (setsockopt(fds[i], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) < 0) {
+			int saved = errno;
+
+			sync_close_parent(p);
+			sync_close_child(p);
+			return sheep_err_set(err, saved, "set sync socket buffer size");
+		}
+	}
 	return 0;
 }
 
@@ -110,11 +124,19 @@ int sync_recv(int sock, struct sync_msg *msg, struct sheep_err **err)
 		return sheep_err_set(err, errno, "receive sync message");
 	if (n == 0)
 		return sheep_err_set(err, ECONNRESET, "the other side of the sync socket exited");
-	if ((size_t)n < sizeof(hdr))
+	msg->fd = take_fd(&mh);
+	if ((size_t)n < sizeof(hdr)) {
+		sync_msg_clear(msg);
 		return sheep_err_set(err, EPROTO, "short sync message");
+	}
+	/* the rest of a longer packet is gone: never act on a cut-off state JSON or message */
+	if (mh.msg_flags & MSG_TRUNC) {
+		sync_msg_clear(msg);
+		return sheep_err_code(err, EMSGSIZE, "sync message longer than %d bytes",
+				      SYNC_MAX_PAYLOAD);
+	}
 	msg->type = hdr.type;
 	msg->errnum = hdr.errnum;
-	msg->fd = take_fd(&mh);
 	msg->len = (size_t)n - sizeof(hdr);
 	buf[msg->len] = '\0';
 	if (msg->len > 0)
