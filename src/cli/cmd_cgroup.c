@@ -301,7 +301,24 @@ static void gen_cpu(yajl_gen y, const struct sheep_cgroup_stats *st)
 	yajl_gen_map_close(y);
 }
 
-/* runc's stats document (libcontainer's events types): cpu, memory, pids. */
+/* runc's blkio entries: {"major":8,"minor":0,"op":"Read","value":N} */
+static void gen_io(yajl_gen y, const char *key, const struct sheep_cgroup_io *v, size_t n)
+{
+	gen_str(y, key);
+	yajl_gen_array_open(y);
+	for (size_t i = 0; i < n; i++) {
+		yajl_gen_map_open(y);
+		gen_u64(y, "major", v[i].major);
+		gen_u64(y, "minor", v[i].minor);
+		gen_str(y, "op");
+		gen_str(y, v[i].op);
+		gen_u64(y, "value", v[i].value);
+		yajl_gen_map_close(y);
+	}
+	yajl_gen_array_close(y);
+}
+
+/* runc's stats document (libcontainer's events types): cpu, memory, pids, blkio. */
 static void gen_stats(yajl_gen y, const struct sheep_cgroup_stats *st)
 {
 	gen_str(y, "data");
@@ -317,6 +334,11 @@ static void gen_stats(yajl_gen y, const struct sheep_cgroup_stats *st)
 	yajl_gen_map_open(y);
 	gen_u64(y, "current", st->pids_current);
 	gen_u64(y, "limit", st->pids_limit);
+	yajl_gen_map_close(y);
+	gen_str(y, "blkio");
+	yajl_gen_map_open(y);
+	gen_io(y, "ioServiceBytesRecursive", st->io_bytes, st->io_bytes_len);
+	gen_io(y, "ioServicedRecursive", st->io_ops, st->io_ops_len);
 	yajl_gen_map_close(y);
 	yajl_gen_map_close(y);
 }

@@ -67,6 +67,11 @@ int sheep_cgroup_update(const struct sheep_cgroup *cg, const struct oci_resource
 struct sheep_cgroup_mem {
 	uint64_t usage, max, limit, failcnt; /* max: the peak usage */
 };
+struct sheep_cgroup_io {
+	unsigned int major, minor;
+	char op[8];
+	uint64_t value;
+};
 struct sheep_cgroup_stats {
 	uint64_t cpu_total, cpu_kernel, cpu_user;
 	uint64_t *cpu_percpu; /* cgroup v1 only */
@@ -75,6 +80,9 @@ struct sheep_cgroup_stats {
 	struct sheep_cgroup_mem memory, swap; /* swap: memory+swap on v1, as runc reports it */
 	uint64_t memory_cache;
 	uint64_t pids_current, pids_limit; /* limit 0: unlimited */
+	/* block I/O per device and operation ("Read", "Write", ...): bytes and operations */
+	struct sheep_cgroup_io *io_bytes, *io_ops;
+	size_t io_bytes_len, io_ops_len;
 };
 int sheep_cgroup_stats(const struct sheep_cgroup *cg, struct sheep_cgroup_stats *ret,
 		       struct sheep_err **err);

@@ -39,6 +39,7 @@ watching() {
 	jq -e '.data.cpu.usage.total > 0 and (.data.cpu.usage.percpu | length) > 0' <<<"$output"
 	# runc leaves zero counters out
 	! is_sheep || jq -e '.data.cpu.throttling | has("periods") and has("throttledPeriods")' <<<"$output"
+	! is_sheep || jq -e '.data.blkio.ioServiceBytesRecursive | type == "array"' <<<"$output"
 	# update shows in the next reading
 	sheep update --pids-limit 60 "$ID"
 	sheep events --stats "$ID"

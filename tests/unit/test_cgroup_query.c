@@ -104,8 +104,8 @@ static void test_frozen_v2(void **state)
 
 static void test_stats_v1(void **state)
 {
-	static const char *const h[] = {"v1:cpu", "v1:cpuacct", "v1:memory", "v1:pids"};
-	struct sheep_cgroup *cg = load(h, 4);
+	static const char *const h[] = {"v1:cpu", "v1:cpuacct", "v1:memory", "v1:pids", "v1:blkio"};
+	struct sheep_cgroup *cg = load(h, 5);
 	struct sheep_cgroup_stats st;
 	_cleanup_err_ struct sheep_err *err = NULL;
 	long hz = sysconf(_SC_CLK_TCK);
@@ -121,7 +121,16 @@ static void test_stats_v1(void **state)
 	put("memory", "memory.stat", "cache 12288\nrss 4096\n");
 	put("pids", "pids.current", "2\n");
 	put("pids", "pids.max", "max\n");
+	put("blkio", "blkio.throttle.io_service_bytes_recursive",
+	    "8:0 Read 4096\n8:0 Write 512\n8:0 Sync 0\nTotal 4608\n");
+	put("blkio", "blkio.throttle.io_serviced_recursive", "8:16 Read 3\nTotal 3\n");
 	assert_int_equal(sheep_cgroup_stats(cg, &st, &err), 0);
+	assert_int_equal(st.io_bytes_len, 3);
+	assert_string_equal(st.io_bytes[1].op, "Write");
+	assert_int_equal(st.io_bytes[1].value, 512);
+	assert_int_equal(st.io_ops_len, 1);
+	assert_int_equal(st.io_ops[0].minor, 16);
+	assert_int_equal(st.io_ops[0].value, 3);
 	assert_int_equal(st.cpu_total, 5000);
 	assert_int_equal(st.cpu_percpu_len, 3);
 	assert_int_equal(st.cpu_percpu[1], 4000);
@@ -161,7 +170,15 @@ static void test_stats_v2(void **state)
 	put("unified", "memory.swap.max", "0\n");
 	put("unified", "pids.current", "4\n");
 	put("unified", "pids.max", "100\n");
+	put("unified", "io.stat", "8:0 rbytes=100 wbytes=200 rios=3 wios=4 dbytes=0 dios=0\n");
 	assert_int_equal(sheep_cgroup_stats(cg, &st, &err), 0);
+	assert_int_equal(st.io_bytes_len, 3);
+	assert_string_equal(st.io_bytes[0].op, "Read");
+	assert_int_equal(st.io_bytes[0].value, 100);
+	assert_int_equal(st.io_bytes[1].value, 200);
+	assert_int_equal(st.io_ops_len, 3);
+	assert_string_equal(st.io_ops[1].op, "Write");
+	assert_int_equal(st.io_ops[1].value, 4);
 	assert_int_equal(st.cpu_total, 7000);
 	assert_int_equal(st.cpu_user, 5000);
 	assert_int_equal(st.cpu_kernel, 2000);

@@ -4,6 +4,7 @@
  * file does not exist (controller not mounted, swap accounting off) stays 0. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -184,6 +185,85 @@ static int pids(const char *dir, struct sheep_cgroup_stats *st, struct sheep_err
 	return 0;
 }
 
+static int io_add(struct sheep_cgroup_io **v, size_t *n, unsigned int major, unsigned int minor,
+		  const char *op, uint64_t value)
+{
+	struct sheep_cgroup_io *grown = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (grown == NULL)
+		return -1;
+	*v = grown;
+	grown[*n] = (struct sheep_cgroup_io){.major = major, .minor = minor, .value = value};
+	snprintf(grown[*n].op, sizeof(grown[*n].op), "%s", op);
+	(*n)++;
+	return 0;
+}
+
+/* v1 blkio.throttle.io_service*_recursive: "8:0 Read 4096" lines and a "Total N" line. The
+ * throttle files exist with every I/O scheduler (the CFQ ones left with CFQ in Linux 5.0). */
+static int io_v1_file(const char *dir, const char *file, struct sheep_cgroup_io **v, size_t *n,
+		      struct sheep_err **err)
+{
+	_cleanup_free_ char *s = NULL;
+	char *save = NULL;
+
+	if (read_opt(dir, file, &s, err) < 0)
+		return -1;
+	for (char *l = s ? strtok_r(s, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
+		unsigned int major, minor;
+		char op[16];
+		unsigned long long value;
+
+		if (sscanf(l, "%u:%u %15s %llu", &major, &minor, op, &value) != 4)
+			continue; /* "Total N" */
+		if (io_add(v, n, major, minor, op, value) < 0)
+			return sheep_err_set(err, ENOMEM, "read '%s'", file);
+	}
+	return 0;
+}
+
+static int io_v1(const char *dir, struct sheep_cgroup_stats *st, struct sheep_err **err)
+{
+	if (io_v1_file(dir, "blkio.throttle.io_service_bytes_recursive", &st->io_bytes,
+		       &st->io_bytes_len, err) < 0)
+		return -1;
+	return io_v1_file(dir, "blkio.throttle.io_serviced_recursive", &st->io_ops, &st->io_ops_len,
+			  err);
+}
+
+/* v2 io.stat: "8:0 rbytes=N wbytes=N rios=N wios=N dbytes=N dios=N" per device, reported in
+ * v1's terms as runc does. */
+static int io_v2(const char *dir, struct sheep_cgroup_stats *st, struct sheep_err **err)
+{
+	static const struct {
+		const char *key, *op;
+		bool bytes;
+	} map[] = {{"rbytes=", "Read", true},	 {"wbytes=", "Write", true},
+		   {"dbytes=", "Discard", true}, {"rios=", "Read", false},
+		   {"wios=", "Write", false},	 {"dios=", "Discard", false}};
+	_cleanup_free_ char *s = NULL;
+	char *save = NULL;
+
+	if (read_opt(dir, "io.stat", &s, err) < 0)
+		return -1;
+	for (char *l = s ? strtok_r(s, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
+		unsigned int major, minor;
+
+		if (sscanf(l, "%u:%u", &major, &minor) != 2)
+			continue;
+		for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+			const char *at = strstr(l, map[i].key);
+			struct sheep_cgroup_io **v = map[i].bytes ? &st->io_bytes : &st->io_ops;
+			size_t *n = map[i].bytes ? &st->io_bytes_len : &st->io_ops_len;
+
+			if (at != NULL && io_add(v, n, major, minor, map[i].op,
+						 strtoull(at + strlen(map[i].key), NULL, 10)) < 0)
+				return sheep_err_set(err, ENOMEM, "read 'io.stat'");
+		}
+	}
+	return 0;
+}
+
 typedef int (*stat_fn)(const char *dir, struct sheep_cgroup_stats *st, struct sheep_err **err);
 
 /* Runs fn1 (v1) or fn2 (v2) on the hierarchy holding the controller, if there is one. */
@@ -209,7 +289,8 @@ int sheep_cgroup_stats(const struct sheep_cgroup *cg, struct sheep_cgroup_stats 
 	if (on_ctrl(cg, "cpuacct", "", cpuacct_v1, cpu_v2, ret, err) < 0 ||
 	    on_ctrl(cg, "cpu", NULL, cpu_v1, cpu_v2, ret, err) < 0 ||
 	    on_ctrl(cg, "memory", "", memory_v1, memory_v2, ret, err) < 0 ||
-	    on_ctrl(cg, "pids", "", pids, pids, ret, err) < 0) {
+	    on_ctrl(cg, "pids", "", pids, pids, ret, err) < 0 ||
+	    on_ctrl(cg, "blkio", "", io_v1, io_v2, ret, err) < 0) {
 		sheep_cgroup_stats_clear(ret);
 		return sheep_err_wrap(err, "read cgroup statistics");
 	}
@@ -219,5 +300,7 @@ int sheep_cgroup_stats(const struct sheep_cgroup *cg, struct sheep_cgroup_stats 
 void sheep_cgroup_stats_clear(struct sheep_cgroup_stats *st)
 {
 	free(st->cpu_percpu);
+	free(st->io_bytes);
+	free(st->io_ops);
 	*st = (struct sheep_cgroup_stats){0};
 }
