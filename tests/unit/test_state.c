@@ -1,0 +1,436 @@
+/* core/state.c and core/state_json.c: container ids, the state directory in a temporary root
+ * (exclusive creation, locking, round trip, removal), status derivation against a real child
+ * process, and the runtime-spec state document. */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+
+#include "core/state.h"
+#include "test_core.h"
+#include "util/cleanup.h"
+
+struct root {
+	char path[64];
+	int fd;
+};
+
+static int setup(void **state)
+{
+	struct root *r = calloc(1, sizeof(*r));
+	struct sheep_err *e = NULL;
+
+	test_mkdtemp(r->path, "test_state");
+	assert_int_equal(sheep_state_root_open(r->path, false, &r->fd, &e), 0);
+	*state = r;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct root *r = *state;
+
+	close(r->fd);
+	test_rmtree(r->path);
+	free(r);
+	return 0;
+}
+
+static void id_bad(const char *id, const char *msg)
+{
+	struct sheep_err *e = NULL;
+
+	assert_int_equal(sheep_state_check_id(id, &e), -1);
+	assert_err(e, EINVAL, msg);
+}
+
+static void id_good(const char *id)
+{
+	struct sheep_err *e = NULL;
+
+	assert_int_equal(sheep_state_check_id(id, &e), 0);
+	assert_null(e);
+}
+
+static void test_check_id(void **state)
+{
+	char longid[1026];
+
+	(void)state;
+	id_bad("", "invalid container id '': it is empty: Invalid argument");
+	id_bad("a/b", "invalid container id 'a/b': it is a path: Invalid argument");
+	id_bad("/", "invalid container id '/': it is a path: Invalid argument");
+	id_bad(".", "invalid container id '.': it is a path: Invalid argument");
+	id_bad("..", "invalid container id '..': it is a path: Invalid argument");
+	id_bad("a b",
+	       "invalid container id: it has a space or control character: Invalid argument");
+	id_bad("a\tb",
+	       "invalid container id: it has a space or control character: Invalid argument");
+	id_bad("a\x1b[0m",
+	       "invalid container id: it has a space or control character: Invalid argument");
+	id_bad("del\x7f",
+	       "invalid container id: it has a space or control character: Invalid argument");
+	memset(longid, 'a', 1025);
+	longid[1025] = '\0';
+	id_bad(longid, "invalid container id: longer than 1024 bytes: Invalid argument");
+	longid[1024] = '\0';
+	id_good(longid);
+	id_good("web1");
+	id_good("a.b-c_d:e@f+g");
+	id_good("...");
+	id_good(".hidden");
+	id_good("a..b");
+}
+
+static void test_root_open(void **state)
+{
+	struct root *r = *state;
+	struct sheep_err *e = NULL;
+	char path[128];
+	int fd = -1;
+
+	snprintf(path, sizeof(path), "%s/no/such", r->path);
+	assert_int_equal(sheep_state_root_open(path, false, &fd, &e), -1);
+	char want[192];
+	snprintf(want, sizeof(want), "open state root '%s': No such file or directory", path);
+	assert_err(e, ENOENT, want);
+	assert_int_equal(sheep_state_root_open(path, true, &fd, &e), 0);
+	assert_true(fd >= 0);
+	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	close(fd);
+}
+
+static void test_default_root(void **state)
+{
+	(void)state;
+	if (geteuid() == 0) {
+		assert_string_equal(sheep_state_default_root(), "/run/sheep-oci");
+		return;
+	}
+	setenv("XDG_RUNTIME_DIR", "/tmp/xdg", 1);
+	assert_string_equal(sheep_state_default_root(), "/tmp/xdg/sheep-oci");
+	unsetenv("XDG_RUNTIME_DIR");
+	char want[64];
+	snprintf(want, sizeof(want), "/run/user/%u/sheep-oci", (unsigned)geteuid());
+	assert_string_equal(sheep_state_default_root(), want);
+}
+
+static void test_dir_create_twice(void **state)
+{
+	struct root *r = *state;
+	struct sheep_err *e = NULL;
+	int fd = -1, fd2 = -1;
+
+	assert_int_equal(sheep_state_dir_create(r->fd, "x", &fd, &e), 0);
+	assert_true(fd >= 0);
+	assert_int_equal(sheep_state_dir_create(r->fd, "x", &fd2, &e), -1);
+	assert_err(e, EEXIST, "container 'x' already exists");
+	assert_int_equal(fd2, -1);
+	close(fd);
+}
+
+static char *k_annot[] = {"org.example.a", "b"};
+static char *v_annot[] = {"1", "two \"quoted\""};
+
+static void fill(struct sheep_state *st, const char *id)
+{
+	*st = (struct sheep_state){
+	    .id = (char *)id,
+	    .bundle = (char *)"/srv/bundle",
+	    .rootfs = (char *)"/srv/bundle/rootfs",
+	    .pid = 4242,
+	    .start_time = 1234567890123ULL,
+	    .created = (char *)"2024-01-02T03:04:05.000000006Z",
+	    .owner = 1000,
+	    .creating = false,
+	    .own_pidns = true,
+	    .cgroup = (char *)"v1:/sheep/x",
+	    .annotations = {.keys = k_annot, .values = v_annot, .len = 2},
+	};
+}
+
+static void test_save_load_round_trip(void **state)
+{
+	struct root *r = *state;
+	struct sheep_err *e = NULL;
+	struct sheep_state in, *out = NULL;
+	int dirfd = -1, lfd = -1, other;
+
+	fill(&in, "rt");
+	assert_int_equal(sheep_state_dir_create(r->fd, "rt", &dirfd, &e), 0);
+	assert_int_equal(sheep_state_save(dirfd, &in, &e), 0);
+	assert_null(e);
+	close(dirfd);
+	assert_int_equal(sheep_state_load(r->fd, "rt", &out, &lfd, &e), 0);
+	assert_string_equal(out->id, "rt");
+	assert_string_equal(out->bundle, "/srv/bundle");
+	assert_string_equal(out->rootfs, "/srv/bundle/rootfs");
+	assert_int_equal(out->pid, 4242);
+	assert_true(out->start_time == 1234567890123ULL);
+	assert_string_equal(out->created, "2024-01-02T03:04:05.000000006Z");
+	assert_int_equal(out->owner, 1000);
+	assert_false(out->creating);
+	assert_true(out->own_pidns);
+	assert_string_equal(out->cgroup, "v1:/sheep/x");
+	assert_int_equal(out->annotations.len, 2);
+	assert_string_equal(out->annotations.keys[0], "org.example.a");
+	assert_string_equal(out->annotations.values[0], "1");
+	assert_string_equal(out->annotations.keys[1], "b");
+	assert_string_equal(out->annotations.values[1], "two \"quoted\"");
+	/* the directory stays locked while the caller holds the fd */
+	other = openat(r->fd, "rt", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(other >= 0);
+	assert_int_equal(flock(other, LOCK_EX | LOCK_NB), -1);
+	assert_int_equal(errno, EWOULDBLOCK);
+	close(lfd);
+	assert_int_equal(flock(other, LOCK_EX | LOCK_NB), 0);
+	close(other);
+	sheep_state_free(out);
+}
+
+static void test_save_absent_fields(void **state)
+{
+	struct root *r = *state;
+	struct sheep_err *e = NULL;
+	struct sheep_state in = {.id = (char *)"bare", .creating = true}, *out = NULL;
+	int dirfd = -1;
+
+	assert_int_equal(sheep_state_dir_create(r->fd, "bare", &dirfd, &e), 0);
+	assert_int_equal(sheep_state_save(dirfd, &in, &e), 0);
+	close(dirfd);
+	assert_int_equal(sheep_state_load(r->fd, "bare", &out, &dirfd, &e), 0);
+	assert_string_equal(out->id, "bare");
+	assert_null(out->bundle);
+	assert_null(out->cgroup);
+	assert_true(out->creating);
+	assert_false(out->own_pidns);
+	assert_int_equal(out->annotations.len, 0);
+	close(dirfd);
+	sheep_state_free(out);
+}
+
+static void test_load_missing(void **state)
+{
+	struct root *r = *state;
+	struct sheep_err *e = NULL;
+	struct sheep_state *out = NULL;
+	int fd = -1;
+
+	assert_int_equal(sheep_state_load(r->fd, "x", &out, &fd, &e), -1);
+	assert_err(e, ENOENT, "container 'x' does not exist");
+	assert_null(out);
+	assert_int_equal(sheep_state_load(r->fd, "../x", &out, &fd, &e), -1);
+	assert_err(e, EINVAL, "invalid container id '../x': it is a path: Invalid argument");
+}
+
+static void test_load_dir_without_state(void **state)
+{
+	struct root *r = *state;
+	struct sheep_err *e = NULL;
+	struct sheep_state *out = NULL;
+	int fd = -1;
+
+	assert_int_equal(mkdirat(r->fd, "half", 0700), 0);
+	assert_int_equal(sheep_state_load(r->fd, "half", &out, &fd, &e), 0);
+	assert_string_equal(out->id, "half");
+	assert_true(out->creating);
+	assert_int_equal(out->pid, 0);
+	assert_int_equal(sheep_state_status(out, fd), SHEEP_STOPPED);
+	close(fd);
+	sheep_state_free(out);
+}
+
+static void test_load_corrupt(void **state)
+{
+	struct root *r = *state;
+	struct sheep_err *e = NULL;
+	struct sheep_state *out = NULL;
+	char dir[128];
+	int fd = -1;
+
+	snprintf(dir, sizeof(dir), "%s/bad", r->path);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	free(test_put(dir, "state.json", "{\"pid\": 1}", 0600));
+	assert_int_equal(sheep_state_load(r->fd, "bad", &out, &fd, &e), -1);
+	assert_err(e, EINVAL, "parse state.json: missing id or out of memory: Invalid argument");
+	free(test_put(dir, "state.json", "{\"id\": ", 0600));
+	assert_int_equal(sheep_state_load(r->fd, "bad", &out, &fd, &e), -1);
+	assert_non_null(e);
+	assert_int_equal(e->errnum, EINVAL);
+	assert_true(strncmp(e->msg, "parse state.json: ", 18) == 0);
+	sheep_err_freep(&e);
+	assert_null(out);
+}
+
+/* A child that waits to be killed. */
+static pid_t spawn_sleeper(void)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
+static void test_status(void **state)
+{
+	struct root *r = *state;
+	struct sheep_err *e = NULL;
+	struct sheep_state st = {.id = (char *)"s"};
+	int dirfd = -1;
+	pid_t pid = spawn_sleeper();
+
+	assert_int_equal(sheep_state_dir_create(r->fd, "s", &dirfd, &e), 0);
+	st.pid = pid;
+	assert_int_equal(sheep_pid_start_time(pid, &st.start_time, &e), 0);
+	assert_true(st.start_time > 0);
+	assert_true(sheep_pid_alive(pid, st.start_time));
+	assert_int_equal(sheep_state_status(&st, dirfd), SHEEP_RUNNING);
+	st.creating = true;
+	assert_int_equal(sheep_state_status(&st, dirfd), SHEEP_CREATING);
+	st.creating = false;
+	assert_int_equal(mkfifoat(dirfd, SHEEP_EXEC_FIFO, 0600), 0);
+	assert_int_equal(sheep_state_status(&st, dirfd), SHEEP_CREATED);
+	/* the same pid with another start time is a recycled pid: the container is gone */
+	st.start_time++;
+	assert_false(sheep_pid_alive(pid, st.start_time));
+	assert_int_equal(sheep_state_status(&st, dirfd), SHEEP_STOPPED);
+	st.start_time--;
+
+	/* a zombie is not alive either */
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_int_equal(waitid(P_PID, pid, NULL, WEXITED | WNOWAIT), 0);
+	assert_int_equal(sheep_state_status(&st, dirfd), SHEEP_STOPPED);
+	unsigned long long t;
+	char want[64];
+	assert_int_equal(sheep_pid_start_time(pid, &t, &e), -1);
+	snprintf(want, sizeof(want), "process %d is a zombie: No such process", (int)pid);
+	assert_err(e, ESRCH, want);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	assert_int_equal(sheep_state_status(&st, dirfd), SHEEP_STOPPED);
+	assert_int_equal(sheep_pid_start_time(pid, &t, &e), -1);
+	assert_non_null(e);
+	assert_int_equal(e->errnum, ENOENT);
+	sheep_err_freep(&e);
+	st.pid = 0;
+	assert_false(sheep_pid_alive(0, 0));
+	close(dirfd);
+}
+
+static void test_status_names(void **state)
+{
+	(void)state;
+	assert_string_equal(sheep_status_name(SHEEP_CREATING), "creating");
+	assert_string_equal(sheep_status_name(SHEEP_CREATED), "created");
+	assert_string_equal(sheep_status_name(SHEEP_RUNNING), "running");
+	assert_string_equal(sheep_status_name(SHEEP_PAUSED), "paused");
+	assert_string_equal(sheep_status_name(SHEEP_STOPPED), "stopped");
+}
+
+static void test_remove(void **state)
+{
+	struct root *r = *state;
+	struct sheep_err *e = NULL;
+	struct sheep_state in;
+	char dir[128];
+	int dirfd = -1;
+
+	fill(&in, "gone");
+	assert_int_equal(sheep_state_dir_create(r->fd, "gone", &dirfd, &e), 0);
+	assert_int_equal(sheep_state_save(dirfd, &in, &e), 0);
+	assert_int_equal(mkfifoat(dirfd, SHEEP_EXEC_FIFO, 0600), 0);
+	snprintf(dir, sizeof(dir), "%s/gone", r->path);
+	free(test_put(dir, SHEEP_CONFIG_FILE, "{}", 0600));
+	/* left over by a create that was killed while writing state.json */
+	free(test_put(dir, ".state.json.tmp", "{", 0600));
+	close(dirfd);
+	assert_int_equal(sheep_state_remove(r->fd, "gone", &e), 0);
+	assert_null(e);
+	assert_int_equal(faccessat(r->fd, "gone", F_OK, AT_SYMLINK_NOFOLLOW), -1);
+	assert_int_equal(errno, ENOENT);
+	/* removing what is not there is not an error */
+	assert_int_equal(sheep_state_remove(r->fd, "gone", &e), 0);
+	assert_null(e);
+}
+
+static struct oci_state *oci_json(const struct sheep_state *st, enum sheep_status s)
+{
+	struct sheep_err *e = NULL;
+	_cleanup_free_ char *json = sheep_state_oci_json(st, s, &e);
+	char *perr = NULL;
+	struct oci_state *o;
+
+	assert_null(e);
+	assert_non_null(json);
+	o = oci_state_parse_data(json, strlen(json), "state", &perr);
+	if (o == NULL)
+		fail_msg("%s: %s", json, perr);
+	return o;
+}
+
+static void test_oci_json(void **state)
+{
+	struct sheep_state st;
+	struct oci_state *o;
+
+	(void)state;
+	fill(&st, "web1");
+	o = oci_json(&st, SHEEP_RUNNING);
+	assert_string_equal(o->oci_version, OCI_SPEC_VERSION);
+	assert_string_equal(o->id, "web1");
+	assert_string_equal(o->status, "running");
+	assert_true(o->has_pid);
+	assert_int_equal(o->pid, 4242);
+	assert_string_equal(o->bundle, "/srv/bundle");
+	assert_non_null(o->annotations);
+	assert_int_equal(o->annotations->len, 2);
+	assert_string_equal(o->annotations->keys[1], "b");
+	assert_string_equal(o->annotations->values[1], "two \"quoted\"");
+	oci_state_free(o);
+
+	/* stopped: no pid (runtime-spec "pid ... REQUIRED when status is created or running") */
+	st.bundle = NULL;
+	st.annotations = (struct oci_map){0};
+	o = oci_json(&st, SHEEP_STOPPED);
+	assert_string_equal(o->status, "stopped");
+	assert_false(o->has_pid);
+	assert_string_equal(o->bundle, "");
+	assert_null(o->annotations);
+	oci_state_free(o);
+
+	o = oci_json(&st, SHEEP_CREATED);
+	assert_string_equal(o->status, "created");
+	assert_true(o->has_pid);
+	assert_int_equal(o->pid, 4242);
+	oci_state_free(o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_check_id),
+	    cmocka_unit_test_setup_teardown(test_root_open, setup, teardown),
+	    cmocka_unit_test(test_default_root),
+	    cmocka_unit_test_setup_teardown(test_dir_create_twice, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_save_load_round_trip, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_save_absent_fields, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_load_missing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_load_dir_without_state, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_load_corrupt, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_status, setup, teardown),
+	    cmocka_unit_test(test_status_names),
+	    cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
+	    cmocka_unit_test(test_oci_json),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
