@@ -1,6 +1,7 @@
 /* `create` and `run`: the same options (run adds --detach), one parser. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/opts.h"
 #include "cli/verbs.h"
@@ -32,6 +33,14 @@ static int parse_count(struct cli_globals *g, const char *verb, const char *text
 		return cli_usage_error(g, verb, "--preserve-fds: invalid count '%s'", text);
 	*ret = (int)n;
 	return 0;
+}
+
+/* LISTEN_FDS is meant for the process named by LISTEN_PID (sd_listen_fds(3)). */
+static bool listen_pid_is_ours(void)
+{
+	const char *pid = getenv("LISTEN_PID");
+
+	return pid == NULL || atoi(pid) == (int)getpid();
 }
 
 /* Returns 0 and fills o, or an exit status > 0 (usage error), or -1 after help. */
@@ -77,9 +86,13 @@ static int parse_create(struct cli_globals *g, const char *verb, int argc, char 
 		return cli_usage_error(
 		    g, verb, optind >= argc ? "missing container id" : "too many arguments");
 	o->id = argv[optind];
-	/* systemd socket activation: the listening fds follow stdio and are passed on */
-	if (listen && parse_count(g, verb, listen, &listen_fds) == 0)
+	/* systemd socket activation: the listening fds follow stdio and are passed on, and the
+	 * container's process is told about them (as its pid 1, the pid it will have) */
+	if (listen && parse_count(g, verb, listen, &listen_fds) == 0 && listen_fds > 0 &&
+	    listen_pid_is_ours()) {
 		o->preserve_fds += listen_fds;
+		o->listen_fds = listen_fds;
+	}
 	o->root = g->root;
 	o->systemd_cgroup = g->systemd_cgroup;
 	return 0;

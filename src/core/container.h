@@ -15,6 +15,7 @@ struct sheep_create_opts {
 	const char *pid_file;
 	const char *console_socket;
 	int preserve_fds;
+	int listen_fds; /* of those, socket-activation fds: LISTEN_FDS/LISTEN_PID=1 are set */
 	bool no_pivot;
 	bool no_new_keyring;
 	bool systemd_cgroup;

@@ -69,3 +69,22 @@ run_fds() {
 	assert_success
 	[ "$(cut -d' ' -f1 <<<"$output" | sort -n | xargs)" = "0 1 2" ]
 }
+
+@test "socket activation: LISTEN_FDS passes the fds and tells the process (LISTEN_PID=1)" {
+	requires sheep
+	set_args /probe fds ';' env
+	LISTEN_FDS=2 run_fds run --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ "$(grep -E '^[0-9]+ ' <<<"$output" | cut -d' ' -f1 | sort -n | xargs)" = "0 1 2 3 4" ]
+	assert_output_contains "LISTEN_FDS=2"
+	assert_output_contains "LISTEN_PID=1"
+}
+
+@test "socket activation for another process (LISTEN_PID not ours) passes nothing" {
+	requires sheep
+	set_args /probe fds ';' env
+	LISTEN_FDS=2 LISTEN_PID=1 run_fds run --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ "$(grep -E '^[0-9]+ ' <<<"$output" | cut -d' ' -f1 | sort -n | xargs)" = "0 1 2" ]
+	refute_output_contains "LISTEN_FDS"
+}

@@ -23,6 +23,7 @@ struct sheep_init_ctx {
 	int sync_fd; /* the child's end of the sync socket */
 	int fifo_fd; /* exec.fifo, opened O_RDWR: reading blocks until `start` writes */
 	int preserve_fds;
+	int listen_fds;
 	bool no_pivot;
 	bool no_new_keyring;
 	char *state_json; /* received with SYNC_GO, for createContainer/startContainer hooks */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -105,6 +106,28 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &all, NULL);
 }
 
+/* The process's environment, plus LISTEN_FDS/LISTEN_PID when socket-activation fds are passed. */
+static char **process_env(const struct sheep_init_ctx *c)
+{
+	const struct oci_process *p = c->config->process;
+	static char listen_fds[32], listen_pid[] = "LISTEN_PID=1";
+	char **env = calloc(p->env_len + 3, sizeof(char *));
+	size_t n = 0;
+
+	if (env == NULL)
+		return NULL;
+	for (size_t i = 0; i < p->env_len; i++)
+		if (c->listen_fds == 0 || (strncmp(p->env[i], "LISTEN_FDS=", 11) != 0 &&
+					   strncmp(p->env[i], "LISTEN_PID=", 11) != 0))
+			env[n++] = p->env[i];
+	if (c->listen_fds > 0) {
+		snprintf(listen_fds, sizeof(listen_fds), "LISTEN_FDS=%d", c->listen_fds);
+		env[n++] = listen_fds;
+		env[n++] = listen_pid;
+	}
+	return env;
+}
+
 static __attribute__((noreturn)) void child_fail(struct sheep_init_ctx *c, struct sheep_err *err)
 {
 	if (c->sync_fd >= 0)
@@ -129,7 +152,7 @@ void sheep_init_main(struct sheep_init_ctx *c)
 		}
 	}
 	argv = sheep_strv_view(p->args, p->args_len);
-	envp = sheep_strv_view(p->env, p->env_len);
+	envp = process_env(c);
 	if (argv == NULL || envp == NULL)
 		_exit(1);
 	reset_signals();

@@ -204,6 +204,7 @@ int sheep_container_create(const struct sheep_create_opts *opts, struct sheep_cr
 			       .ctx = {.fifo_fd = -1,
 				       .sync_fd = -1,
 				       .preserve_fds = opts->preserve_fds,
+				       .listen_fds = opts->listen_fds,
 				       .no_pivot = opts->no_pivot,
 				       .no_new_keyring = opts->no_new_keyring}};
 	int r = create_steps(&j, err);
