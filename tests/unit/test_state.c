@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 
@@ -268,17 +269,31 @@ static void test_load_corrupt(void **state)
 	assert_null(out);
 }
 
-/* A child that waits to be killed. */
+/* A child that waits to be killed; teardown kills it if a failed assertion left it running. */
+static pid_t sleeper = -1;
+
 static pid_t spawn_sleeper(void)
 {
 	pid_t pid = fork();
 
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		for (;;)
 			pause();
 	}
+	sleeper = pid;
 	return pid;
+}
+
+static int teardown_sleeper(void **state)
+{
+	if (sleeper > 0) {
+		kill(sleeper, SIGKILL);
+		waitpid(sleeper, NULL, 0);
+		sleeper = -1;
+	}
+	return teardown(state);
 }
 
 static void test_status(void **state)
@@ -316,6 +331,7 @@ static void test_status(void **state)
 	snprintf(want, sizeof(want), "process %d is a zombie: No such process", (int)pid);
 	assert_err(e, ESRCH, want);
 	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	sleeper = -1;
 	assert_int_equal(sheep_state_status(&st, dirfd), SHEEP_STOPPED);
 	assert_int_equal(sheep_pid_start_time(pid, &t, &e), -1);
 	assert_non_null(e);
@@ -426,7 +442,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_load_missing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_load_dir_without_state, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_load_corrupt, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_status, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_status, setup, teardown_sleeper),
 	    cmocka_unit_test(test_status_names),
 	    cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
 	    cmocka_unit_test(test_oci_json),
