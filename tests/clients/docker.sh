@@ -18,7 +18,8 @@ group_docker_detached() {
 		"$IMAGE" sh -c "$TERM_OK"
 	wait_for 10 "dk logs $c | grep -q started"
 	expect_out "docker exec" "exec-ok" dk exec "$c" echo exec-ok
-	expect_match "docker exec -t" '^/dev/pts/[0-9]+$' script -qec \
+	# script(1) provides the terminal; it may echo a NUL typed at the end of its stdin
+	expect_match "docker exec -t" '^(\^@)?/dev/pts/[0-9]+$' script -qec \
 		"docker -H unix://$DOCKER_SOCK exec -t $c tty" /dev/null
 	expect_rc "docker exec exit code 7" 7 dk exec "$c" sh -c 'exit 7'
 	t0=$SECONDS
@@ -28,4 +29,12 @@ group_docker_detached() {
 	expect_out "docker stop: exit code 0" "exited 0" dk inspect --format \
 		'{{.State.Status}} {{.State.ExitCode}}' "$c"
 	expect_rc "docker rm" 0 dk rm "$c"
+}
+
+group_docker_oom() {
+	local c=st-$RT_NAME-oom
+	dk run --name "$c" --runtime "$(dk_rt)" --network none --memory 32m --memory-swap 32m \
+		"$IMAGE" tail /dev/zero >/dev/null 2>&1
+	expect_out "docker OOM kill reported" "true 137" dk inspect --format \
+		'{{.State.OOMKilled}} {{.State.ExitCode}}' "$c"
 }

@@ -13,7 +13,11 @@ group_podman_basic() {
 	run_stdin $'line one\nline two\n' pmr run --rm -i --network none "$IMAGE" cat
 	expect_true "podman run -i (stdin)" "status $rc, got: $out" [ "$out" = $'line one\nline two' ]
 	expect_rc "podman run exit code 42" 42 pmrun --rm "$IMAGE" sh -c 'exit 42'
-	expect_rc "podman run missing command -> 127" 127 pmrun --rm "$IMAGE" no-such-command
+	run pmrun --rm "$IMAGE" no-such-command
+	expect_true "podman run missing command -> 127" "status $rc: $out" [ "$rc" -eq 127 ]
+	# conmon passes --log-format=json --log FILE; podman shows the message read from FILE
+	expect_true "podman shows the runtime's error" "got: $out" \
+		grep -qE "no-such-command.*not found" <<<"$out"
 }
 
 # A container that says when it starts and exits 0 on SIGTERM (sh runs traps when wait returns).
@@ -123,9 +127,19 @@ group_podman_stats() {
 }
 
 group_podman_oom() {
-	local c=st-$RT_NAME-oom
+	local c=st-$RT_NAME-oom id
 	# busybox tail keeps /dev/zero's one endless line in memory
 	pmrun --name "$c" --memory 32m --memory-swap 32m "$IMAGE" tail /dev/zero >/dev/null 2>&1
-	expect_out "podman OOM kill reported" "true 137" pmr inspect --format \
-		'{{.State.OOMKilled}} {{.State.ExitCode}}' "$c"
+	run pmr inspect --format '{{.State.OOMKilled}} {{.State.ExitCode}} {{.Id}}' "$c"
+	id=${out##* }
+	if [ "${out% *}" = "true 137" ]; then
+		record ok "podman OOM kill reported"
+	elif [ "${out% *}" = "false 137" ] && dmesg | grep -q "oom_memcg=/libpod_parent/libpod-$id"; then
+		# the kernel did OOM-kill it in its memcg, but conmon 2.1.6 did not write its oom file
+		# (seen with runc too): a manager limitation on these hybrid v1 machines
+		record xfail "podman OOM kill reported" "kernel OOM-killed libpod-${id:0:12}; \
+podman/conmon reported OOMKilled=false (conmon 2.1.6, cgroup v1)"
+	else
+		record fail "podman OOM kill reported" "inspect: $out; no OOM kill of it in dmesg"
+	fi
 }

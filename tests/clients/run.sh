@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 GROUPS_ALL="podman_basic podman_detached podman_restart podman_pause podman_limits
 podman_security podman_network podman_mounts podman_pid_host podman_stats podman_oom
-ctr_run_rm ctr_detached docker_run_rm docker_detached"
+ctr_run_rm ctr_detached docker_run_rm docker_detached docker_oom"
 GROUP_TIMEOUT=${GROUP_TIMEOUT:-180}
 SHEEP_OCI=${SHEEP_OCI:-/usr/local/bin/sheep-oci}
 RUNC=${RUNC:-/usr/sbin/runc}
@@ -91,7 +91,7 @@ start_containerd || { echo "Bail out! containerd did not start"; tail "$T/contai
 start_dockerd || { echo "Bail out! dockerd did not start"; tail "$T/docker/log"; exit 1; }
 
 groups=${*:-$GROUPS_ALL}
-n=0 passed=0 failed=0
+n=0 passed=0 failed=0 xfailed=0
 declare -A table
 order=()
 for g in $groups; do
@@ -114,6 +114,10 @@ for g in $groups; do
 			if [ "$status" = ok ]; then
 				echo "ok $n - $name [$rt]"
 				passed=$((passed + 1))
+			elif [ "$status" = xfail ]; then
+				# a known manager limitation, proved to be one (see the scenario)
+				echo "not ok $n - $name [$rt] # TODO $(printf '%s' "$detail" | base64 -d)"
+				xfailed=$((xfailed + 1))
 			else
 				echo "not ok $n - $name [$rt]"
 				printf '%s\n' "$detail" | base64 -d | sed 's/^/#   /'
@@ -137,5 +141,6 @@ for name in "${order[@]}"; do
 	r=$(printf '%s' "${table[$name]}" | grep -o 'runc=[a-z]*' | cut -d= -f2)
 	printf '# %-44s %-9s %s\n' "$name" "${s:--}" "${r:--}"
 done
+echo "# $xfailed known manager limitations (TODO above): not counted as failures"
 echo "$passed passed, $failed failed, 0 skipped"
 [ "$failed" -eq 0 ]
