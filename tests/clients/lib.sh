@@ -162,7 +162,7 @@ stop_pid() {
 
 # The clients, with the suite's private storage, sockets and namespaces.
 pm() {
-	podman --root "$T/podman/root" --runroot "$T/podman/run" "$@"
+	podman --root "$T/podman/root" --runroot "$T/podman/run" --tmpdir "$T/podman/tmp" "$@"
 }
 
 pmr() {
@@ -178,3 +178,44 @@ dk() {
 }
 
 export -f pm pmr ctrc dk
+
+# What the managers leave on the machine on first use (state dirs under /run, their parent
+# cgroups, netavark's iptables chains) is removed at the end, but only what this run created.
+MACHINE_DIRS="/run/containerd /run/docker /run/libpod /run/containers"
+CGROUP_PARENTS="docker sheeptest libpod_parent"
+
+machine_snapshot() {
+	local p d
+	for p in $MACHINE_DIRS; do
+		[ -e "$p" ] && echo "$p"
+	done >"$T/machine.before"
+	for d in /sys/fs/cgroup/*/; do
+		for p in $CGROUP_PARENTS; do
+			[ -d "$d$p" ] && echo "$d$p"
+		done
+	done >>"$T/machine.before"
+	iptables-save 2>/dev/null | grep -q NETAVARK && echo netavark >>"$T/machine.before"
+}
+
+machine_restore() {
+	local p d t
+	for p in $MACHINE_DIRS; do
+		grep -qxF "$p" "$T/machine.before" || rm -rf "$p"
+	done
+	for d in /sys/fs/cgroup/*/; do
+		for p in $CGROUP_PARENTS; do
+			[ -d "$d$p" ] && ! grep -qxF "$d$p" "$T/machine.before" &&
+				find "$d$p" -depth -type d -exec rmdir {} + 2>/dev/null
+		done
+	done
+	grep -qx netavark "$T/machine.before" && return 0
+	# netavark adds its chains on first use and never removes them: jumps first, then chains
+	for t in nat filter; do
+		iptables -t "$t" -S 2>/dev/null | grep -E '^-A .*-j NETAVARK' | sed 's/^-A/-D/' |
+			while read -r rule; do eval "iptables -t $t $rule"; done
+		iptables -t "$t" -S 2>/dev/null | sed -n 's/^-N \(NETAVARK[^ ]*\)$/\1/p' |
+			while read -r chain; do iptables -t "$t" -F "$chain"; done
+		iptables -t "$t" -S 2>/dev/null | sed -n 's/^-N \(NETAVARK[^ ]*\)$/\1/p' |
+			while read -r chain; do iptables -t "$t" -X "$chain"; done
+	done
+}

@@ -80,8 +80,10 @@ cleanup() {
 	pm rmi -af >/dev/null 2>&1
 	grep -q " $T/" /proc/self/mounts && awk -v t="$T/" 'index($2, t) == 1 {print $2}' \
 		/proc/self/mounts | sort -r | xargs -r -n1 umount -l
+	machine_restore
 	if [ "${KEEP-}" = 1 ]; then echo "# kept $T"; else rm -rf "$T"; fi
 }
+machine_snapshot
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
