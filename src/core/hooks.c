@@ -47,7 +47,7 @@ static int wait_hook(pid_t pid, int timeout, int *ret_status, struct sheep_err *
 		if (r == 0) {
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
-			return sheep_err_set(err, ETIMEDOUT, "timed out after %d s", timeout);
+			return sheep_err_code(err, ETIMEDOUT, "timed out after %d s", timeout);
 		}
 	}
 	while (waitpid(pid, ret_status, 0) < 0) {

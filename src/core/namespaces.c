@@ -50,7 +50,8 @@ const char *sheep_ns_proc_name(int flag)
 static int open_ns_path(const struct oci_namespace *ns, size_t i, int flag, int *ret_fd,
 			struct sheep_err **err)
 {
-	int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO planted at the path must not hang create */
+	int fd = open(ns->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	int type;
 
 	if (fd < 0)

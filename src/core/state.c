@@ -52,16 +52,15 @@ int sheep_state_check_id(const char *id, struct sheep_err **err)
 	size_t len = strlen(id);
 
 	if (len == 0)
-		return sheep_err_set(err, EINVAL, "invalid container id '': it is empty");
+		return sheep_err_code(err, EINVAL, "invalid container id '': it is empty");
 	if (len > 1024)
-		return sheep_err_set(err, EINVAL, "invalid container id: longer than 1024 bytes");
+		return sheep_err_code(err, EINVAL, "invalid container id: longer than 1024 bytes");
 	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0 || strchr(id, '/'))
-		return sheep_err_set(err, EINVAL, "invalid container id '%s': it is a path", id);
+		return sheep_err_code(err, EINVAL, "invalid container id '%s': it is a path", id);
 	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
 		if (!isgraph(*p))
-			return sheep_err_set(
-			    err, EINVAL,
-			    "invalid container id: it has a space or control character");
+			return sheep_err_code(
+			    err, EINVAL, "invalid container id: it has a space or control character");
 	return 0;
 }
 

@@ -145,7 +145,7 @@ static int parse_state(const char *text, struct sheep_state **ret, struct sheep_
 	if (tree_map(root, "annotations", &st->annotations) < 0 || st->id == NULL) {
 		yajl_tree_free(root);
 		sheep_state_free(st);
-		return sheep_err_set(err, EINVAL, "parse state.json: missing id or out of memory");
+		return sheep_err_code(err, EINVAL, "parse state.json: missing id or out of memory");
 	}
 	yajl_tree_free(root);
 	*ret = st;

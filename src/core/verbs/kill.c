@@ -23,7 +23,7 @@ int sheep_signal_parse(const char *text, int *ret, struct sheep_err **err)
 		errno = 0;
 		n = strtol(text, &end, 10);
 		if (errno || *end || n <= 0 || n >= NSIG)
-			return sheep_err_set(err, EINVAL, "invalid signal '%s'", text);
+			return sheep_err_code(err, EINVAL, "invalid signal '%s'", text);
 		*ret = (int)n;
 		return 0;
 	}
@@ -36,7 +36,7 @@ int sheep_signal_parse(const char *text, int *ret, struct sheep_err **err)
 			return 0;
 		}
 	}
-	return sheep_err_set(err, EINVAL, "invalid signal '%s'", text);
+	return sheep_err_code(err, EINVAL, "invalid signal '%s'", text);
 }
 
 int sheep_signal_init(const struct sheep_state *st, int signum, struct sheep_err **err)
