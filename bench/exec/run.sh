@@ -1,0 +1,238 @@
+#!/bin/sh
+# Exec latency benchmark: one long-running container per runtime (sheep-oci, runc, crun), then N
+# foreground `exec ID /probe true` per runtime, interleaved (one of each per round, the order
+# rotated every round) so that drift of the machine hits all three alike. Reports median, mean and
+# p90 ms per exec, the sheep-oci/crun and sheep-oci/runc ratios and the peak RSS of an exec.
+#
+# The environment is the lifecycle benchmark's (bench/lifecycle/run.sh): all three runtimes in one
+# private mount namespace (unshare -m) whose /sys/fs/cgroup is a pure cgroup2 mount, one config
+# for all three: `sheep-oci spec`, terminal false, ociVersion 1.0.2, no linux.resources; the
+# container's process is `/probe sleep 1000000`.
+#
+# Usage: bench/exec/run.sh [SHEEP_OCI] [N]      (as root)
+#   env RUNC=/usr/sbin/runc CRUN=/usr/bin/crun PROBE=<static probe> WARMUP=3
+#       RAW=DIR (keep the raw per-exec lines: ns, max RSS KiB, exit status)
+set -eu
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+
+if [ "${1:-}" = "--inner" ]; then
+	INNER=1
+	W=$2
+	. "$W/env"
+else
+	INNER=0
+	SHEEP_OCI=${1:-$TOP/build-bench/src/cli/sheep-oci}
+	N=${2:-100}
+	RUNC=${RUNC:-/usr/sbin/runc}
+	CRUN=${CRUN:-/usr/bin/crun}
+	PROBE=${PROBE:-$TOP/build-bench/tests/probe/probe}
+	WARMUP=${WARMUP:-3}
+	PREFIX=exb$$
+	abspath() { case "$1" in /*) echo "$1" ;; */*) echo "$PWD/$1" ;; *) command -v "$1" || echo "$1" ;; esac; }
+	SHEEP_OCI=$(abspath "$SHEEP_OCI")
+	RUNC=$(abspath "$RUNC")
+	CRUN=$(abspath "$CRUN")
+	PROBE=$(abspath "$PROBE")
+fi
+
+die() {
+	echo "bench/exec: $*" >&2
+	exit 1
+}
+
+# Containers and cgroups this run made carry $PREFIX in their id; nothing else is touched.
+kill_prefixed_cgroups() { # $1: a cgroup2 mount point
+	for d in $(find "$1" -mindepth 1 -maxdepth 4 -depth -type d -name "$PREFIX*" 2>/dev/null); do
+		for p in $(cat "$d/cgroup.procs" 2>/dev/null); do
+			kill -9 "$p" 2>/dev/null || true
+		done
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			rmdir "$d" 2>/dev/null && break
+			sleep 0.1
+		done
+		[ -d "$d" ] && echo "bench/exec: could not remove cgroup $d" >&2
+	done
+	return 0
+}
+
+# ---- inside the private mount namespace: the containers and the timed loop -------------------
+if [ "$INNER" = 1 ]; then
+	inner_cleanup() {
+		for rt in sheep runc crun; do
+			eval bin=\$BIN_$rt
+			for id in $("$bin" --root "$W/state-$rt" list -q 2>/dev/null); do
+				case "$id" in "$PREFIX"*) "$bin" --root "$W/state-$rt" delete -f "$id" \
+					>/dev/null 2>&1 || echo "bench/exec: $rt delete -f $id failed" >&2 ;;
+				esac
+			done
+		done
+		kill_prefixed_cgroups /sys/fs/cgroup
+	}
+	trap inner_cleanup EXIT
+	trap 'exit 130' INT TERM
+	# Private propagation first, so the umount and the mount below never reach the host.
+	mount --make-rprivate /
+	umount -R /sys/fs/cgroup 2>/dev/null || umount -l /sys/fs/cgroup 2>/dev/null || true
+	mount -t cgroup2 none /sys/fs/cgroup
+	BIN_sheep=$SHEEP_OCI
+	BIN_runc=$RUNC
+	BIN_crun=$CRUN
+
+	# One detached container per runtime; its stdio is /dev/null so that nothing holds a pipe.
+	for rt in sheep runc crun; do
+		eval bin=\$BIN_$rt
+		if ! "$bin" --root "$W/state-$rt" run -d --bundle "$W/bundle" "$PREFIX-$rt" \
+			</dev/null >/dev/null 2>"$W/err-$rt"; then
+			echo "bench/exec: $rt run -d $PREFIX-$rt failed:" >&2
+			cat "$W/err-$rt" >&2
+			exit 1
+		fi
+		st=$("$bin" --root "$W/state-$rt" state "$PREFIX-$rt" | jq -r .status)
+		[ "$st" = running ] || die "$rt: container $PREFIX-$rt is '$st', not running"
+	done
+
+	one() { # $1 runtime, $2 output file; aborts with the runtime's error
+		eval bin=\$BIN_$1
+		# the timer's line is the last one (the probe prints nothing, but be sure)
+		res=$("$W/timer" "$bin" --root "$W/state-$1" exec "$PREFIX-$1" /probe true \
+			</dev/null 2>"$W/err-$1" | tail -n 1)
+		echo "$res" >>"$2"
+		set -- "$1" "$2" $res
+		if [ "${5:-none}" != 0 ]; then
+			echo "bench/exec: $1 exec $PREFIX-$1 /probe true exited ${5:-?}:" >&2
+			cat "$W/err-$1" >&2
+			exit 1
+		fi
+	}
+	i=0
+	while [ $i -lt "$WARMUP" ]; do
+		for rt in sheep runc crun; do one $rt "$W/warmup"; done
+		i=$((i + 1))
+	done
+	i=0
+	while [ $i -lt "$N" ]; do
+		case $((i % 3)) in
+		0) order="sheep runc crun" ;;
+		1) order="runc crun sheep" ;;
+		*) order="crun sheep runc" ;;
+		esac
+		for rt in $order; do one $rt "$W/times-$rt"; done
+		i=$((i + 1))
+	done
+	exit 0
+fi
+
+# ---- outside: checks, bundle, the namespace, the report --------------------------------------
+[ "$(id -u)" = 0 ] || die "needs root (namespaces, mounts, cgroups)"
+for b in "$SHEEP_OCI" "$RUNC" "$CRUN" "$PROBE"; do
+	[ -x "$b" ] || die "no executable $b"
+done
+for t in jq unshare cc; do
+	command -v $t >/dev/null || die "needs $t"
+done
+
+W=$(mktemp -d /tmp/sheep-bench-exec.XXXXXX)
+# sheep-oci's default parent cgroup (sheep-oci/ in the v2 hierarchy): removed at the end only if
+# this run created it and it is empty (rmdir fails while another user's container is in it).
+SHEEP_PARENT=/sys/fs/cgroup/unified/sheep-oci
+PARENT_EXISTED=0
+[ -d "$SHEEP_PARENT" ] && PARENT_EXISTED=1
+outer_cleanup() {
+	# The inner trap deletes the containers; if it never ran (killed), processes and cgroups
+	# left behind are found by prefix in the host's view of the v2 hierarchy.
+	[ -d /sys/fs/cgroup/unified ] && kill_prefixed_cgroups /sys/fs/cgroup/unified
+	[ "$PARENT_EXISTED" = 0 ] && [ -d "$SHEEP_PARENT" ] && rmdir "$SHEEP_PARENT" 2>/dev/null || true
+	rm -rf "$W"
+}
+trap outer_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The lifecycle benchmark's timer: CLOCK_MONOTONIC around fork..wait4, plus ru_maxrss.
+cc -O2 -o "$W/timer" "$HERE/../lifecycle/timer.c" || die "cannot build the timer"
+
+mkdir -p "$W/bundle/rootfs" "$W/state-sheep" "$W/state-runc" "$W/state-crun"
+cp "$PROBE" "$W/bundle/rootfs/probe"
+(cd "$W/bundle" && "$SHEEP_OCI" spec) || die "sheep-oci spec failed"
+jq '.ociVersion = "1.0.2" | .process.terminal = false |
+	.process.args = ["/probe", "sleep", "1000000"] | del(.linux.resources)' \
+	"$W/bundle/config.json" >"$W/config.tmp"
+mv "$W/config.tmp" "$W/bundle/config.json"
+
+cat >"$W/env" <<EOF
+SHEEP_OCI='$SHEEP_OCI'
+RUNC='$RUNC'
+CRUN='$CRUN'
+N='$N'
+WARMUP='$WARMUP'
+PREFIX='$PREFIX'
+EOF
+
+echo "sheep-oci exec benchmark: $N foreground 'exec ID /probe true' per runtime, interleaved," \
+	"$WARMUP warm-up"
+echo "  sheep-oci: $SHEEP_OCI ($("$SHEEP_OCI" --version 2>&1 | head -1))"
+echo "  runc:      $RUNC ($("$RUNC" --version | head -1))"
+echo "  crun:      $CRUN ($("$CRUN" --version | head -1))"
+echo "  container: one per runtime, 'run -d' of /probe sleep 1000000 (static probe $PROBE)"
+echo "  config:    sheep-oci spec, terminal false, ociVersion 1.0.2, linux.resources removed;"
+echo "             the same config.json for all three runtimes"
+echo "  wrapper:   all three in one 'unshare -m' namespace whose /sys/fs/cgroup is a private"
+echo "             cgroup2 mount (the host's hybrid v1 mounts unmounted there only)"
+echo "  clock:     CLOCK_MONOTONIC around fork..wait4 of the runtime (bench/lifecycle/timer.c)"
+echo "  kernel $(uname -r), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+
+# In the background so that a signal to this shell interrupts the wait and is passed on (by PID).
+unshare -m sh "$HERE/run.sh" --inner "$W" &
+INNER_PID=$!
+trap 'kill -TERM $INNER_PID 2>/dev/null; wait $INNER_PID; exit 130' INT TERM
+rc=0
+wait $INNER_PID || rc=$?
+trap 'exit 130' INT TERM
+[ "$rc" = 0 ] || die "the timed loop failed (status $rc)"
+
+# Per runtime: sorted ns column -> median, mean, p90 (nearest rank); RSS median and max.
+stats() { # $1 runtime -> "median mean p90 rss_median rss_max" (ms, ms, ms, KiB, KiB)
+	t=$(cut -d' ' -f1 "$W/times-$1" | sort -n | awk '{ v[NR] = $1; s += $1 }
+		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+		      p = int(0.9 * NR + 0.999999); if (p < 1) p = 1;
+		      printf "%.3f %.3f %.3f", m / 1e6, s / NR / 1e6, v[p] / 1e6 }')
+	r=$(cut -d' ' -f2 "$W/times-$1" | sort -n | awk '{ v[NR] = $1 }
+		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+		      printf "%d %d", m, v[NR] }')
+	echo "$t $r"
+}
+if [ -n "${RAW:-}" ]; then # keep the raw "ns maxrss_kib status" lines, in run order
+	mkdir -p "$RAW" && for rt in sheep runc crun; do cp "$W/times-$rt" "$RAW/$rt.txt"; done
+fi
+S=$(stats sheep)
+R=$(stats runc)
+C=$(stats crun)
+printf '%-10s %10s %10s %10s %14s %12s\n' runtime "median ms" "mean ms" "p90 ms" \
+	"peak RSS KiB" "(max KiB)"
+for row in "sheep-oci $S" "runc $R" "crun $C"; do
+	set -- $row
+	printf '%-10s %10s %10s %10s %14s %12s\n' "$1" "$2" "$3" "$4" "$5" "$6"
+done
+echo
+set -- $S
+s_med=$1 s_mean=$2
+set -- $C
+c_med=$1 c_mean=$2
+set -- $R
+r_med=$1 r_mean=$2
+awk -v sm="$s_med" -v sa="$s_mean" -v cm="$c_med" -v ca="$c_mean" -v rm="$r_med" -v ra="$r_mean" \
+	'BEGIN {
+	printf "exec sheep-oci/crun: %.2fx (median), %.2fx (mean)   target <= 0.70x crun: %s\n",
+		sm / cm, sa / ca, sm / cm <= 0.7 ? "MET" : "NOT MET";
+	printf "exec sheep-oci/runc: %.2fx (median), %.2fx (mean)\n", sm / rm, sa / ra }'
+# Per-round ratios (the three execs of a round are back to back): robust to slow drift.
+paired() { # $1 runtime -> median over rounds of sheep/$1
+	paste -d' ' "$W/times-sheep" "$W/times-$1" | awk '{ print $1 / $4 }' | sort -g |
+		awk '{ v[NR] = $1 }
+		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m }'
+}
+echo "exec paired per-round median ratio: sheep-oci/crun $(paired crun)x," \
+	"sheep-oci/runc $(paired runc)x"
+echo "(peak RSS: ru_maxrss from wait4, the runtime plus the children it reaped, as time -f %M)"
