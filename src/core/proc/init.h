@@ -7,6 +7,7 @@
 #include "core/caps.h"
 #include "core/cgroup.h"
 #include "core/namespaces.h"
+#include "core/proc/exe_guard.h"
 #include "core/seccomp.h"
 #include "ocispec.h"
 
@@ -28,6 +29,9 @@ struct sheep_init_ctx {
 	bool no_new_keyring;
 	char *state_json; /* received with SYNC_GO, for createContainer/startContainer hooks */
 	char *exec_path;  /* args[0] resolved in the container */
+	int exec_fd;      /* exec_path opened O_PATH and checked (exe_guard.h) */
+	bool exec_script;
+	struct sheep_exe_id self_exe; /* the runtime binary, taken before clone */
 	bool is_exec;	  /* `exec` into a running container rather than its init */
 };
 

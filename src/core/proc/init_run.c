@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -64,7 +65,10 @@ int sheep_init_step_console(struct sheep_init_ctx *c, struct sheep_err **err)
 
 int sheep_init_step_find_exec(struct sheep_init_ctx *c, struct sheep_err **err)
 {
-	return sheep_process_find_exec(c->config->process, &c->exec_path, err);
+	if (sheep_process_find_exec(c->config->process, &c->exec_path, err) < 0)
+		return -1;
+	c->exec_fd = sheep_exe_guard_open(c->exec_path, &c->self_exe, &c->exec_script, err);
+	return c->exec_fd < 0 ? -1 : 0;
 }
 
 /* READY tells create it can return; from then on nobody waits for init's messages, so the
@@ -143,6 +147,12 @@ void sheep_init_main(struct sheep_init_ctx *c)
 
 	/* Until create has returned, init must not outlive it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* An exec'd process is in the container's pid namespace from the start, next to processes the
+	 * container controls: none of them may open its /proc/PID/exe (the runtime's binary, the
+	 * CVE-2019-5736 route) or read its memory. No id maps are written for it, so this can be
+	 * done at once; the init does it once its maps are written (step_namespaces). */
+	if (c->is_exec)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	for (const struct sheep_init_step *s = c->is_exec ? sheep_exec_steps : sheep_init_steps;
 	     s->run; s++) {
 		if (s->run(c, &err) < 0) {
@@ -158,6 +168,10 @@ void sheep_init_main(struct sheep_init_ctx *c)
 	reset_signals();
 	/* an exec'd process outlives the runtime that started it (init cleared this at READY) */
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-	execve(c->exec_path, argv, envp);
+	/* A script needs its path (its interpreter opens it; the checked fd is close-on-exec). */
+	if (c->exec_script)
+		execve(c->exec_path, argv, envp);
+	else
+		syscall(SYS_execveat, c->exec_fd, "", argv, envp, AT_EMPTY_PATH);
 	_exit(127);
 }

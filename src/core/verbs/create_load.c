@@ -127,6 +127,8 @@ int create_load(struct create_job *j, struct sheep_err **err)
 		return -1;
 	if (prepare_security(j, err) < 0)
 		return -1;
+	if (sheep_exe_guard_self(&j->ctx.self_exe, err) < 0)
+		return -1;
 	j->ctx.config = j->config;
 	j->ctx.bundle = j->bundle;
 	j->ctx.rootfs = j->rootfs;

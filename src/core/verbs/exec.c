@@ -97,6 +97,8 @@ static int prepare(struct exec_job *j, struct sheep_err **err)
 	j->config = container_config(&j->ref, err);
 	if (j->config == NULL || exec_build_process(j, err) < 0 || check_status(j, err) < 0)
 		return -1;
+	if (sheep_exe_guard_self(&j->ctx.self_exe, err) < 0)
+		return -1;
 	l = j->config->linux_;
 	if (l && l->seccomp && sheep_seccomp_compile(l->seccomp, &j->ctx.seccomp, err) < 0)
 		return -1;
@@ -202,6 +204,7 @@ int sheep_container_exec(const struct sheep_exec_opts *o, int *ret_status, struc
 			     .pty_master = -1,
 			     .sync = {-1, -1},
 			     .ctx = {.fifo_fd = -1,
+				     .exec_fd = -1,
 				     .sync_fd = -1,
 				     .is_exec = true,
 				     .no_new_keyring = true,
