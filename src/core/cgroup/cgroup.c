@@ -267,6 +267,9 @@ int sheep_cgroup_load(const char *serialized, struct sheep_cgroup **ret, struct 
 			return sheep_err_wrap(err, "load cgroup state: line %zu", lineno);
 		}
 	}
+	/* for exec: clone3 straight into the cgroup; none (-1) if the directory is gone */
+	if (open_clone_fd(cg, err) < 0)
+		sheep_err_freep(err);
 	*ret = cg;
 	return 0;
 }

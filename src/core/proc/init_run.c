@@ -100,14 +100,16 @@ int sheep_init_step_wait_start(struct sheep_init_ctx *c, struct sheep_err **err)
 	return 0;
 }
 
+/* Caught signals are reset by execve itself; what would leak into the container's process is
+ * the runtime's own SIG_IGN for SIGPIPE and the mask that run and exec block for their signalfd.
+ * Dispositions the caller chose (a manager ignoring SIGHUP, say) pass on, as with any execve. */
 static void reset_signals(void)
 {
-	sigset_t all;
+	sigset_t none;
 
-	for (int s = 1; s < NSIG; s++)
-		signal(s, SIG_DFL);
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 /* The process's environment, plus LISTEN_FDS/LISTEN_PID when socket-activation fds are passed. */
