@@ -96,9 +96,12 @@ run_helper() {
 	[ "$(cat "$(own_dir freezer)/$BASE/c1/freezer.state")" = THAWED ]
 	run_helper kill "$STATE" 9
 	[ "$status" -eq 0 ]
+	# wait in this shell: `run` would wait from a subshell, which can only see the exit of a job
+	# this shell happened to reap before the subshell forked
 	for p in "${PIDS[@]}"; do
-		run wait "$p"
-		[ "$status" -eq 137 ]
+		st=0
+		wait "$p" || st=$?
+		[ "$st" -eq 137 ]
 	done
 	PIDS=()
 	run_helper destroy "$STATE"
