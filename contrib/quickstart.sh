@@ -36,5 +36,6 @@ jq --slurpfile net "$work/net/config.json" '.hooks = $net[0].hooks | .process.te
 	"$work/bundle/config.json" >"$work/config.json"
 mv "$work/config.json" "$work/bundle/config.json"
 sheep-oci run --bundle "$work/bundle" quickstart
-echo "== the single MASQUERADE rule of sheep-net:"
+echo "== sheep-net's masquerade rules: one for traffic leaving 10.20.0.0/16, two for published ports"
+echo "   reached from a container (hairpin) or from 127.0.0.1:"
 nft list table ip sheep | grep -i masquerade
