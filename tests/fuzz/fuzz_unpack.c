@@ -18,24 +18,37 @@
 /* scratch/outside/secret is what a hostile layer aims at; scratch/box/root is recreated for
  * every input, so box holds nothing between inputs. */
 static struct {
-	char path[64];
+	char path[128];
 	int fd, boxfd, outfd;
 	struct stat scratch, outside, secret;
 	struct unpack_layer_opts opts;
 } s = {.fd = -1};
 
-/* As root, work in a private mount namespace on a tmpfs over /tmp: nodev, so device nodes from
- * a layer cannot be opened, nosuid, bounded in size, and gone when the fuzzer exits. Elsewhere
- * the unpacker's rootless mode in $TMPDIR (no chown, no device nodes). */
-static void scratch_mount(void)
+static char scratch_dir[64];
+
+static void scratch_unmount(void)
+{
+	umount2(scratch_dir, MNT_DETACH);
+	rmdir(scratch_dir);
+}
+
+/* As root, work in a private mount namespace on a tmpfs of our own: nodev, so device nodes from
+ * a layer cannot be opened, nosuid, bounded in size, and gone when the fuzzer exits. The tmpfs
+ * goes on a fresh directory, not over /tmp, which may hold the corpus being replayed (a source
+ * tree checked out under /tmp). Elsewhere the unpacker's rootless mode in $TMPDIR (no chown, no
+ * device nodes). */
+static const char *scratch_mount(void)
 {
 	if (unshare(CLONE_NEWNS) < 0) {
 		s.opts.rootless = true;
-		return;
+		return NULL;
 	}
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	    mount("fuzz", "/tmp", "tmpfs", MS_NODEV | MS_NOSUID, "size=256m,mode=1777") < 0)
+	snprintf(scratch_dir, sizeof(scratch_dir), "/tmp/sheep-fuzz.XXXXXX");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || mkdtemp(scratch_dir) == NULL ||
+	    mount("fuzz", scratch_dir, "tmpfs", MS_NODEV | MS_NOSUID, "size=256m,mode=1777") < 0)
 		abort();
+	atexit(scratch_unmount);
+	return scratch_dir;
 }
 
 static void same_stat(int dirfd, const char *name, const struct stat *want)
@@ -63,11 +76,11 @@ static void scratch_remove(void)
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *tmp = getenv("TMPDIR");
+	const char *scratch = scratch_mount();
 	int fd;
 
-	scratch_mount();
 	snprintf(s.path, sizeof(s.path), "%s/fuzz-unpack.XXXXXX",
-		 s.opts.rootless && tmp ? tmp : "/tmp");
+		 scratch ? scratch : tmp ? tmp : "/tmp");
 	if (mkdtemp(s.path) == NULL)
 		abort();
 	if (s.opts.rootless)
