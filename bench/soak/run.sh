@@ -111,10 +111,15 @@ counts() {
 	echo "zombies_global $(ps -eo stat= | grep -c '^Z')"
 }
 
-# zombies_runtime: zombies named like the runtime or the probe. A detached container's init is
-# reparented to PID 1 when `create` exits, so after kill it is a zombie until PID 1 reaps it.
+# zombies_runtime: zombies among the container inits of the create cycles (pids from `state`,
+# listed in $W/pids). A detached container's init is reparented to PID 1 when `create` exits, so
+# after kill it is a zombie until PID 1 reaps it.
 zombies_runtime() {
-	ps -eo stat=,comm= | awk '$1 ~ /^Z/ && ($2 == "sheep-oci" || $2 == "probe")' | wc -l
+	local p n=0
+	for p in $(cat "$W/pids" 2>/dev/null); do
+		[ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" = Z ] && n=$((n + 1))
+	done
+	echo $n
 }
 
 now_ms() {
@@ -159,7 +164,8 @@ run_once() {
 # create/start/kill KILL/wait for "stopped"/delete; the container pauses until killed.
 lifecycle_once() {
 	local i st
-	rt create --bundle "$W/life" "$1" >/dev/null && rt start "$1" && rt kill "$1" KILL || return
+	rt create --bundle "$W/life" "$1" >/dev/null || return
+	rt state "$1" | jq -r .pid >>"$W/pids" && rt start "$1" && rt kill "$1" KILL || return
 	for ((i = 0; i < 500; i++)); do
 		st=$(rt state "$1" | jq -r .status) || return
 		[ "$st" = stopped ] && break

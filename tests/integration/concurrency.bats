@@ -2,6 +2,7 @@
 # Concurrency (issue 10): many lifecycles at once on one --root, racing `start`s and `delete`s of
 # the same id, and `list` polled while containers come and go. Every background job is a runtime
 # command this file starts; its pid is remembered and waited for (or killed) by the test itself.
+# The last test is the short variant of the leak soak (bench/soak/run.sh 20).
 
 load helpers
 
@@ -204,4 +205,16 @@ racing_deletes() {
 	sheep delete --force "$ID"
 	assert_success
 	assert_nothing_left "$ID"
+}
+
+@test "soak: 20 runs and 20 create/start/kill/delete cycles leave the host's counts unchanged" {
+	requires sheep
+	local net=()
+	[ ! -x "$SHEEP_NET" ] || ! command -v nft >/dev/null || net=(--network --publish 47813:80)
+	run env SHEEP_OCI="$SHEEP_OCI" PROBE="$SHEEP_PROBE" SHEEP_NET="$SHEEP_NET" \
+		"$BATS_TEST_DIRNAME/../../bench/soak/run.sh" "${net[@]}" 20 3>&-
+	echo "$output" >&2
+	assert_success
+	assert_output_contains "failed cycles: 0"
+	refute_output_contains "differs"
 }
