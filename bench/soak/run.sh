@@ -81,7 +81,8 @@ bundle() {
 # counts TAG: one "name value" line per resource.
 counts() {
 	local p exe nproc=0 nfd=0 leases=0 elems=0 f
-	echo "mounts $(wc -l </proc/self/mountinfo)"
+	echo "mounts_soak $(grep -cF -- " $W" /proc/self/mountinfo)"
+	echo "mounts_total $(wc -l </proc/self/mountinfo)"
 	echo "cgroup_dirs $(find /sys/fs/cgroup -type d -name "$PREFIX-*" 2>/dev/null | wc -l)"
 	echo "veths $(ip -o link show type veth | wc -l)"
 	echo "sheep_net_veths $(ip -o link | grep -cE '^[0-9]+: sh[0-9a-f]{12}[@:]')"
@@ -107,7 +108,7 @@ counts() {
 	echo "soak_shell_fds $(grep -c -- '->' "$W/fds.$1")"
 	echo "zombie_children $(ps --ppid $$ -o stat= | grep -c '^Z')"
 	echo "zombies_runtime $(zombies_runtime)"
-	# Other sessions on the machine come and go: the global count is printed, not compared.
+	# Other users of the machine mount and leave zombies too: global counts are printed only.
 	echo "zombies_global $(ps -eo stat= | grep -c '^Z')"
 }
 
@@ -217,7 +218,7 @@ printf '\n%-22s %10s %10s\n' resource before after
 while read -r name before; do
 	after=$(awk -v n="$name" '$1 == n {print $2}' "$W/after")
 	mark=
-	if [ "$name" = zombies_global ]; then
+	if [ "$name" = zombies_global ] || [ "$name" = mounts_total ]; then
 		mark="  (whole machine, not compared)"
 	elif [ "$before" != "$after" ]; then
 		mark="  <-- differs"
