@@ -171,9 +171,10 @@ void sheep_init_main(struct sheep_init_ctx *c)
 	/* an exec'd process outlives the runtime that started it (init cleared this at READY) */
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	/* A script needs its path (its interpreter opens it; the checked fd is close-on-exec). */
-	if (c->exec_script)
-		execve(c->exec_path, argv, envp);
-	else
+	if (!c->exec_script)
 		syscall(SYS_execveat, c->exec_fd, "", argv, envp, AT_EMPTY_PATH);
+	/* Also the fallback when the container's seccomp profile allows execve but not execveat:
+	 * the path was checked a moment ago, so only a swap racing this window could slip by. */
+	execve(c->exec_path, argv, envp);
 	_exit(127);
 }
