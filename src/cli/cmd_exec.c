@@ -133,8 +133,10 @@ static int parse_option(struct cli_globals *g, int c, struct sheep_exec_opts *o,
 							     optarg)
 					   : 0;
 	case OPT_APPARMOR:
+		o->apparmor_profile = optarg;
+		return 0;
 	case OPT_LABEL:
-		/* no LSM is enabled on the hosts this runs on; accepted like runc does there */
+		o->process_label = optarg;
 		return 0;
 	default:
 		return 0;

@@ -67,6 +67,8 @@ struct sheep_exec_opts {
 	char **caps; /* added to every capability set */
 	size_t caps_len;
 	bool no_new_privs;
+	const char *apparmor_profile; /* --apparmor */
+	const char *process_label;    /* --process-label (SELinux) */
 	int preserve_fds;
 };
 /* In the foreground, *ret_status is the process's exit status (128+N when killed by signal N). */

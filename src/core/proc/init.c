@@ -14,6 +14,7 @@
 #include <linux/close_range.h>
 
 #include "core/hooks.h"
+#include "core/lsm.h"
 #include "core/proc/init.h"
 #include "core/proc/init_steps.h"
 #include "core/proc/sync.h"
@@ -176,6 +177,13 @@ static int step_user(struct sheep_init_ctx *c, struct sheep_err **err)
 				     u->additional_gids_len, err);
 }
 
+static int step_lsm(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	const struct oci_process *p = c->config->process;
+
+	return sheep_lsm_apply(p->apparmor_profile, p->selinux_label, err);
+}
+
 static int step_no_new_privs(struct sheep_init_ctx *c, struct sheep_err **err)
 {
 	if (c->config->process->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -222,6 +230,7 @@ const struct sheep_init_step sheep_init_steps[] = {
     {"load seccomp filter", step_seccomp_early},
     {"set user and capabilities", step_user},
     {"find the executable", sheep_init_step_find_exec},
+    {"set the LSM profile", step_lsm},
     {"set no_new_privileges", step_no_new_privs},
     {"load seccomp filter", step_seccomp},
     {"wait for start", sheep_init_step_wait_start},
@@ -240,6 +249,7 @@ const struct sheep_init_step sheep_exec_steps[] = {
     {"load seccomp filter", step_seccomp_early},
     {"set user and capabilities", step_user},
     {"find the executable", sheep_init_step_find_exec},
+    {"set the LSM profile", step_lsm},
     {"set no_new_privileges", step_no_new_privs},
     {"load seccomp filter", step_seccomp},
     {NULL, NULL},

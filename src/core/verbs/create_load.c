@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/caps.h"
+#include "core/lsm.h"
 #include "core/process.h"
 #include "core/rootfs.h"
 #include "core/seccomp.h"
@@ -126,6 +127,9 @@ int create_load(struct create_job *j, struct sheep_err **err)
 	if (check_namespaces(j, err) < 0 || sheep_rootfs_validate(j->config, err) < 0)
 		return -1;
 	if (prepare_security(j, err) < 0)
+		return -1;
+	if (sheep_lsm_check(j->config->process->apparmor_profile, j->config->process->selinux_label,
+			    "config.json: process.", err) < 0)
 		return -1;
 	if (sheep_exe_guard_self(&j->ctx.self_exe, err) < 0)
 		return -1;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/lsm.h"
 #include "core/verbs/exec_job.h"
 
 /* Environment: the container's, then the overrides (a later NAME= replaces an earlier one). */
@@ -71,6 +72,13 @@ int exec_build_process(struct exec_job *j, struct sheep_err **err)
 	} else if (from_command_line(j, err) < 0) {
 		return -1;
 	}
+	if (j->opts->apparmor_profile)
+		j->proc.apparmor_profile = (char *)j->opts->apparmor_profile;
+	if (j->opts->process_label)
+		j->proc.selinux_label = (char *)j->opts->process_label;
+	if (sheep_lsm_check(j->proc.apparmor_profile, j->proc.selinux_label,
+			    j->opts->process_file ? "process.json: " : "process.", err) < 0)
+		return -1;
 	if (sheep_process_validate(&j->proc, j->opts->process_file ? "process.json: " : "process.",
 				   err) < 0)
 		return -1;
