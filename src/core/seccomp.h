@@ -21,6 +21,17 @@ struct sheep_seccomp;
 int sheep_seccomp_compile(const struct oci_seccomp *cfg, struct sheep_seccomp **ret,
 			  struct sheep_err **err);
 
+/* sheep_seccomp_compile() through a cache of compiled filters in cache_dir (created 0700 when
+ * missing; its parent must exist). The key is a canonical text of the whole profile plus the
+ * libseccomp version and native arch; a hit requires that text byte-identical and the file owned
+ * by the caller with mode 0600. Every cache problem (unusable dir, malformed or foreign file,
+ * failed write) falls back to a plain compile: the only errors are sheep_seccomp_compile()'s.
+ * cache_dir NULL -> plain compile. The runtime uses <state root>/SHEEP_SECCOMP_CACHE_DIR (a dot
+ * name: `list` skips it and it cannot clash with an ordinary container id). */
+#define SHEEP_SECCOMP_CACHE_DIR ".seccomp-cache"
+int sheep_seccomp_compile_cached(const struct oci_seccomp *cfg, const char *cache_dir,
+				 struct sheep_seccomp **ret, struct sheep_err **err);
+
 /* In the container process, the last step before execve: load the program with seccomp(2)
  * (SECCOMP_SET_MODE_FILTER + the flags). For SCMP_ACT_NOTIFY rules *ret_listener_fd receives the
  * listener fd (O_CLOEXEC, set by the kernel), else -1. Never allocates after the filter is loaded.

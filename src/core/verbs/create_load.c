@@ -100,10 +100,15 @@ static int prepare_security(struct create_job *j, struct sheep_err **err)
 {
 	const struct oci_process *p = j->config->process;
 	const struct oci_linux *l = j->config->linux_;
+	const char *root = j->opts->root ? j->opts->root : sheep_state_default_root();
+	char cache[PATH_MAX];
+	int n = snprintf(cache, sizeof(cache), "%s/" SHEEP_SECCOMP_CACHE_DIR, root);
 
 	if (sheep_caps_parse(p->capabilities, &j->ctx.caps, err) < 0)
 		return -1;
-	if (l && l->seccomp && sheep_seccomp_compile(l->seccomp, &j->ctx.seccomp, err) < 0)
+	if (l && l->seccomp &&
+	    sheep_seccomp_compile_cached(l->seccomp, n < (int)sizeof(cache) ? cache : NULL,
+					 &j->ctx.seccomp, err) < 0)
 		return -1;
 	return 0;
 }

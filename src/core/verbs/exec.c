@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -91,6 +92,8 @@ static int check_status(struct exec_job *j, struct sheep_err **err)
 static int prepare(struct exec_job *j, struct sheep_err **err)
 {
 	const struct oci_linux *l;
+	char cache[PATH_MAX];
+	int n;
 
 	if (container_open(j->opts->root, j->opts->id, &j->ref, err) < 0)
 		return -1;
@@ -100,7 +103,11 @@ static int prepare(struct exec_job *j, struct sheep_err **err)
 	if (sheep_exe_guard_self(&j->ctx.self_exe, err) < 0)
 		return -1;
 	l = j->config->linux_;
-	if (l && l->seccomp && sheep_seccomp_compile(l->seccomp, &j->ctx.seccomp, err) < 0)
+	n = snprintf(cache, sizeof(cache), "%s/" SHEEP_SECCOMP_CACHE_DIR,
+		     j->opts->root ? j->opts->root : sheep_state_default_root());
+	if (l && l->seccomp &&
+	    sheep_seccomp_compile_cached(l->seccomp, n < (int)sizeof(cache) ? cache : NULL,
+					 &j->ctx.seccomp, err) < 0)
 		return -1;
 	if (j->opts->console_socket && j->proc.terminal &&
 	    (j->console_sock = sheep_unix_connect(j->opts->console_socket, err)) < 0)
