@@ -75,3 +75,23 @@ rl_sheep() {
 	assert_output_contains "set up user namespace"
 	[ ! -e "$XDG/sheep-oci/$ID" ]
 }
+
+@test "rootless: more ids through newuidmap/newgidmap and /etc/subuid, /etc/subgid" {
+	command -v newuidmap >/dev/null || skip "requires newuidmap (Debian package uidmap)"
+	local start=420000
+	# the test's own ranges, removed in the same test whatever happens
+	cp /etc/subuid "$RL_DIR/subuid.orig"
+	cp /etc/subgid "$RL_DIR/subgid.orig"
+	echo "$RL_USER:$start:65536" >>/etc/subuid
+	echo "$RL_USER:$start:65536" >>/etc/subgid
+	update_config '.linux.uidMappings += [{"containerID": 1, "hostID": '"$start"', "size": 65536}] |
+		.linux.gidMappings += [{"containerID": 1, "hostID": '"$start"', "size": 65536}] |
+		.process.user = {"uid": 1000, "gid": 1000}'
+	set_args /probe cat /proc/self/uid_map ';' id
+	rl_sheep run --bundle "$BUNDLE" "$ID"
+	cp "$RL_DIR/subuid.orig" /etc/subuid
+	cp "$RL_DIR/subgid.orig" /etc/subgid
+	assert_success
+	[[ "$output" =~ 1[[:space:]]+$start[[:space:]]+65536 ]] || fail "uid_map: $output"
+	assert_output_contains "uid=1000"
+}
