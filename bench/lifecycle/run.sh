@@ -17,69 +17,12 @@ set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 
-if [ "${1:-}" = "--inner" ]; then
-	INNER=1
-	W=$2
-	. "$W/env"
-else
-	INNER=0
-	SHEEP_OCI=${1:-$TOP/build-bench/src/cli/sheep-oci}
-	N=${2:-100}
-	RUNC=${RUNC:-/usr/sbin/runc}
-	CRUN=${CRUN:-/usr/bin/crun}
-	PROBE=${PROBE:-$TOP/build-bench/tests/probe/probe}
-	WARMUP=${WARMUP:-3}
-	PREFIX=lcb$$
-	abspath() { case "$1" in /*) echo "$1" ;; */*) echo "$PWD/$1" ;; *) command -v "$1" || echo "$1" ;; esac; }
-	SHEEP_OCI=$(abspath "$SHEEP_OCI")
-	RUNC=$(abspath "$RUNC")
-	CRUN=$(abspath "$CRUN")
-	PROBE=$(abspath "$PROBE")
-fi
+BENCH_NAME=bench/lifecycle
+BENCH_PREFIX=lcb
+. "$TOP/bench/lib.sh"
 
-die() {
-	echo "run.sh: $*" >&2
-	exit 1
-}
-
-# Containers and cgroups this run made carry $PREFIX in their id; nothing else is touched.
-kill_prefixed_cgroups() { # $1: a cgroup2 mount point
-	for d in $(find "$1" -mindepth 1 -maxdepth 4 -depth -type d -name "$PREFIX*" 2>/dev/null); do
-		for p in $(cat "$d/cgroup.procs" 2>/dev/null); do
-			kill -9 "$p" 2>/dev/null || true
-		done
-		# children first (-depth); a cgroup empties a moment after its last process is reaped
-		for _ in 1 2 3 4 5 6 7 8 9 10; do
-			rmdir "$d" 2>/dev/null && break
-			sleep 0.1
-		done
-		[ -d "$d" ] && echo "run.sh: could not remove cgroup $d" >&2
-	done
-	return 0
-}
-
-# ---- inside the private mount namespace: the timed loop -------------------------------------
 if [ "$INNER" = 1 ]; then
-	inner_cleanup() {
-		for rt in sheep runc crun; do
-			eval bin=\$BIN_$rt
-			for id in $("$bin" --root "$W/state-$rt" list -q 2>/dev/null); do
-				case "$id" in "$PREFIX"*) "$bin" --root "$W/state-$rt" delete -f "$id" \
-					>/dev/null 2>&1 || echo "run.sh: $rt delete -f $id failed" >&2 ;;
-				esac
-			done
-		done
-		kill_prefixed_cgroups /sys/fs/cgroup
-	}
-	trap inner_cleanup EXIT
-	trap 'exit 130' INT TERM
-	# Private propagation first, so the umount and the mount below never reach the host.
-	mount --make-rprivate /
-	umount -R /sys/fs/cgroup 2>/dev/null || umount -l /sys/fs/cgroup 2>/dev/null || true
-	mount -t cgroup2 none /sys/fs/cgroup
-	BIN_sheep=$SHEEP_OCI
-	BIN_runc=$RUNC
-	BIN_crun=$CRUN
+	bench_enter_inner
 
 	one() { # $1 runtime, $2 id suffix, $3 output file; aborts with the runtime's error
 		eval bin=\$BIN_$1

@@ -1,0 +1,69 @@
+# Shared by the benchmarks that compare sheep-oci, runc and crun side by side (bench/lifecycle,
+# bench/exec): arguments and defaults, cleanup of what a run made (containers and cgroups carrying
+# its prefix), and the private mount namespace with a pure cgroup2 on /sys/fs/cgroup that crun
+# needs on this host's hybrid layout. Sourced with HERE, TOP, BENCH_NAME and BENCH_PREFIX set.
+
+if [ "${1:-}" = "--inner" ]; then
+	INNER=1
+	W=$2
+	. "$W/env"
+else
+	INNER=0
+	SHEEP_OCI=${1:-$TOP/build-bench/src/cli/sheep-oci}
+	N=${2:-100}
+	RUNC=${RUNC:-/usr/sbin/runc}
+	CRUN=${CRUN:-/usr/bin/crun}
+	PROBE=${PROBE:-$TOP/build-bench/tests/probe/probe}
+	WARMUP=${WARMUP:-3}
+	PREFIX=$BENCH_PREFIX$$
+	abspath() { case "$1" in /*) echo "$1" ;; */*) echo "$PWD/$1" ;; *) command -v "$1" || echo "$1" ;; esac; }
+	SHEEP_OCI=$(abspath "$SHEEP_OCI")
+	RUNC=$(abspath "$RUNC")
+	CRUN=$(abspath "$CRUN")
+	PROBE=$(abspath "$PROBE")
+fi
+
+die() {
+	echo "$BENCH_NAME: $*" >&2
+	exit 1
+}
+
+# Containers and cgroups this run made carry $PREFIX in their id; nothing else is touched.
+kill_prefixed_cgroups() { # $1: a cgroup2 mount point
+	for d in $(find "$1" -mindepth 1 -maxdepth 4 -depth -type d -name "$PREFIX*" 2>/dev/null); do
+		for p in $(cat "$d/cgroup.procs" 2>/dev/null); do
+			kill -9 "$p" 2>/dev/null || true
+		done
+		# children first (-depth); a cgroup empties a moment after its last process is reaped
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			rmdir "$d" 2>/dev/null && break
+			sleep 0.1
+		done
+		[ -d "$d" ] && echo "$BENCH_NAME: could not remove cgroup $d" >&2
+	done
+	return 0
+}
+
+# In the private mount namespace: cleanup on exit, and a pure cgroup2 on /sys/fs/cgroup.
+bench_enter_inner() {
+	inner_cleanup() {
+		for rt in sheep runc crun; do
+			eval bin=\$BIN_$rt
+			for id in $("$bin" --root "$W/state-$rt" list -q 2>/dev/null); do
+				case "$id" in "$PREFIX"*) "$bin" --root "$W/state-$rt" delete -f "$id" \
+					>/dev/null 2>&1 || echo "$BENCH_NAME: $rt delete -f $id failed" >&2 ;;
+				esac
+			done
+		done
+		kill_prefixed_cgroups /sys/fs/cgroup
+	}
+	trap inner_cleanup EXIT
+	trap 'exit 130' INT TERM
+	# Private propagation first, so the umount and the mount below never reach the host.
+	mount --make-rprivate /
+	umount -R /sys/fs/cgroup 2>/dev/null || umount -l /sys/fs/cgroup 2>/dev/null || true
+	mount -t cgroup2 none /sys/fs/cgroup
+	BIN_sheep=$SHEEP_OCI
+	BIN_runc=$RUNC
+	BIN_crun=$CRUN
+}
