@@ -37,6 +37,16 @@ seccomp_profile() {
 	assert_output "mkdir: EPERM"
 }
 
+@test "seccomp: the skipped name is logged at debug level" {
+	requires sheep
+	seccomp_profile '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+		{"names": ["no_such_syscall_in_any_kernel"], "action": "SCMP_ACT_ERRNO"}]}'
+	sheep --debug --log "$BATS_TEST_TMPDIR/log" run --bundle "$BUNDLE" "$ID"
+	assert_success
+	grep -qF "seccomp: syscall 'no_such_syscall_in_any_kernel' unknown to libseccomp, skipped" \
+		"$BATS_TEST_TMPDIR/log" || fail "no debug line in: $(cat "$BATS_TEST_TMPDIR/log")"
+}
+
 @test "seccomp: SCMP_ACT_KILL_PROCESS kills the container with SIGSYS" {
 	seccomp_profile '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
 		{"names": ["getpid"], "action": "SCMP_ACT_KILL_PROCESS"}]}'

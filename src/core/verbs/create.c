@@ -18,6 +18,7 @@
 
 #include "core/container.h"
 #include "core/hooks.h"
+#include "core/log.h"
 #include "core/proc/spawn.h"
 #include "core/verbs/create_job.h"
 #include "util/cleanup.h"
@@ -96,6 +97,8 @@ static int make_cgroup(struct create_job *j, struct sheep_err **err)
 		return -1;
 	if (j->cgroup == NULL)
 		return 0;
+	if (sheep_cgroup_note(j->cgroup))
+		sheep_log(SHEEP_LOG_DEBUG, "cgroup: %s", sheep_cgroup_note(j->cgroup));
 	j->st.cgroup = sheep_cgroup_serialize(j->cgroup);
 	if (j->st.cgroup == NULL)
 		return sheep_err_set(err, ENOMEM, "record cgroup");

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/caps.h"
+#include "core/log.h"
 #include "core/lsm.h"
 #include "core/process.h"
 #include "core/rootfs.h"
@@ -110,6 +111,15 @@ static int prepare_security(struct create_job *j, struct sheep_err **err)
 	    sheep_seccomp_compile_cached(l->seccomp, n < (int)sizeof(cache) ? cache : NULL,
 					 &j->ctx.seccomp, err) < 0)
 		return -1;
+	if (j->ctx.seccomp) {
+		size_t skipped = 0;
+		const char *const *names = sheep_seccomp_skipped_names(j->ctx.seccomp, &skipped);
+
+		/* as runc: a profile may name syscalls newer than the installed libseccomp */
+		for (size_t i = 0; i < skipped; i++)
+			sheep_log(SHEEP_LOG_DEBUG, "seccomp: syscall '%s' unknown to libseccomp, skipped",
+				  names[i]);
+	}
 	return 0;
 }
 
