@@ -67,3 +67,22 @@ bench_enter_inner() {
 	BIN_runc=$RUNC
 	BIN_crun=$CRUN
 }
+
+# Per runtime: sorted ns column -> median, mean, p90 (nearest rank); RSS median and max.
+stats() { # $1 runtime -> "median mean p90 rss_median rss_max" (ms, ms, ms, KiB, KiB)
+	t=$(cut -d' ' -f1 "$W/times-$1" | sort -n | awk '{ v[NR] = $1; s += $1 }
+		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+		      p = int(0.9 * NR + 0.999999); if (p < 1) p = 1;
+		      printf "%.3f %.3f %.3f", m / 1e6, s / NR / 1e6, v[p] / 1e6 }')
+	r=$(cut -d' ' -f2 "$W/times-$1" | sort -n | awk '{ v[NR] = $1 }
+		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+		      printf "%d %d", m, v[NR] }')
+	echo "$t $r"
+}
+
+# Per-round ratios (the three runtimes of a round run back to back): robust to slow drift.
+paired() { # $1 runtime -> median over rounds of sheep/$1
+	paste -d' ' "$W/times-sheep" "$W/times-$1" | awk '{ print $1 / $4 }' | sort -g |
+		awk '{ v[NR] = $1 }
+		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m }'
+}

@@ -136,17 +136,6 @@ wait $INNER_PID || rc=$?
 trap 'exit 130' INT TERM
 [ "$rc" = 0 ] || die "the timed loop failed (status $rc)"
 
-# Per runtime: sorted ns column -> median, mean, p90 (nearest rank); RSS median and max.
-stats() { # $1 runtime -> "median mean p90 rss_median rss_max" (ms, ms, ms, KiB, KiB)
-	t=$(cut -d' ' -f1 "$W/times-$1" | sort -n | awk '{ v[NR] = $1; s += $1 }
-		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
-		      p = int(0.9 * NR + 0.999999); if (p < 1) p = 1;
-		      printf "%.3f %.3f %.3f", m / 1e6, s / NR / 1e6, v[p] / 1e6 }')
-	r=$(cut -d' ' -f2 "$W/times-$1" | sort -n | awk '{ v[NR] = $1 }
-		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
-		      printf "%d %d", m, v[NR] }')
-	echo "$t $r"
-}
 if [ -n "${RAW:-}" ]; then # keep the raw "ns maxrss_kib status" lines, in run order
 	mkdir -p "$RAW" && for rt in sheep runc crun; do cp "$W/times-$rt" "$RAW/$rt.txt"; done
 fi
@@ -171,12 +160,6 @@ awk -v sm="$s_med" -v sa="$s_mean" -v cm="$c_med" -v ca="$c_mean" -v rm="$r_med"
 	printf "exec sheep-oci/crun: %.2fx (median), %.2fx (mean)   target <= 0.70x crun: %s\n",
 		sm / cm, sa / ca, sm / cm <= 0.7 ? "MET" : "NOT MET";
 	printf "exec sheep-oci/runc: %.2fx (median), %.2fx (mean)\n", sm / rm, sa / ra }'
-# Per-round ratios (the three execs of a round are back to back): robust to slow drift.
-paired() { # $1 runtime -> median over rounds of sheep/$1
-	paste -d' ' "$W/times-sheep" "$W/times-$1" | awk '{ print $1 / $4 }' | sort -g |
-		awk '{ v[NR] = $1 }
-		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m }'
-}
 echo "exec paired per-round median ratio: sheep-oci/crun $(paired crun)x," \
 	"sheep-oci/runc $(paired runc)x"
 echo "(peak RSS: ru_maxrss from wait4, the runtime plus the children it reaped, as time -f %M)"
