@@ -7,7 +7,7 @@
 load helpers
 
 SHEEP_NET=${SHEEP_NET:-$(dirname "$SHEEP_OCI")/../net/sheep-net}
-PARALLEL=${SHEEP_CONCURRENCY:-20}
+PARALLEL=${SHEEP_CONCURRENCY:-50}
 
 setup() {
 	setup_sheep
@@ -37,13 +37,22 @@ rt() {
 }
 
 # lifecycle ID: create, start, exec, kill, wait for "stopped", delete; prints each step and
-# fails at the first step that fails or says something unexpected.
+# fails at the first step that fails or says something unexpected. When READY is set, the kill
+# waits until the container has printed a line matching it (its output is $LOGS/ID.ctr): on two
+# busy cores the container's first command may not have run yet when exec returns.
 lifecycle() {
 	local id=$1 out st i
 	echo "create $id" && rt create --bundle "$BUNDLE" "$id" >"$LOGS/$id.ctr" 2>&1 || return
 	echo "start" && rt start "$id" 2>&1 || return
 	out=$(rt exec "$id" /probe echo "exec-$id" 2>&1) || { echo "exec: $out"; return 1; }
 	[ "$out" = "exec-$id" ] || { echo "exec printed '$out'"; return 1; }
+	if [ -n "${READY:-}" ]; then
+		for ((i = 0; i < 300; i++)); do
+			grep -q "$READY" "$LOGS/$id.ctr" && break
+			sleep 0.1
+		done
+		grep -q "$READY" "$LOGS/$id.ctr" || { echo "never printed '$READY'"; return 1; }
+	fi
 	echo "kill" && rt kill "$id" KILL 2>&1 || return
 	for ((i = 0; i < 100; i++)); do
 		st=$(rt state "$id" 2>&1 | jq -r .status) || { echo "state failed: $st"; return 1; }
@@ -117,6 +126,7 @@ run_parallel() {
 	command -v nft >/dev/null || skip "requires nft (Debian package nftables)"
 	# The container records its address in its own log before pausing.
 	set_args /bin/sh -c 'ip -4 -o addr show dev eth0; exec /probe pause'
+	READY=eth0
 	update_config ".hooks.createRuntime = [{\"path\": \"$SHEEP_NET\", \"args\": [\"sheep-net\", \"up\"]}] |
 		.hooks.poststop = [{\"path\": \"$SHEEP_NET\", \"args\": [\"sheep-net\", \"down\"]}]"
 	local i id addrs
