@@ -67,8 +67,12 @@ static bool find_entry(char *db, const char *name, const uint32_t *id, char *fie
 	return false;
 }
 
-static int lookup_user(const char *passwd, const char *user, struct unpack_user *u,
-		       const char **ret_name, struct sheep_err **err)
+/* Sets *ret_name to the passwd entry's name (a copy) when the user is found, even when it was
+ * given as a uid: image-spec config.md "User" applies "the default group and supplementary
+ * groups of the given user/uid" (podman with runc, too, runs `USER 1000` with the groups that
+ * list the name of 1000's passwd entry). */
+static int lookup_user(const char *passwd, const char *user, struct unpack_user *u, char **ret_name,
+		       struct sheep_err **err)
 {
 	_cleanup_free_ char *db = strdup(passwd);
 	char *f[4] = {NULL};
@@ -83,8 +87,8 @@ static int lookup_user(const char *passwd, const char *user, struct unpack_user 
 	}
 	if (!parse_id(f[2], &u->uid) || !parse_id(f[3], &u->gid))
 		return sheep_err_set(err, 0, "user '%s': bad /etc/passwd entry", user);
-	*ret_name = numeric ? NULL : user;
-	return 0;
+	*ret_name = strdup(f[0]);
+	return *ret_name ? 0 : sheep_err_set(err, ENOMEM, "user");
 }
 
 static int lookup_group(const char *group_db, const char *group, uint32_t *gid,
@@ -133,8 +137,8 @@ static int add_groups(char *db, const char *name, struct unpack_user *u)
 int unpack_user_resolve(int rootfd, const char *spec, struct unpack_user *u, struct sheep_err **err)
 {
 	_cleanup_free_ char *copy = strdup(spec ? spec : ""), *passwd = NULL, *group = NULL;
+	_cleanup_free_ char *name = NULL;
 	char *colon;
-	const char *name = NULL;
 
 	*u = (struct unpack_user){0};
 	if (copy == NULL)

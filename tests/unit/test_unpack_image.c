@@ -170,6 +170,17 @@ static void test_user(void **state)
 	assert_int_equal(unpack_user_resolve(d->rootfd, "web:audio", &u, &err), 0);
 	assert_int_equal(u.gid, 29);
 	assert_int_equal(u.ngroups, 0);
+	/* a uid found in /etc/passwd gets its entry's group and supplementary groups (the podman
+	 * round trip of `USER 1000` found them missing) */
+	assert_int_equal(unpack_user_resolve(d->rootfd, "1000", &u, &err), 0);
+	assert_int_equal(u.uid, 1000);
+	assert_int_equal(u.gid, 1001);
+	assert_int_equal(u.ngroups, 1);
+	assert_int_equal(u.groups[0], 29);
+	assert_int_equal(unpack_user_resolve(d->rootfd, "4242", &u, &err), 0);
+	assert_int_equal(u.uid, 4242);
+	assert_int_equal(u.gid, 0);
+	assert_int_equal(u.ngroups, 0);
 	assert_int_equal(unpack_user_resolve(d->rootfd, "4242:77", &u, &err), 0);
 	assert_int_equal(u.uid, 4242);
 	assert_int_equal(u.gid, 77);
