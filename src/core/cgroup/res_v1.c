@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cgroup/devices_bpf.h"
 #include "core/cgroup/internal.h"
 #include "util/cleanup.h"
 
@@ -235,13 +236,6 @@ int cg_rdma(const char *dir, const struct oci_rdma *r, struct sheep_err **err)
 	return 0;
 }
 
-/* The devices every container gets (config-linux.md "Default Devices"), allowed after the rules of
- * the config so a deny-all does not take away /dev/null. */
-static const char *const default_devices[] = {
-    "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",	  "c 1:9 rwm",
-    "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm",
-};
-
 static int device_rule(const char *dir, const struct oci_device_cgroup *d, struct sheep_err **err)
 {
 	char major[24] = "*", minor[24] = "*";
@@ -263,8 +257,9 @@ int cg_v1_devices(const char *dir, const struct oci_resources *r, struct sheep_e
 	for (size_t i = 0; i < r->devices_len; i++)
 		if (device_rule(dir, &r->devices[i], err) < 0)
 			return -1;
-	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++)
-		if (cg_write(dir, "devices.allow", default_devices[i], err) < 0)
+	/* The default devices (devices_bpf.c) after the config's rules, as on v2. */
+	for (size_t i = 0; i < cg_default_device_rules_len; i++)
+		if (device_rule(dir, &cg_default_device_rules[i], err) < 0)
 			return -1;
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cgroup/devices_bpf.h"
 #include "core/cgroup/internal.h"
 #include "util/cleanup.h"
 
@@ -70,6 +71,8 @@ struct controller {
 	const char *what; /* the config key, for "not mounted" errors */
 	bool (*given)(const struct oci_resources *r);
 	apply_fn v1_apply, v2_apply;
+	/* v2 is a BPF hook every cgroup has, not a controller to enable in subtree_control */
+	bool v2_hook;
 };
 
 /* Adapters: the per-controller functions take their own part of the resources. */
@@ -137,28 +140,18 @@ static bool has_devices(const struct oci_resources *r)
 }
 
 static const struct controller controllers[] = {
-    {"memory", "memory", "memory", has_memory, mem1, mem2},
-    {"cpuset", "cpuset", "cpu.cpus/mems", has_cpuset, cpuset1, cpuset2},
-    {"cpu", "cpu", "cpu", has_cpu, cpu1, cpu2},
-    {"pids", "pids", "pids", has_pids, pids1, pids2},
-    {"blkio", "io", "blockIO", has_blkio, blkio1, io2},
-    {"hugetlb", "hugetlb", "hugepageLimits", has_hugetlb, cg_v1_hugetlb, cg_v2_hugetlb},
-    {"net_cls", NULL, "network.classID", has_classid, netcls1, NULL},
-    {"net_prio", NULL, "network.priorities", has_prio, netprio1, NULL},
-    {"rdma", "rdma", "rdma", has_rdma, rdma, rdma},
-    /* On v2 the device rules are an eBPF program (BPF_CGROUP_DEVICE): not done yet. */
-    {"devices", NULL, "devices", has_devices, cg_v1_devices, NULL},
+    {"memory", "memory", "memory", has_memory, mem1, mem2, false},
+    {"cpuset", "cpuset", "cpu.cpus/mems", has_cpuset, cpuset1, cpuset2, false},
+    {"cpu", "cpu", "cpu", has_cpu, cpu1, cpu2, false},
+    {"pids", "pids", "pids", has_pids, pids1, pids2, false},
+    {"blkio", "io", "blockIO", has_blkio, blkio1, io2, false},
+    {"hugetlb", "hugetlb", "hugepageLimits", has_hugetlb, cg_v1_hugetlb, cg_v2_hugetlb, false},
+    {"net_cls", NULL, "network.classID", has_classid, netcls1, NULL, false},
+    {"net_prio", NULL, "network.priorities", has_prio, netprio1, NULL, false},
+    {"rdma", "rdma", "rdma", has_rdma, rdma, rdma, false},
+    /* On v2 the device rules are an eBPF program attached to the cgroup (devices_bpf.c). */
+    {"devices", "devices", "devices", has_devices, cg_v1_devices, cg_v2_devices, true},
 };
-
-static void add_note(struct sheep_cgroup *cg, const char *text)
-{
-	char *n = NULL;
-
-	if (asprintf(&n, "%s%s%s", cg->note ? cg->note : "", cg->note ? "; " : "", text) < 0)
-		return;
-	free(cg->note);
-	cg->note = n;
-}
 
 static int apply_one(struct sheep_cgroup *cg, const struct controller *c,
 		     const struct oci_resources *r, struct sheep_err **err)
@@ -166,17 +159,11 @@ static int apply_one(struct sheep_cgroup *cg, const struct controller *c,
 	const struct cg_hier *h = cg_find(cg, c->v1, c->v2);
 	_cleanup_free_ char *dir = NULL;
 
-	if (h == NULL && c->v2 == NULL && cg_find(cg, NULL, "") != NULL &&
-	    strcmp(c->v1, "devices") == 0) {
-		add_note(cg, "linux.resources.devices skipped: the cgroup v2 device filter (eBPF) "
-			     "is not implemented");
-		return 0;
-	}
 	if (h == NULL)
 		return sheep_err_set(err, ENOENT,
 				     "linux.resources.%s: controller '%s' is not mounted", c->what,
 				     c->v1);
-	if (h->v2 && cg_v2_enable(h, c->v2, err) < 0)
+	if (h->v2 && !c->v2_hook && cg_v2_enable(h, c->v2, err) < 0)
 		return -1;
 	dir = cg_hier_dir(h);
 	if (dir == NULL)
@@ -221,6 +208,9 @@ int cg_apply(struct sheep_cgroup *cg, const struct oci_resources *res, struct sh
 {
 	if (res == NULL)
 		return 0;
+	/* Before anything is written, and the same errors on v1 as on v2. */
+	if (cg_devices_validate(res->devices, res->devices_len, err) < 0)
+		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(controllers); i++)
 		if (controllers[i].given(res) && apply_one(cg, &controllers[i], res, err) < 0)
 			return -1;
