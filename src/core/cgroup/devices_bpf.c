@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -14,6 +15,7 @@
 #include "core/cgroup/devices_bpf.h"
 #include "core/cgroup/internal.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 #define ACC_ALL (BPF_DEVCG_ACC_MKNOD | BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE)
 /* Registers the prologue fills from struct bpf_cgroup_dev_ctx; r1 (the ctx) is never written. */
@@ -328,8 +330,24 @@ int cg_devices_bpf_replace(int cgfd, int prog, struct sheep_err **err)
 	return 0;
 }
 
+/* True for a caller without privilege over the initial user namespace: not root, or root in a
+ * user namespace (a uid_map other than the identity of all ids). */
+static bool unprivileged(void)
+{
+	_cleanup_free_ char *map = NULL;
+	unsigned long inside, outside, count;
+
+	if (geteuid() != 0)
+		return true;
+	if (sheep_read_file_at(AT_FDCWD, "/proc/self/uid_map", 4096, &map, NULL, NULL) < 0)
+		return false;
+	return sscanf(map, "%lu %lu %lu", &inside, &outside, &count) != 3 || inside != 0 ||
+	       outside != 0 || count != 4294967295UL;
+}
+
 int cg_v2_devices(const char *dir, const struct oci_resources *r, struct sheep_err **err)
 {
+	_cleanup_err_ struct sheep_err *load_err = NULL;
 	_cleanup_free_ struct oci_device_cgroup *rules = NULL;
 	_cleanup_free_ struct bpf_insn *insns = NULL;
 	_cleanup_close_ int cgfd = -1;
@@ -342,8 +360,17 @@ int cg_v2_devices(const char *dir, const struct oci_resources *r, struct sheep_e
 	cgfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cgfd < 0)
 		return sheep_err_set(err, errno, "linux.resources.devices: open '%s'", dir);
-	prog = cg_devices_bpf_load(insns, len, err);
-	if (prog < 0 || cg_devices_bpf_replace(cgfd, prog, err) < 0)
+	prog = cg_devices_bpf_load(insns, len, &load_err);
+	/* Only the privileged may load the filter. An unprivileged caller (rootless with a delegated
+	 * cgroup) gets the rules skipped, not a failed container, as with runc: it cannot mknod, and
+	 * the filters of the ancestor cgroups still apply to it. */
+	if (prog < 0 && load_err->errnum == EPERM && unprivileged())
+		return 1;
+	if (prog < 0) {
+		*err = TAKE_PTR(load_err);
+		return sheep_err_wrap(err, "linux.resources.devices on '%s'", dir);
+	}
+	if (cg_devices_bpf_replace(cgfd, prog, err) < 0)
 		return sheep_err_wrap(err, "linux.resources.devices on '%s'", dir);
 	return 0;
 }

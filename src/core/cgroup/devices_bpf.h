@@ -46,7 +46,8 @@ const char *cg_bpf_log_reason(char *log);
  * programs of ours that were attached there before: an update replaces, never stacks. */
 int cg_devices_bpf_replace(int cgfd, int prog, struct sheep_err **err);
 
-/* The v2 apply function of linux.resources.devices; dir is the container's v2 directory. */
+/* The v2 apply function of linux.resources.devices; dir is the container's v2 directory. Returns
+ * 1 when an unprivileged caller may not load the filter (the rules are skipped), else 0 or -1. */
 int cg_v2_devices(const char *dir, const struct oci_resources *r, struct sheep_err **err);
 
 #endif

@@ -70,7 +70,7 @@ struct controller {
 	const char *v2;	  /* v2 controller name, NULL when v1 only */
 	const char *what; /* the config key, for "not mounted" errors */
 	bool (*given)(const struct oci_resources *r);
-	apply_fn v1_apply, v2_apply;
+	apply_fn v1_apply, v2_apply; /* 0, or 1: skipped (a note says so), or -1 */
 	/* v2 is a BPF hook every cgroup has, not a controller to enable in subtree_control */
 	bool v2_hook;
 };
@@ -153,11 +153,22 @@ static const struct controller controllers[] = {
     {"devices", "devices", "devices", has_devices, cg_v1_devices, cg_v2_devices, true},
 };
 
+static void add_note(struct sheep_cgroup *cg, const char *text)
+{
+	char *n = NULL;
+
+	if (asprintf(&n, "%s%s%s", cg->note ? cg->note : "", cg->note ? "; " : "", text) < 0)
+		return;
+	free(cg->note);
+	cg->note = n;
+}
+
 static int apply_one(struct sheep_cgroup *cg, const struct controller *c,
 		     const struct oci_resources *r, struct sheep_err **err)
 {
 	const struct cg_hier *h = cg_find(cg, c->v1, c->v2);
 	_cleanup_free_ char *dir = NULL;
+	int ret;
 
 	if (h == NULL)
 		return sheep_err_set(err, ENOENT,
@@ -168,7 +179,12 @@ static int apply_one(struct sheep_cgroup *cg, const struct controller *c,
 	dir = cg_hier_dir(h);
 	if (dir == NULL)
 		return sheep_err_set(err, ENOMEM, "set cgroup");
-	return (h->v2 ? c->v2_apply : c->v1_apply)(dir, r, err);
+	ret = (h->v2 ? c->v2_apply : c->v1_apply)(dir, r, err);
+	if (ret > 0) /* only cg_v2_devices skips */
+		add_note(cg,
+			 "linux.resources.devices skipped: an unprivileged caller cannot load the "
+			 "cgroup v2 device filter");
+	return ret < 0 ? -1 : 0;
 }
 
 /* The controller a v2 file belongs to is the part of its name before the first dot. */
