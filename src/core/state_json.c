@@ -2,9 +2,12 @@
  * state document built from it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
@@ -186,16 +189,35 @@ int sheep_state_load(int rootfd, const char *id, struct sheep_state **ret, int *
 	return 0;
 }
 
-int sheep_state_remove(int rootfd, const char *id, struct sheep_err **err)
+/* The files this runtime writes. A create that failed with EMFILE holds every descriptor it may
+ * have and cannot open the directory: then they go by "ID/NAME" from the root, which needs no new
+ * descriptor (after checking that ID is a directory, not a symlink). */
+static void unlink_own_files(int rootfd, const char *id)
 {
 	static const char *const files[] = {SHEEP_STATE_FILE, SHEEP_CONFIG_FILE, SHEEP_EXEC_FIFO};
 	_cleanup_close_ int dirfd =
 	    openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	bool by_path = dirfd < 0 && (errno == EMFILE || errno == ENFILE);
+	struct stat st;
+	char path[PATH_MAX];
 
-	/* The files this runtime writes, then the directory: no scan unless something else is there
-	 * (a temporary file of a create that was killed). */
-	for (size_t i = 0; dirfd >= 0 && i < sizeof(files) / sizeof(files[0]); i++)
-		unlinkat(dirfd, files[i], 0);
+	if (by_path && (fstatat(rootfd, id, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)))
+		return;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		int n = snprintf(path, sizeof(path), "%s/%s", id, files[i]);
+
+		if (dirfd >= 0)
+			unlinkat(dirfd, files[i], 0);
+		else if (by_path && n < (int)sizeof(path))
+			unlinkat(rootfd, path, 0);
+	}
+}
+
+int sheep_state_remove(int rootfd, const char *id, struct sheep_err **err)
+{
+	/* The known files, then the directory: no scan unless something else is there (a
+	 * temporary file of a create that was killed). */
+	unlink_own_files(rootfd, id);
 	if (unlinkat(rootfd, id, AT_REMOVEDIR) == 0 || errno == ENOENT)
 		return 0;
 	if (sheep_rm_rf_at(rootfd, id, err) < 0)

@@ -2,6 +2,7 @@
  * (exclusive creation, locking, round trip, removal), status derivation against a real child
  * process, and the runtime-spec state document. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 
@@ -378,6 +380,37 @@ static void test_remove(void **state)
 	assert_null(e);
 }
 
+/* A create that failed with EMFILE still holds the directory's fd and has no fd to spare: removal
+ * must not need a new one (the state directory was left behind). */
+static void test_remove_without_free_fd(void **state)
+{
+	struct root *r = *state;
+	struct sheep_err *e = NULL;
+	struct sheep_state in;
+	struct rlimit saved, low;
+	int dirfd = -1, fds[256], n = 0, ret;
+
+	fill(&in, "full");
+	assert_int_equal(sheep_state_dir_create(r->fd, "full", &dirfd, &e), 0);
+	assert_int_equal(sheep_state_save(dirfd, &in, &e), 0);
+	assert_int_equal(mkfifoat(dirfd, SHEEP_EXEC_FIFO, 0600), 0);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &saved), 0);
+	low = (struct rlimit){.rlim_cur = 64, .rlim_max = saved.rlim_max};
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	while (n < 256 && (fds[n] = fcntl(0, F_DUPFD_CLOEXEC, 0)) >= 0)
+		n++;
+	assert_int_equal(errno, EMFILE);
+	ret = sheep_state_remove(r->fd, "full", &e);
+	while (n > 0)
+		close(fds[--n]);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &saved), 0);
+	close(dirfd);
+	assert_null(e);
+	assert_int_equal(ret, 0);
+	assert_int_equal(faccessat(r->fd, "full", F_OK, AT_SYMLINK_NOFOLLOW), -1);
+	assert_int_equal(errno, ENOENT);
+}
+
 static struct oci_state *oci_json(const struct sheep_state *st, enum sheep_status s)
 {
 	struct sheep_err *e = NULL;
@@ -445,6 +478,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_status, setup, teardown_sleeper),
 	    cmocka_unit_test(test_status_names),
 	    cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_remove_without_free_fd, setup, teardown),
 	    cmocka_unit_test(test_oci_json),
 	};
 
