@@ -165,8 +165,25 @@ static int start_process(struct exec_job *j, struct sheep_err **err)
 	return serve(j, err);
 }
 
+/* Back to the runtime's own pid namespace for children once the exec'd process exists: only that
+ * process belongs in the container's. Best effort, nothing depends on it but a later child of the
+ * runtime: LeakSanitizer's tracer at exit (sanitizer builds) checks that it can see its parent and
+ * otherwise exits, leaving the runtime waiting for it forever. */
+static void leave_pidns(struct exec_job *j)
+{
+	_cleanup_close_ int self = -1;
+
+	if (j->pidns_fd < 0)
+		return;
+	/* /proc/self/ns/pid is the active namespace, not the one setns() chose for children */
+	self = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	if (self >= 0)
+		(void)setns(self, CLONE_NEWPID);
+}
+
 static void job_free(struct exec_job *j)
 {
+	leave_pidns(j);
 	sheep_ns_plan_close(&j->ctx.ns);
 	sheep_caps_free(j->ctx.caps);
 	sheep_seccomp_free(j->ctx.seccomp);
