@@ -288,6 +288,7 @@ static int child_unprivileged(int fd, void *arg)
 	if (sheep_caps_apply_user(arg, 0, 0, NULL, 0, &err) == 0)
 		return 2;
 	dprintf(fd, "%s", err->msg);
+	sheep_err_free(err);
 	return 0;
 }
 
