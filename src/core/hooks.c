@@ -24,6 +24,8 @@ static void hook_child(const struct oci_hook *h, int stdin_fd)
 
 	if (argv == NULL || envp == NULL)
 		_exit(127);
+	/* a process group of its own, so a timeout kills what the hook started too (see wait_hook) */
+	setpgid(0, 0);
 	if (dup2(stdin_fd, STDIN_FILENO) < 0)
 		_exit(127);
 	/* stdout of a hook must not mix with the runtime's own output (e.g. `state` JSON) */
@@ -32,7 +34,9 @@ static void hook_child(const struct oci_hook *h, int stdin_fd)
 	_exit(127);
 }
 
-/* Waits for pid; with a timeout (seconds, 0 = none) the hook is killed when it runs over. */
+/* Waits for pid; with a timeout (seconds, 0 = none) the hook is killed when it runs over, with
+ * its process group: a shell hook's children would otherwise outlive it, holding the runtime's
+ * stderr open (a caller reading it to the end would hang) and whatever the hook was doing. */
 static int wait_hook(pid_t pid, int timeout, int *ret_status, struct sheep_err **err)
 {
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -45,6 +49,7 @@ static int wait_hook(pid_t pid, int timeout, int *ret_status, struct sheep_err *
 			r = poll(&p, 1, timeout * 1000);
 		while (r < 0 && errno == EINTR);
 		if (r == 0) {
+			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 			return sheep_err_code(err, ETIMEDOUT, "timed out after %d s", timeout);
@@ -72,6 +77,8 @@ static int run_one(const struct oci_hook *h, const char *state_json, struct shee
 	}
 	if (pid == 0)
 		hook_child(h, pipefd[0]);
+	/* also here, so the group exists before a timeout can fire (the child may not have run yet) */
+	setpgid(pid, pid);
 	close(pipefd[0]);
 	/* A hook may exit without reading stdin: EPIPE is not a failure (SIGPIPE is ignored). */
 	(void)sheep_write_all(pipefd[1], state_json, strlen(state_json));
