@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "ocispec.h"
+#include "util/fault.h"
 
 static void print_version(void)
 {
@@ -135,6 +136,8 @@ int main(int argc, char **argv)
 		return cli_usage_error(&g, NULL, "unknown command '%s' (see 'sheep-oci --help')",
 				       argv[first]);
 	cli_log_init(&g);
+	sheep_fault_init();
+	sheep_fault_point("main:", v->name);
 	optind = 0; /* reset getopt for the verb's own options */
 	opterr = 0;
 	return v->run(&g, argc - first, argv + first);

@@ -19,6 +19,11 @@ struct sheep_cgroup_opts {
 	const char *cgroups_path; /* linux.cgroupsPath, NULL = default "sheep-oci/<id>" */
 	bool rootless; /* unprivileged caller: only a writable delegated cgroup, else none */
 	bool systemd;  /* --systemd-cgroup */
+	/* Called with the planned cgroup (paths, and the directories about to be made) before the
+	 * first mkdir, so the caller can record it where a later `delete` finds it even if this
+	 * process is killed halfway; failing it fails the create. Optional. */
+	int (*record)(const struct sheep_cgroup *planned, void *data, struct sheep_err **err);
+	void *record_data;
 };
 
 /* In the runtime process before clone: detect the layout (once per invocation, from

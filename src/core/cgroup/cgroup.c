@@ -51,14 +51,13 @@ static void rollback(const struct sheep_cgroup *cg)
 		cg_dir_remove(&cg->h[i], 0, NULL);
 }
 
-/* mkdir in every hierarchy. A rootless caller keeps only hierarchies it may write (a delegated
- * cgroup); the others are dropped rather than failing the container. */
-static int make_dirs(struct sheep_cgroup *cg, const struct cg_layout *l,
+/* Every hierarchy's path, and how many of its trailing components are missing: what the runtime
+ * is about to create, known before any mkdir so the caller can record it first. */
+static int plan_dirs(struct sheep_cgroup *cg, const struct cg_layout *l,
 		     const struct sheep_cgroup_opts *opts, struct sheep_err **err)
 {
 	for (size_t i = 0; i < l->len; i++) {
 		struct cg_hier *h = &cg->h[cg->len];
-		struct sheep_err *e = NULL;
 
 		h->v2 = l->h[i].v2;
 		h->controllers = strdup(l->h[i].controllers);
@@ -73,18 +72,43 @@ static int make_dirs(struct sheep_cgroup *cg, const struct cg_layout *l,
 			return -1;
 		}
 		cg->len++;
-		if (cg_dir_create(h, &e) == 0)
+		h->created = cg_dir_missing(h);
+	}
+	return 0;
+}
+
+/* mkdir in every hierarchy. A rootless caller keeps only hierarchies it may write (a delegated
+ * cgroup); the others are dropped rather than failing the container. */
+static int make_dirs(struct sheep_cgroup *cg, const struct sheep_cgroup_opts *opts,
+		     struct sheep_err **err)
+{
+	size_t kept = 0;
+
+	/* from here on the counts say what was made, so a rollback removes nothing else */
+	for (size_t i = 0; i < cg->len; i++)
+		cg->h[i].created = 0;
+	for (size_t i = 0; i < cg->len; i++) {
+		struct cg_hier *h = &cg->h[i];
+		struct sheep_err *e = NULL;
+
+		if (cg_dir_create(h, &e) == 0) {
+			cg->h[kept++] = *h;
 			continue;
+		}
 		if (opts->rootless && h->created == 0 &&
 		    (e->errnum == EACCES || e->errnum == EPERM || e->errnum == EROFS)) {
 			sheep_err_free(e);
 			cg_hier_clear(h);
-			cg->len--;
 			continue;
 		}
 		*err = e;
+		/* the ones not tried yet stay (created 0) so they are freed with cg */
+		for (size_t j = i; j < cg->len; j++)
+			cg->h[kept++] = cg->h[j];
+		cg->len = kept;
 		return -1;
 	}
+	cg->len = kept;
 	return 0;
 }
 
@@ -119,7 +143,12 @@ int cg_create_in(const struct cg_layout *layout, const char *systemd_dir,
 	cg = cg_new(layout->len);
 	if (cg == NULL)
 		return sheep_err_set(err, ENOMEM, "create cgroup");
-	if (make_dirs(cg, layout, opts, err) < 0 || open_clone_fd(cg, err) < 0) {
+	if (plan_dirs(cg, layout, opts, err) < 0 ||
+	    (opts->record && opts->record(cg, opts->record_data, err) < 0)) {
+		sheep_cgroup_free(cg);
+		return sheep_err_wrap(err, "create cgroup");
+	}
+	if (make_dirs(cg, opts, err) < 0 || open_clone_fd(cg, err) < 0) {
 		rollback(cg);
 		sheep_cgroup_free(cg);
 		return sheep_err_wrap(err, "create cgroup");

@@ -51,6 +51,8 @@ bool cg_list_has(const char *list, const char *item);
  * default "sheep-oci/<id>") below own. Refuses "." and ".." components and control characters. */
 int cg_path_compute(const char *own, const char *cgroups_path, const char *id, char **ret,
 		    struct sheep_err **err);
+/* How many trailing components of h->path do not exist yet (what cg_dir_create would make). */
+int cg_dir_missing(const struct cg_hier *h);
 /* mkdir of every missing component of h->path below h->mountpoint; sets h->created. */
 int cg_dir_create(struct cg_hier *h, struct sheep_err **err);
 /* Removes the created components (the leaf with any sub-cgroups, then created parents). Retries

@@ -147,6 +147,25 @@ static int mkdir_walk(struct cg_hier *h, struct sheep_err **err)
 	return 0;
 }
 
+int cg_dir_missing(const struct cg_hier *h)
+{
+	_cleanup_free_ char *full = cg_hier_dir(h);
+	int missing = 0, total = count_components(h->path);
+	char *slash;
+
+	if (full == NULL)
+		return 0;
+	/* from the leaf up: the first directory that exists ends the missing tail */
+	while (missing < total && access(full, F_OK) < 0 && errno == ENOENT) {
+		missing++;
+		slash = strrchr(full, '/');
+		if (slash == NULL || slash <= full + strlen(h->mountpoint))
+			break;
+		*slash = '\0';
+	}
+	return missing;
+}
+
 int cg_dir_create(struct cg_hier *h, struct sheep_err **err)
 {
 	/* A concurrent delete may remove a shared parent ("sheep-oci") between two mkdirs. */

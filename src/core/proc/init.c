@@ -22,6 +22,7 @@
 #include "core/rootfs.h"
 #include "core/userns.h"
 #include "util/cleanup.h"
+#include "util/fault.h"
 #include "util/strv.h"
 
 static int step_wait_parent(struct sheep_init_ctx *c, struct sheep_err **err)
@@ -121,15 +122,22 @@ static int step_rootfs(struct sheep_init_ctx *c, struct sheep_err **err)
 	return sheep_rootfs_setup(c->config, &o, err);
 }
 
-/* Closes every fd but stdio, the preserved ones and init's own two before chdir, so no host
- * directory fd can be reached through /proc/self/fd (CVE-2024-21626). */
+static int cmp_int(const void *a, const void *b)
+{
+	return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+/* Closes every fd but stdio, the preserved ones and init's own (sync socket, exec fifo, and in a
+ * fault-injection build the trace) before chdir, so no host directory fd can be reached through
+ * /proc/self/fd (CVE-2024-21626). */
 static int step_close_fds(struct sheep_init_ctx *c, struct sheep_err **err)
 {
-	int keep[2] = {c->sync_fd < c->fifo_fd ? c->sync_fd : c->fifo_fd,
-		       c->sync_fd < c->fifo_fd ? c->fifo_fd : c->sync_fd};
+	int keep[3] = {c->sync_fd, c->fifo_fd, sheep_fault_trace_fd()};
 	unsigned int from = 3 + (unsigned)c->preserve_fds;
 
-	for (int i = 0; i < 2; i++) {
+	/* ascending, so the ranges between them can be closed in order */
+	qsort(keep, 3, sizeof(keep[0]), cmp_int);
+	for (int i = 0; i < 3; i++) {
 		if (keep[i] < 0 || (unsigned)keep[i] < from)
 			continue;
 		if ((unsigned)keep[i] > from && syscall(SYS_close_range, from, keep[i] - 1, 0) < 0)
@@ -218,39 +226,39 @@ static int step_seccomp(struct sheep_init_ctx *c, struct sheep_err **err)
 }
 
 const struct sheep_init_step sheep_init_steps[] = {
-    {"wait for the runtime", step_wait_parent},
-    {"set up namespaces", step_namespaces},
-    {"run runtime hooks", step_runtime_hooks},
-    {"set hostname", step_hostname},
-    {NULL, step_rootfs}, /* sheep_rootfs_setup names its own intent */
-    {"set up console", sheep_init_step_console},
-    {"close inherited fds", step_close_fds},
-    {"change to the working directory", step_cwd},
-    {"set process attributes", step_process_attrs},
-    {"load seccomp filter", step_seccomp_early},
-    {"set user and capabilities", step_user},
-    {"find the executable", sheep_init_step_find_exec},
-    {"set the LSM profile", step_lsm},
-    {"set no_new_privileges", step_no_new_privs},
-    {"load seccomp filter", step_seccomp},
-    {"wait for start", sheep_init_step_wait_start},
-    {NULL, NULL},
+    {"wait-parent", "wait for the runtime", step_wait_parent},
+    {"namespaces", "set up namespaces", step_namespaces},
+    {"runtime-hooks", "run runtime hooks", step_runtime_hooks},
+    {"hostname", "set hostname", step_hostname},
+    {"rootfs", NULL, step_rootfs}, /* sheep_rootfs_setup names its own intent */
+    {"console", "set up console", sheep_init_step_console},
+    {"close-fds", "close inherited fds", step_close_fds},
+    {"cwd", "change to the working directory", step_cwd},
+    {"process-attrs", "set process attributes", step_process_attrs},
+    {"seccomp-early", "load seccomp filter", step_seccomp_early},
+    {"user", "set user and capabilities", step_user},
+    {"find-exec", "find the executable", sheep_init_step_find_exec},
+    {"lsm", "set the LSM profile", step_lsm},
+    {"no-new-privs", "set no_new_privileges", step_no_new_privs},
+    {"seccomp", "load seccomp filter", step_seccomp},
+    {"wait-start", "wait for start", sheep_init_step_wait_start},
+    {NULL, NULL, NULL},
 };
 
 /* exec: the pid namespace was joined by the parent (it applies only to children) and the cgroup
  * entered before SYNC_GO; the success report is the sync socket closing on execve. */
 const struct sheep_init_step sheep_exec_steps[] = {
-    {"wait for the runtime", step_wait_parent},
-    {"join the container's namespaces", step_namespaces},
-    {"set up console", sheep_init_step_console},
-    {"close inherited fds", step_close_fds},
-    {"change to the working directory", step_cwd},
-    {"set process attributes", step_process_attrs},
-    {"load seccomp filter", step_seccomp_early},
-    {"set user and capabilities", step_user},
-    {"find the executable", sheep_init_step_find_exec},
-    {"set the LSM profile", step_lsm},
-    {"set no_new_privileges", step_no_new_privs},
-    {"load seccomp filter", step_seccomp},
-    {NULL, NULL},
+    {"wait-parent", "wait for the runtime", step_wait_parent},
+    {"namespaces", "join the container's namespaces", step_namespaces},
+    {"console", "set up console", sheep_init_step_console},
+    {"close-fds", "close inherited fds", step_close_fds},
+    {"cwd", "change to the working directory", step_cwd},
+    {"process-attrs", "set process attributes", step_process_attrs},
+    {"seccomp-early", "load seccomp filter", step_seccomp_early},
+    {"user", "set user and capabilities", step_user},
+    {"find-exec", "find the executable", sheep_init_step_find_exec},
+    {"lsm", "set the LSM profile", step_lsm},
+    {"no-new-privs", "set no_new_privileges", step_no_new_privs},
+    {"seccomp", "load seccomp filter", step_seccomp},
+    {NULL, NULL, NULL},
 };

@@ -18,6 +18,7 @@
 #include "core/proc/sync.h"
 #include "core/process.h"
 #include "util/cleanup.h"
+#include "util/fault.h"
 #include "util/strv.h"
 
 /* The pty comes from the container's own devpts (mounted by the rootfs step), so ttyname works
@@ -162,10 +163,14 @@ void sheep_init_main(struct sheep_init_ctx *c)
 				sheep_err_wrap(&err, "%s", s->name);
 			child_fail(c, err);
 		}
+		sheep_fault_point(c->is_exec ? "exec-init:" : "init:", s->key);
 	}
 	argv = sheep_strv_view(p->args, p->args_len);
 	envp = process_env(c);
 	if (argv == NULL || envp == NULL)
+		_exit(1);
+	/* exec's parent tells an execve (the socket closes, close-on-exec) from a death this way */
+	if (c->is_exec && sync_send(c->sync_fd, SYNC_EXECVE, NULL, 0, -1, &err) < 0)
 		_exit(1);
 	reset_signals();
 	/* an exec'd process outlives the runtime that started it (init cleared this at READY) */

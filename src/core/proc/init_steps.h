@@ -6,6 +6,8 @@
 #include "util/err.h"
 
 struct sheep_init_step {
+	const char
+	    *key; /* the step's fault-injection point (util/fault.h): init:KEY, exec-init:KEY */
 	const char *name; /* wraps the step's error; NULL when the step names its intent itself */
 	int (*run)(struct sheep_init_ctx *ctx, struct sheep_err **err);
 };

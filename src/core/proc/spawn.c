@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/sched.h>
 
@@ -32,4 +33,19 @@ pid_t sheep_spawn(struct sheep_init_ctx *ctx, struct sync_pair *sync, int clone_
 		sheep_init_main(ctx);
 	}
 	return pid;
+}
+
+int sheep_spawn_reap_died(pid_t *pid, const char *who, const char *when, struct sheep_err **err)
+{
+	int status = 0;
+
+	sheep_err_freep(err);
+	if (waitpid(*pid, &status, 0) != *pid)
+		return sheep_err_set(err, ECONNRESET, "%s died before %s", who, when);
+	*pid = -1;
+	if (WIFSIGNALED(status))
+		return sheep_err_set(err, 0, "%s was killed by signal %d before %s", who,
+				     WTERMSIG(status), when);
+	return sheep_err_set(err, 0, "%s exited with status %d before %s", who, WEXITSTATUS(status),
+			     when);
 }

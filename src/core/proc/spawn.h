@@ -12,4 +12,9 @@
 pid_t sheep_spawn(struct sheep_init_ctx *ctx, struct sync_pair *sync, int clone_flags,
 		  int cgroup_fd, struct sheep_err **err);
 
+/* The child's end of the sync socket closed before it reported success: it died. Reaps it, sets
+ * *pid to -1 (nothing left to kill) and fails with "WHO was killed by signal N before WHEN" (or
+ * "exited with status N"). */
+int sheep_spawn_reap_died(pid_t *pid, const char *who, const char *when, struct sheep_err **err);
+
 #endif

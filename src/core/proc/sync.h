@@ -11,6 +11,9 @@
  *  C -> P  SYNC_PTY             the pty master (SCM_RIGHTS) process.terminal: the console
  *  C -> P  SYNC_SECCOMP         the listener (SCM_RIGHTS)   SCMP_ACT_NOTIFY: send it to listenerPath
  *  C -> P  SYNC_READY           -                           init now waits on exec.fifo
+ *  C -> P  SYNC_EXECVE          -                           exec: every step done, execve next;
+ *                                                            the socket closing after this (on
+ *                                                            execve) is success, before it death
  *  C -> P  SYNC_ERROR           errno (int) + message       init failed and exits
  *  P -> C  SYNC_ERROR           errno (int) + message       the parent failed: init must exit
  *
@@ -35,6 +38,7 @@ enum sync_type {
 	SYNC_SECCOMP,
 	SYNC_READY,
 	SYNC_ERROR,
+	SYNC_EXECVE,
 };
 
 struct sync_hdr {

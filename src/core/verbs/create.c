@@ -22,6 +22,7 @@
 #include "core/proc/spawn.h"
 #include "core/verbs/create_job.h"
 #include "util/cleanup.h"
+#include "util/fault.h"
 #include "util/fs.h"
 
 static char *now_rfc3339(void)
@@ -83,6 +84,22 @@ static int make_state_dir(struct create_job *j, struct sheep_err **err)
 	return copy_annotations(j, err);
 }
 
+/* The planned cgroup goes into the state file before the first mkdir: a create killed after that
+ * leaves a state that `delete --force` cleans up, never a cgroup nothing records. */
+static int record_cgroup(const struct sheep_cgroup *planned, void *data, struct sheep_err **err)
+{
+	struct create_job *j = data;
+
+	free(j->st.cgroup);
+	j->st.cgroup = sheep_cgroup_serialize(planned);
+	if (j->st.cgroup == NULL)
+		return sheep_err_set(err, ENOMEM, "record cgroup");
+	if (sheep_state_save(j->dirfd, &j->st, err) < 0)
+		return -1;
+	sheep_fault_point("create:", "cgroup-planned");
+	return 0;
+}
+
 static int make_cgroup(struct create_job *j, struct sheep_err **err)
 {
 	const struct oci_linux *l = j->config->linux_;
@@ -91,14 +108,19 @@ static int make_cgroup(struct create_job *j, struct sheep_err **err)
 	    .cgroups_path = l ? l->cgroups_path : NULL,
 	    .rootless = geteuid() != 0,
 	    .systemd = j->opts->systemd_cgroup,
+	    .record = record_cgroup,
+	    .record_data = j,
 	};
 
 	if (sheep_cgroup_create(&o, l ? l->resources : NULL, &j->cgroup, err) < 0)
 		return -1;
+	sheep_fault_point("create:", "cgroup");
 	if (j->cgroup == NULL)
 		return 0;
 	if (sheep_cgroup_note(j->cgroup))
 		sheep_log(SHEEP_LOG_DEBUG, "cgroup: %s", sheep_cgroup_note(j->cgroup));
+	/* what was really made (a rootless caller may have dropped hierarchies); saved with the pid */
+	free(j->st.cgroup);
 	j->st.cgroup = sheep_cgroup_serialize(j->cgroup);
 	if (j->st.cgroup == NULL)
 		return sheep_err_set(err, ENOMEM, "record cgroup");
@@ -116,6 +138,7 @@ static int start_init(struct create_job *j, struct sheep_err **err)
 			     j->cgroup ? sheep_cgroup_clone_fd(j->cgroup) : -1, err);
 	if (j->pid < 0)
 		return -1;
+	sheep_fault_point("create:", "clone");
 	sync_close_child(&j->sync);
 	sheep_closep(&j->ctx.fifo_fd);
 	j->ctx.fifo_fd = -1;
@@ -126,6 +149,7 @@ static int start_init(struct create_job *j, struct sheep_err **err)
 	if (sheep_pid_start_time(j->pid, &j->st.start_time, err) < 0 ||
 	    sheep_state_save(j->dirfd, &j->st, err) < 0)
 		return -1;
+	sheep_fault_point("create:", "state-pid");
 	state = sheep_state_oci_json(&j->st, SHEEP_CREATING, err);
 	if (state == NULL)
 		return -1;
@@ -183,15 +207,21 @@ static int create_steps(struct create_job *j, struct sheep_err **err)
 {
 	if (sheep_state_check_id(j->opts->id, err) < 0 || create_load(j, err) < 0)
 		return -1;
-	if (make_state_dir(j, err) < 0 || make_cgroup(j, err) < 0 || start_init(j, err) < 0)
+	if (make_state_dir(j, err) < 0)
+		return -1;
+	sheep_fault_point("create:", "state-dir");
+	if (make_cgroup(j, err) < 0 || start_init(j, err) < 0)
 		return -1;
 	if (create_serve(j, err) < 0)
 		return -1;
+	sheep_fault_point("create:", "served");
 	j->st.creating = false;
 	if (sheep_state_save(j->dirfd, &j->st, err) < 0)
 		return -1;
+	sheep_fault_point("create:", "state-created");
 	if (j->opts->pid_file && sheep_write_pid_file(j->opts->pid_file, j->pid, err) < 0)
 		return -1;
+	sheep_fault_point("create:", "pid-file");
 	return 0;
 }
 

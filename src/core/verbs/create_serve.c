@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include "core/hooks.h"
+#include "core/proc/spawn.h"
 #include "core/userns.h"
 #include "core/verbs/create_job.h"
 #include "util/cleanup.h"
+#include "util/fault.h"
 #include "util/jsonstr.h"
 #include "util/socket.h"
 
@@ -24,6 +26,7 @@ static int run_runtime_hooks(struct create_job *j, struct sheep_err **err)
 	    sheep_hooks_run("createRuntime", h->create_runtime, h->create_runtime_len, state, err) <
 		0)
 		return -1;
+	sheep_fault_point("create:", "runtime-hooks");
 	return 0;
 }
 
@@ -96,7 +99,11 @@ int create_serve(struct create_job *j, struct sheep_err **err)
 		int ret;
 
 		if (sync_recv(j->sync.parent, &m, err) < 0)
-			return -1;
+			/* the init never execs before READY: its end closed because it died */
+			return (*err)->errnum != ECONNRESET
+				   ? -1
+				   : sheep_spawn_reap_died(&j->pid, "the container's init",
+							   "it was ready", err);
 		if (m.type == SYNC_READY) {
 			sync_msg_clear(&m);
 			return 0;

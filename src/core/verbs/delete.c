@@ -11,6 +11,7 @@
 #include "core/hooks.h"
 #include "core/verbs/lookup.h"
 #include "util/cleanup.h"
+#include "util/fault.h"
 
 /* Kills the container and waits (up to 10 s) for its init to be gone. */
 static int kill_and_wait(struct container_ref *r, struct sheep_err **err)
@@ -69,9 +70,12 @@ int sheep_container_delete(const char *root, const char *id, bool force, struct 
 	sheep_err_freep(err);
 	if (r.status != SHEEP_STOPPED && kill_and_wait(&r, err) < 0)
 		goto out;
+	sheep_fault_point("delete:", "killed");
 	if (r.cgroup && sheep_cgroup_destroy(r.cgroup, err) < 0)
 		goto out;
+	sheep_fault_point("delete:", "cgroup");
 	run_poststop(&r);
+	sheep_fault_point("delete:", "poststop");
 	ret = sheep_state_remove(r.rootfd, id, err);
 out:
 	container_close(&r);

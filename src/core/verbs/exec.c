@@ -19,6 +19,7 @@
 #include "core/proc/spawn.h"
 #include "core/verbs/exec_job.h"
 #include "util/cleanup.h"
+#include "util/fault.h"
 #include "util/fs.h"
 #include "util/socket.h"
 
@@ -115,9 +116,12 @@ static int prepare(struct exec_job *j, struct sheep_err **err)
 	return plan_joins(j, err);
 }
 
-/* Serves the child until its sync socket closes on execve (success) or it reports an error. */
+/* Serves the child until its sync socket closes on execve (success, announced by SYNC_EXECVE) or
+ * it reports an error or dies. */
 static int serve(struct exec_job *j, struct sheep_err **err)
 {
+	bool execve_next = false;
+
 	for (;;) {
 		struct sync_msg m;
 		int ret = 0;
@@ -125,9 +129,14 @@ static int serve(struct exec_job *j, struct sheep_err **err)
 		if (sync_recv(j->sync.parent, &m, err) < 0) {
 			if ((*err)->errnum != ECONNRESET)
 				return -1;
+			if (!execve_next)
+				return sheep_spawn_reap_died(&j->pid, "the process",
+							     "it was executed", err);
 			sheep_err_freep(err);
 			return 0;
 		}
+		if (m.type == SYNC_EXECVE)
+			execve_next = true;
 		if (m.type == SYNC_ERROR) {
 			int errnum = m.errnum;
 			char *text = TAKE_PTR(m.payload);
@@ -156,12 +165,14 @@ static int start_process(struct exec_job *j, struct sheep_err **err)
 	j->pid = sheep_spawn(&j->ctx, &j->sync, 0, cgfd, err);
 	if (j->pid < 0)
 		return -1;
+	sheep_fault_point("exec:", "clone");
 	sync_close_child(&j->sync);
 	if (j->ref.cgroup && cgfd < 0 && sheep_cgroup_enter(j->ref.cgroup, j->pid, err) < 0)
 		return -1;
 	state = sheep_state_oci_json(j->ref.st, j->ref.status, err);
 	if (state == NULL || sync_send(j->sync.parent, SYNC_GO, state, strlen(state), -1, err) < 0)
 		return -1;
+	sheep_fault_point("exec:", "go");
 	return serve(j, err);
 }
 
@@ -210,10 +221,12 @@ static int exec_steps(struct exec_job *j, int sigfd, int *ret_status, struct she
 		}
 		return -1;
 	}
+	sheep_fault_point("exec:", "served");
 	/* the process runs: other verbs on this container must not wait for it */
 	container_close(&j->ref);
 	if (j->opts->pid_file && sheep_write_pid_file(j->opts->pid_file, j->pid, err) < 0)
 		return -1;
+	sheep_fault_point("exec:", "pid-file");
 	if (j->opts->detach)
 		return 0;
 	*ret_status = sheep_attach_wait(j->pid, sigfd, j->pty_master);

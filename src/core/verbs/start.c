@@ -8,6 +8,7 @@
 #include "core/hooks.h"
 #include "core/verbs/lookup.h"
 #include "util/cleanup.h"
+#include "util/fault.h"
 
 static int open_gate(struct container_ref *r, struct sheep_err **err)
 {
@@ -40,6 +41,7 @@ int sheep_container_start(const char *root, const char *id, struct sheep_err **e
 		return -1;
 	if (open_gate(&r, err) < 0)
 		goto out;
+	sheep_fault_point("start:", "gate-opened");
 	ret = 0;
 	config = container_config(&r, err);
 	if (config == NULL) {
@@ -54,6 +56,7 @@ int sheep_container_start(const char *root, const char *id, struct sheep_err **e
 		}
 		sheep_hooks_run_warn("poststart", config->hooks->poststart,
 				     config->hooks->poststart_len, state);
+		sheep_fault_point("start:", "poststart");
 	}
 out:
 	oci_config_free(config);
