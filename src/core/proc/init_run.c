@@ -181,5 +181,9 @@ void sheep_init_main(struct sheep_init_ctx *c)
 	/* Also the fallback when the container's seccomp profile allows execve but not execveat:
 	 * the path was checked a moment ago, so only a swap racing this window could slip by. */
 	execve(c->exec_path, argv, envp);
-	_exit(127);
+	/* Past the start gate (or exec's SYNC_EXECVE) no runtime reads the sync socket any more:
+	 * as with runc, the reason goes to the process's own stderr; status as a shell gives it. */
+	int saved = errno;
+	dprintf(STDERR_FILENO, "exec %s: %s\n", c->exec_path, strerror(saved));
+	_exit(saved == ENOENT ? 127 : 126);
 }
