@@ -138,8 +138,10 @@ int main(int argc, char **argv)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, NULL);
-	if (parse_opts(argc - 1, argv + 1, &o, &err) < 0)
+	if (parse_opts(argc - 1, argv + 1, &o, &err) < 0) {
+		free(o.ports); /* the --publish entries parsed before the bad one */
 		return fail(argv[1], NULL, err);
+	}
 	if (strcmp(argv[1], "up") == 0 || strcmp(argv[1], "down") == 0)
 		r = hook(argv[1], &o, &err);
 	else
