@@ -134,6 +134,18 @@ sheep_nofile() {
 	echo "\$ prlimit --nofile=$n:$n $(basename "$SHEEP_OCI") $* -> $status: $output" >&2
 }
 
+# fd_floor: the smallest RLIMIT_NOFILE with which the runtime starts at all. 3 for the static
+# binary; a dynamically linked one (the sanitizer build) needs more for the loader to open its
+# libraries, and fails in ld.so, before any of its own code runs, below that.
+fd_floor() {
+	local n
+	for n in $(seq 3 64); do
+		prlimit --nofile="$n:$n" "$SHEEP_OCI" --version >/dev/null 2>&1 </dev/null 3>&- 4>&- \
+			5>&- 6>&- 7>&- 8>&- 9>&- && break
+	done
+	echo "$n"
+}
+
 # A failure for lack of fds: exit 1, says so, never "Success", and leaves nothing.
 assert_emfile_clean() {
 	assert_failure 1 || return
@@ -147,7 +159,7 @@ assert_emfile_clean() {
 	# raising the hard limit needs CAP_SYS_RESOURCE: the container keeps the runtime's
 	update_config 'del(.process.rlimits)'
 	local n min=
-	for n in $(seq 3 64); do
+	for n in $(seq "$(fd_floor)" 64); do
 		sheep_nofile "$n" run --bundle "$BUNDLE" "$ID"
 		if [ "$status" -eq 0 ]; then
 			min=$n
@@ -174,7 +186,7 @@ assert_emfile_clean() {
 	wait_file "$BUNDLE/rootfs/tmp/ready"
 	local pid n min=
 	pid=$(container_pid "$ID")
-	for n in $(seq 3 64); do
+	for n in $(seq "$(fd_floor)" 64); do
 		sheep_nofile "$n" exec "$ID" /probe write /tmp/exec-ran yes
 		if [ "$status" -eq 0 ]; then
 			min=$n
