@@ -23,6 +23,11 @@ static bool selinux_enabled(void)
 	return access("/sys/fs/selinux/enforce", F_OK) == 0;
 }
 
+const char *sheep_lsm_mount_label(const char *mount_label)
+{
+	return mount_label && *mount_label && selinux_enabled() ? mount_label : NULL;
+}
+
 int sheep_lsm_check(const char *apparmor_profile, const char *selinux_label, const char *prefix,
 		    struct sheep_err **err)
 {
@@ -32,9 +37,9 @@ int sheep_lsm_check(const char *apparmor_profile, const char *selinux_label, con
 				     "this host",
 				     prefix, apparmor_profile);
 	if (selinux_label && *selinux_label && !selinux_enabled())
-		return sheep_err_set(err, 0,
-				     "%sselinuxLabel: '%s' given but SELinux is not enabled on this host",
-				     prefix, selinux_label);
+		return sheep_err_set(
+		    err, 0, "%sselinuxLabel: '%s' given but SELinux is not enabled on this host",
+		    prefix, selinux_label);
 	return 0;
 }
 
@@ -49,19 +54,19 @@ static int write_attr(const char *lsm_path, const char *fallback, const char *te
 	return sheep_write_file(fallback, text, strlen(text), err);
 }
 
-int sheep_lsm_apply(const char *apparmor_profile, const char *selinux_label,
-		    struct sheep_err **err)
+int sheep_lsm_apply(const char *apparmor_profile, const char *selinux_label, struct sheep_err **err)
 {
 	char buf[4096];
 
 	if (apparmor_profile && *apparmor_profile) {
 		snprintf(buf, sizeof(buf), "exec %s", apparmor_profile);
-		if (write_attr("/proc/thread-self/attr/apparmor/exec", "/proc/thread-self/attr/exec",
-			       buf, err) < 0)
+		if (write_attr("/proc/thread-self/attr/apparmor/exec",
+			       "/proc/thread-self/attr/exec", buf, err) < 0)
 			return sheep_err_wrap(err, "set AppArmor profile '%s'", apparmor_profile);
 	}
 	if (selinux_label && *selinux_label &&
-	    write_attr("/proc/thread-self/attr/exec", "/proc/self/attr/exec", selinux_label, err) < 0)
+	    write_attr("/proc/thread-self/attr/exec", "/proc/self/attr/exec", selinux_label, err) <
+		0)
 		return sheep_err_wrap(err, "set SELinux label '%s'", selinux_label);
 	return 0;
 }

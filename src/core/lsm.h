@@ -14,4 +14,8 @@ int sheep_lsm_check(const char *apparmor_profile, const char *selinux_label, con
 int sheep_lsm_apply(const char *apparmor_profile, const char *selinux_label,
 		    struct sheep_err **err);
 
+/* linux.mountLabel as the label for the container's filesystems when SELinux runs on this host;
+ * NULL when it does not (the label then means nothing, as in runc) or none is given. */
+const char *sheep_lsm_mount_label(const char *mount_label);
+
 #endif

@@ -27,6 +27,9 @@ struct sheep_rootfs_opts {
 	/* Mount type "cgroup": one per hierarchy (sheep_cgroup_mounts()); NULL/0 = none. */
 	const struct sheep_cgroup_mount *cgroup_mounts;
 	size_t cgroup_mounts_len;
+	/* linux.mountLabel where SELinux runs (sheep_lsm_mount_label), else NULL: the context= of
+	 * every new filesystem that takes one (sheep_mount_takes_context). */
+	const char *mount_label;
 	/* Runs after all mounts, before pivot_root (createContainer hooks, per the runtime-spec);
 	 * NULL = none. Its cwd is the rootfs. */
 	int (*before_pivot)(void *data, struct sheep_err **err);

@@ -173,6 +173,27 @@ static void expect_invalid(struct oci_config *c, const char *msg)
 	assert_string_equal(err->msg, msg);
 }
 
+/* linux.mountLabel goes to filesystems the caller creates, never to the kernel's own views nor
+ * over a context the mount's data already sets. */
+static void test_takes_context(void **state)
+{
+	(void)state;
+	assert_true(sheep_mount_takes_context("tmpfs", NULL));
+	assert_true(sheep_mount_takes_context("devpts", "newinstance,ptmxmode=0666"));
+	assert_true(sheep_mount_takes_context("overlay", "lowerdir=/a,upperdir=/b,workdir=/c"));
+	assert_true(sheep_mount_takes_context("tmpfs", "mode=755,xcontext=1"));
+	assert_false(sheep_mount_takes_context("bind", NULL));
+	assert_false(sheep_mount_takes_context(NULL, NULL));
+	assert_false(sheep_mount_takes_context("proc", NULL));
+	assert_false(sheep_mount_takes_context("sysfs", NULL));
+	assert_false(sheep_mount_takes_context("mqueue", NULL));
+	assert_false(sheep_mount_takes_context("cgroup2", NULL));
+	assert_false(sheep_mount_takes_context("tmpfs", "context=system_u:object_r:x:s0"));
+	assert_false(sheep_mount_takes_context("tmpfs", "mode=755,fscontext=a"));
+	assert_false(sheep_mount_takes_context("tmpfs", "defcontext=a,size=1m"));
+	assert_false(sheep_mount_takes_context("tmpfs", "size=1m,rootcontext=a"));
+}
+
 static void test_validate_ok(void **state)
 {
 	struct oci_mount mounts[] = {MNT("proc", "/proc"), MNT("tmpfs", "/dev", "mode=755"),
@@ -274,6 +295,7 @@ int main(void)
 	    cmocka_unit_test(test_data_and_special),
 	    cmocka_unit_test(test_unknown_option),
 	    cmocka_unit_test(test_option_names),
+	    cmocka_unit_test(test_takes_context),
 	    cmocka_unit_test(test_validate_ok),
 	    cmocka_unit_test(test_validate_mounts),
 	    cmocka_unit_test(test_validate_linux),

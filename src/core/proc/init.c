@@ -113,6 +113,8 @@ static int step_rootfs(struct sheep_init_ctx *c, struct sheep_err **err)
 	    .userns = c->ns.has_user,
 	    .console_fd = -1,
 	    .cgroupns = c->ns.has_cgroup,
+	    .mount_label =
+		sheep_lsm_mount_label(c->config->linux_ ? c->config->linux_->mount_label : NULL),
 	    .cgroup_mounts = c->cgroup_mounts,
 	    .cgroup_mounts_len = c->cgroup_mounts_len,
 	    .before_pivot = create_container_hooks,

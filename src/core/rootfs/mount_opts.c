@@ -131,6 +131,35 @@ bool sheep_mount_is_bind(const struct oci_mount *m)
 	return false;
 }
 
+static bool names_context(const char *word, size_t len)
+{
+	static const char *const keys[] = {"context=", "fscontext=", "defcontext=", "rootcontext="};
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (len >= strlen(keys[i]) && strncmp(word, keys[i], strlen(keys[i])) == 0)
+			return true;
+	return false;
+}
+
+bool sheep_mount_takes_context(const char *type, const char *data)
+{
+	static const char *const policy_labelled[] = {
+	    "proc",	   "sysfs",    "cgroup",  "cgroup2", "mqueue",
+	    "securityfs",  "debugfs",  "tracefs", "bpf",     "selinuxfs",
+	    "binfmt_misc", "configfs", "fusectl", "pstore",  "efivarfs"};
+
+	if (type == NULL || strcmp(type, "bind") == 0)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(policy_labelled); i++)
+		if (strcmp(type, policy_labelled[i]) == 0)
+			return false;
+	/* data that sets a context itself keeps it */
+	for (const char *w = data; w && *w; w += strcspn(w, ","), w += *w == ',')
+		if (names_context(w, strcspn(w, ",")))
+			return false;
+	return true;
+}
+
 static const struct opt *find_opt(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)

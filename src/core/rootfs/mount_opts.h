@@ -28,6 +28,11 @@ struct sheep_mount_opts {
 /* True for mounts that bind: type "bind" or a "bind"/"rbind" option (runtime-spec config.md). */
 bool sheep_mount_is_bind(const struct oci_mount *m);
 
+/* Whether a new filesystem of this type gets linux.mountLabel as its context= option: not the
+ * kernel's own views (proc, sysfs, cgroup, mqueue, ...), whose labels come from policy and which
+ * refuse the option, nor a mount whose data already names a context. */
+bool sheep_mount_takes_context(const char *type, const char *data);
+
 /* Parses mounts[index].options. An unknown bare word is an error on filesystems whose options are
  * all known (bind, proc, sysfs, tmpfs, devpts, mqueue, cgroup2): "config.json: mounts[2].options[0]:
  * unknown mount option 'bogus'"; elsewhere it is passed on as data. */

@@ -47,7 +47,8 @@ static int fs_param(int fsfd, const char *word)
 }
 
 /* Superblock flags travel as fsconfig flags; per-mount ones go to fsmount(). */
-static int fs_configure(int fsfd, const struct oci_mount *m, const struct sheep_mount_opts *o)
+static int fs_configure(int fsfd, const struct oci_mount *m, const struct sheep_mount_opts *o,
+			const char *label)
 {
 	_cleanup_free_ char *data = o->data ? strdup(o->data) : NULL;
 	char *save = NULL;
@@ -66,11 +67,14 @@ static int fs_configure(int fsfd, const struct oci_mount *m, const struct sheep_
 	for (char *w = data ? strtok_r(data, ",", &save) : NULL; w; w = strtok_r(NULL, ",", &save))
 		if (fs_param(fsfd, w) < 0)
 			return -1;
+	if (label && sheep_mount_takes_context(m->type, o->data) &&
+	    fsconfig(fsfd, FSCONFIG_SET_STRING, "context", label, 0) < 0)
+		return -1;
 	return fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
 }
 
-static int make_fs(const struct oci_mount *m, const struct sheep_mount_opts *o, const char *what,
-		   struct sheep_err **err)
+static int make_fs(const struct oci_mount *m, const struct sheep_mount_opts *o, const char *label,
+		   const char *what, struct sheep_err **err)
 {
 	_cleanup_close_ int fsfd = fsopen(m->type, FSOPEN_CLOEXEC);
 	char klog[256] = "";
@@ -78,7 +82,7 @@ static int make_fs(const struct oci_mount *m, const struct sheep_mount_opts *o, 
 
 	if (fsfd < 0)
 		return sheep_err_set(err, errno, "%s", what);
-	if (fs_configure(fsfd, m, o) < 0) {
+	if (fs_configure(fsfd, m, o, label) < 0) {
 		int saved = errno;
 
 		fs_log(fsfd, klog, sizeof(klog));
@@ -229,7 +233,8 @@ static int mount_new(struct rootfs_ctx *c, const struct oci_mount *m,
 		return -1;
 	if (!bind && strcmp(m->type, "cgroup") == 0)
 		return rootfs_mount_cgroup(c, dst, m->destination, !(o->flags & MS_RDONLY), err);
-	mfd = bind ? make_bind(c->config, m, o, src, err) : make_fs(m, o, what, err);
+	mfd = bind ? make_bind(c->config, m, o, src, err)
+		   : make_fs(m, o, c->opts->mount_label, what, err);
 	if (mfd < 0)
 		return -1;
 	if (o->tmpcopyup && rootfs_tmpcopyup(dst, mfd, err) < 0)
