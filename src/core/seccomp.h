@@ -29,6 +29,8 @@ int sheep_seccomp_compile(const struct oci_seccomp *cfg, struct sheep_seccomp **
  * cache_dir NULL -> plain compile. The runtime uses <state root>/SHEEP_SECCOMP_CACHE_DIR (a dot
  * name: `list` skips it and it cannot clash with an ordinary container id). */
 #define SHEEP_SECCOMP_CACHE_DIR ".seccomp-cache"
+/* Entries kept; after a miss the least recently used beyond this are removed. */
+#define SHEEP_SECCOMP_CACHE_MAX 64
 int sheep_seccomp_compile_cached(const struct oci_seccomp *cfg, const char *cache_dir,
 				 struct sheep_seccomp **ret, struct sheep_err **err);
 

@@ -72,6 +72,48 @@ static void compile_both(const struct fixture *f, const struct oci_seccomp *p)
 }
 
 /* The number of entries in the cache dir; *name receives the last one. */
+static int entries(const struct fixture *f, char *name);
+
+/* A miss beyond SHEEP_SECCOMP_CACHE_MAX entries removes the least recently used: a hit counts as
+ * a use, so an old entry that is hit survives and the oldest unused ones go. */
+static void test_prune_lru(void **state)
+{
+	struct fixture *f = *state;
+	struct sheep_seccomp *s = NULL;
+	struct timespec times[2] = {{0, 0}, {0, 0}};
+	char path[160], hit_name[512], last[512];
+	int dirfd, i;
+
+	compile_both(f, f->profile); /* creates the dir and the profile's entry */
+	assert_int_equal(entries(f, hit_name), 1);
+	dirfd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(dirfd >= 0);
+	/* fillers older than everything, the profile's own entry the oldest of all */
+	for (i = 0; i < SHEEP_SECCOMP_CACHE_MAX + 5; i++) {
+		snprintf(path, sizeof(path), "%016x", 0x1000 + i);
+		assert_int_equal(sheep_write_file_atomic_at(dirfd, path, "x", 1, 0600, NULL), 0);
+		times[0].tv_sec = times[1].tv_sec = 1000000 + i;
+		assert_int_equal(utimensat(dirfd, path, times, 0), 0);
+	}
+	times[0].tv_sec = times[1].tv_sec = 1;
+	assert_int_equal(utimensat(dirfd, hit_name, times, 0), 0);
+	/* a hit refreshes it; then a miss (another profile) prunes */
+	assert_int_equal(sheep_seccomp_compile_cached(f->profile, f->dir, &s, NULL), 0);
+	sheep_seccomp_free(s);
+	f->profile->default_errno_ret = 38;
+	f->profile->has_default_errno_ret = true;
+	assert_int_equal(sheep_seccomp_compile_cached(f->profile, f->dir, &s, NULL), 0);
+	sheep_seccomp_free(s);
+	assert_int_equal(entries(f, last), SHEEP_SECCOMP_CACHE_MAX);
+	assert_int_equal(faccessat(dirfd, hit_name, F_OK, 0), 0);
+	/* 2 + 69 files, 64 kept: the 7 oldest fillers went */
+	for (i = 0; i < SHEEP_SECCOMP_CACHE_MAX + 5; i++) {
+		snprintf(path, sizeof(path), "%016x", 0x1000 + i);
+		assert_int_equal(faccessat(dirfd, path, F_OK, 0) == 0, i >= 7);
+	}
+	close(dirfd);
+}
+
 static int entries(const struct fixture *f, char *name)
 {
 	DIR *d = opendir(f->dir);
@@ -322,6 +364,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_missing_parent, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_invalid_profile, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_null, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_prune_lru, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

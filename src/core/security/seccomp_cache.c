@@ -1,6 +1,7 @@
 /* The compiled-filter cache: a canonical text of everything that determines the BPF program names
  * a file (FNV-1a of the text) holding that text, the install-time fields and the program. A hit
  * needs the stored text byte-identical to the current one, so a hash collision only misses. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -269,6 +270,61 @@ static void store(int dirfd, const char *name, const char *canon, size_t canon_l
 		sheep_err_free(e);
 }
 
+struct aged {
+	char name[NAME_MAX + 1];
+	struct timespec mtime;
+};
+
+static int older_first(const void *a, const void *b)
+{
+	const struct timespec *x = &((const struct aged *)a)->mtime;
+	const struct timespec *y = &((const struct aged *)b)->mtime;
+
+	if (x->tv_sec != y->tv_sec)
+		return x->tv_sec < y->tv_sec ? -1 : 1;
+	return (x->tv_nsec > y->tv_nsec) - (x->tv_nsec < y->tv_nsec);
+}
+
+/* After a miss: at most SHEEP_SECCOMP_CACHE_MAX entries stay, the least recently used (a hit
+ * refreshes an entry's mtime) go first, so a host that sees ever new profiles (generated per
+ * container, say) does not grow the cache without bound. Best effort, like store(). */
+static void prune(int dirfd)
+{
+	_cleanup_free_ struct aged *all = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	struct stat st;
+	int fd = dup(dirfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' ||
+		    fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (n == cap) {
+			struct aged *grown =
+			    realloc(all, (cap = cap ? cap * 2 : 128) * sizeof(*all));
+			if (grown == NULL)
+				break;
+			all = grown;
+		}
+		snprintf(all[n].name, sizeof(all[n].name), "%s", de->d_name);
+		all[n++].mtime = st.st_mtim;
+	}
+	closedir(d);
+	if (n <= SHEEP_SECCOMP_CACHE_MAX)
+		return;
+	qsort(all, n, sizeof(*all), older_first);
+	for (size_t i = 0; i < n - SHEEP_SECCOMP_CACHE_MAX; i++)
+		unlinkat(dirfd, all[i].name, 0);
+}
+
 int sheep_seccomp_compile_cached(const struct oci_seccomp *cfg, const char *cache_dir,
 				 struct sheep_seccomp **ret, struct sheep_err **err)
 {
@@ -286,10 +342,14 @@ int sheep_seccomp_compile_cached(const struct oci_seccomp *cfg, const char *cach
 		return sheep_seccomp_compile(cfg, ret, err);
 	snprintf(name, sizeof(name), "%016" PRIx64, fnv1a64(canon, canon_len));
 	*ret = lookup(dirfd, name, canon, canon_len);
-	if (*ret != NULL)
+	if (*ret != NULL) {
+		/* recently used: the last to be pruned */
+		utimensat(dirfd, name, NULL, 0);
 		return 0;
+	}
 	if (sheep_seccomp_compile(cfg, ret, err) < 0)
 		return -1;
 	store(dirfd, name, canon, canon_len, *ret);
+	prune(dirfd);
 	return 0;
 }
