@@ -49,7 +49,7 @@ char *sheep_features_json(struct sheep_err **err)
 				       .selinux = &no,
 				       .intel_rdt = &no,
 				       .idmap_mounts = &yes,
-				       .net_devices = &no};
+				       .net_devices = &yes};
 	struct oci_features f = {
 	    .oci_version_min = "1.0.0", .oci_version_max = OCI_SPEC_VERSION, .linux_ = &l};
 	const char **flags = NULL;

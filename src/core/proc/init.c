@@ -71,9 +71,12 @@ static int step_namespaces(struct sheep_init_ctx *c, struct sheep_err **err)
 static int step_runtime_hooks(struct sheep_init_ctx *c, struct sheep_err **err)
 {
 	const struct oci_hooks *h = c->config->hooks;
+	const struct oci_net_devices *nd = c->config->linux_ ? c->config->linux_->net_devices : NULL;
 	struct sync_msg m;
 
-	if (h == NULL || (h->prestart_len == 0 && h->create_runtime_len == 0))
+	/* the runtime's work in its own namespaces once ours exist: netDevices, then the hooks */
+	if ((nd == NULL || nd->len == 0) &&
+	    (h == NULL || (h->prestart_len == 0 && h->create_runtime_len == 0)))
 		return 0;
 	if (sync_send(c->sync_fd, SYNC_RUNTIME_HOOKS, NULL, 0, -1, err) < 0 ||
 	    sync_expect(c->sync_fd, SYNC_HOOKS_DONE, &m, err) < 0)

@@ -12,6 +12,7 @@
 #include "core/caps.h"
 #include "core/log.h"
 #include "core/lsm.h"
+#include "core/netdev.h"
 #include "core/process.h"
 #include "core/rootfs.h"
 #include "core/seccomp.h"
@@ -117,8 +118,8 @@ static int prepare_security(struct create_job *j, struct sheep_err **err)
 
 		/* as runc: a profile may name syscalls newer than the installed libseccomp */
 		for (size_t i = 0; i < skipped; i++)
-			sheep_log(SHEEP_LOG_DEBUG, "seccomp: syscall '%s' unknown to libseccomp, skipped",
-				  names[i]);
+			sheep_log(SHEEP_LOG_DEBUG,
+				  "seccomp: syscall '%s' unknown to libseccomp, skipped", names[i]);
 	}
 	return 0;
 }
@@ -140,6 +141,9 @@ int create_load(struct create_job *j, struct sheep_err **err)
 	if (sheep_ns_plan_make(j->config->linux_, &j->ctx.ns, err) < 0)
 		return -1;
 	if (check_namespaces(j, err) < 0 || sheep_rootfs_validate(j->config, err) < 0)
+		return -1;
+	if (j->config->linux_ &&
+	    sheep_netdev_check(j->config->linux_->net_devices, j->ctx.ns.has_net, err) < 0)
 		return -1;
 	if (prepare_security(j, err) < 0)
 		return -1;

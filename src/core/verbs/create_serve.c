@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "core/hooks.h"
+#include "core/netdev.h"
 #include "core/proc/spawn.h"
 #include "core/userns.h"
 #include "core/verbs/create_job.h"
@@ -16,8 +17,11 @@
 static int run_runtime_hooks(struct create_job *j, struct sheep_err **err)
 {
 	const struct oci_hooks *h = j->config->hooks;
-	_cleanup_free_ char *state = sheep_state_oci_json(&j->st, SHEEP_CREATING, err);
+	_cleanup_free_ char *state = NULL;
 
+	if (h == NULL)
+		return 0;
+	state = sheep_state_oci_json(&j->st, SHEEP_CREATING, err);
 	if (state == NULL)
 		return -1;
 	j->runtime_hooks_ran = true;
@@ -79,6 +83,10 @@ static int handle(struct create_job *j, struct sync_msg *m, struct sheep_err **e
 			return -1;
 		return sync_send(j->sync.parent, SYNC_USERMAP_DONE, NULL, 0, -1, err);
 	case SYNC_RUNTIME_HOOKS:
+		/* the container's network namespace exists: its devices first, so hooks see them */
+		if (j->config->linux_ &&
+		    sheep_netdev_move(j->config->linux_->net_devices, j->pid, err) < 0)
+			return -1;
 		if (run_runtime_hooks(j, err) < 0)
 			return -1;
 		return sync_send(j->sync.parent, SYNC_HOOKS_DONE, NULL, 0, -1, err);
