@@ -15,6 +15,7 @@
 
 #include "core/hooks.h"
 #include "core/lsm.h"
+#include "core/mempolicy.h"
 #include "core/proc/init.h"
 #include "core/proc/init_steps.h"
 #include "core/proc/sync.h"
@@ -71,7 +72,8 @@ static int step_namespaces(struct sheep_init_ctx *c, struct sheep_err **err)
 static int step_runtime_hooks(struct sheep_init_ctx *c, struct sheep_err **err)
 {
 	const struct oci_hooks *h = c->config->hooks;
-	const struct oci_net_devices *nd = c->config->linux_ ? c->config->linux_->net_devices : NULL;
+	const struct oci_net_devices *nd =
+	    c->config->linux_ ? c->config->linux_->net_devices : NULL;
 	struct sync_msg m;
 
 	/* the runtime's work in its own namespaces once ours exist: netDevices, then the hooks */
@@ -83,6 +85,12 @@ static int step_runtime_hooks(struct sheep_init_ctx *c, struct sheep_err **err)
 		return -1;
 	sync_msg_clear(&m);
 	return 0;
+}
+
+static int step_mempolicy(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	return sheep_mempolicy_apply(c->config->linux_ ? c->config->linux_->memory_policy : NULL,
+				     err);
 }
 
 static int step_hostname(struct sheep_init_ctx *c, struct sheep_err **err)
@@ -240,6 +248,7 @@ const struct sheep_init_step sheep_init_steps[] = {
     {"close-fds", "close inherited fds", step_close_fds},
     {"cwd", "change to the working directory", step_cwd},
     {"process-attrs", "set process attributes", step_process_attrs},
+    {"memory-policy", "set the memory policy", step_mempolicy},
     {"seccomp-early", "load seccomp filter", step_seccomp_early},
     {"user", "set user and capabilities", step_user},
     {"find-exec", "find the executable", sheep_init_step_find_exec},
@@ -259,6 +268,7 @@ const struct sheep_init_step sheep_exec_steps[] = {
     {"close-fds", "close inherited fds", step_close_fds},
     {"cwd", "change to the working directory", step_cwd},
     {"process-attrs", "set process attributes", step_process_attrs},
+    {"memory-policy", "set the memory policy", step_mempolicy},
     {"seccomp-early", "load seccomp filter", step_seccomp_early},
     {"user", "set user and capabilities", step_user},
     {"find-exec", "find the executable", sheep_init_step_find_exec},

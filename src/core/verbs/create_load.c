@@ -12,6 +12,7 @@
 #include "core/caps.h"
 #include "core/log.h"
 #include "core/lsm.h"
+#include "core/mempolicy.h"
 #include "core/netdev.h"
 #include "core/process.h"
 #include "core/rootfs.h"
@@ -128,6 +129,7 @@ int create_load(struct create_job *j, struct sheep_err **err)
 {
 	char buf[PATH_MAX];
 	const char *bundle = j->opts->bundle ? j->opts->bundle : ".";
+	struct sheep_mempolicy mp;
 
 	if (realpath(bundle, buf) == NULL)
 		return sheep_err_set(err, errno, "bundle '%s'", bundle);
@@ -144,6 +146,9 @@ int create_load(struct create_job *j, struct sheep_err **err)
 		return -1;
 	if (j->config->linux_ &&
 	    sheep_netdev_check(j->config->linux_->net_devices, j->ctx.ns.has_net, err) < 0)
+		return -1;
+	if (j->config->linux_ && j->config->linux_->memory_policy &&
+	    sheep_mempolicy_parse(j->config->linux_->memory_policy, &mp, err) < 0)
 		return -1;
 	if (prepare_security(j, err) < 0)
 		return -1;
