@@ -113,3 +113,15 @@ teardown() {
 	[ -s "$log" ]
 	! jq -e . "$log" >/dev/null 2>&1
 }
+
+# runtime-spec "IntelRdt": with no resctrl filesystem mounted the runtime MUST generate an error
+# (this runtime refuses intelRdt everywhere; it never ignores it).
+@test "linux.intelRdt without a mounted resctrl is an error and leaves nothing" {
+	requires sheep
+	grep -q ' - resctrl ' /proc/self/mountinfo && skip "the host has resctrl mounted"
+	update_config '.linux.intelRdt = {"closID": "c1", "l3CacheSchema": "L3:0=ff"}'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_failure 1
+	assert_output "sheep-oci: run '$ID': config.json: linux.intelRdt: no resctrl filesystem is mounted (Intel RDT is not available on this host)"
+	assert_nothing_left "$ID"
+}

@@ -11,6 +11,7 @@
 
 #include "core/caps.h"
 #include "core/log.h"
+#include "core/intelrdt.h"
 #include "core/lsm.h"
 #include "core/mempolicy.h"
 #include "core/netdev.h"
@@ -146,6 +147,9 @@ int create_load(struct create_job *j, struct sheep_err **err)
 		return -1;
 	if (j->config->linux_ &&
 	    sheep_netdev_check(j->config->linux_->net_devices, j->ctx.ns.has_net, err) < 0)
+		return -1;
+	if (j->config->linux_ &&
+	    sheep_intelrdt_check(j->config->linux_->intel_rdt, "/proc/self/mountinfo", err) < 0)
 		return -1;
 	if (j->config->linux_ && j->config->linux_->memory_policy &&
 	    sheep_mempolicy_parse(j->config->linux_->memory_policy, &mp, err) < 0)
