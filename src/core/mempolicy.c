@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "core/mempolicy.h"
+#include "util/idlist.h"
 
 #define PATH "config.json: linux.memoryPolicy."
 
@@ -31,42 +32,6 @@ static const struct {
     {"MPOL_F_RELATIVE_NODES", 1 << 14},
     {"MPOL_F_NUMA_BALANCING", 1 << 13},
 };
-
-static bool parse_node(const char **s, unsigned long *ret)
-{
-	char *end;
-
-	if (**s < '0' || **s > '9')
-		return false;
-	errno = 0;
-	*ret = strtoul(*s, &end, 10);
-	*s = end;
-	return errno == 0 && *ret < SHEEP_MEMPOLICY_MAX_NODES;
-}
-
-/* "0-3,7": ranges and single nodes, comma-separated. */
-static bool parse_nodes(const char *s, struct sheep_mempolicy *p)
-{
-	const size_t bits = 8 * sizeof(unsigned long);
-
-	while (*s) {
-		unsigned long lo, hi;
-
-		if (!parse_node(&s, &lo))
-			return false;
-		hi = lo;
-		if (*s == '-' && (s++, !parse_node(&s, &hi) || hi < lo))
-			return false;
-		for (unsigned long n = lo; n <= hi; n++)
-			p->nodes[n / bits] |= 1UL << (n % bits);
-		p->has_nodes = true;
-		if (*s == ',' && s[1] != '\0')
-			s++;
-		else if (*s != '\0')
-			return false;
-	}
-	return true;
-}
 
 static int parse_flags(const struct oci_memory_policy *p, int *ret, struct sheep_err **err)
 {
@@ -100,7 +65,8 @@ int sheep_mempolicy_parse(const struct oci_memory_policy *p, struct sheep_mempol
 		m++;
 	if (m == sizeof(modes) / sizeof(modes[0]))
 		return sheep_err_code(err, EINVAL, PATH "mode: unknown mode '%s'", p->mode);
-	if (p->nodes != NULL && !parse_nodes(p->nodes, ret))
+	if (p->nodes != NULL &&
+	    !sheep_id_list_parse(p->nodes, ret->nodes, SHEEP_MEMPOLICY_MAX_NODES, &ret->has_nodes))
 		return sheep_err_code(err, EINVAL,
 				      PATH "nodes: '%s' is not a list of nodes below %d like 0-3,7",
 				      p->nodes, SHEEP_MEMPOLICY_MAX_NODES);

@@ -13,6 +13,7 @@
 #include "core/process.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/idlist.h"
 #include "util/strv.h"
 
 static const struct {
@@ -45,6 +46,70 @@ static int rlimit_resource(const char *name)
 	return -1;
 }
 
+/* The list of execCPUAffinity.initial or .final (NULL when absent or empty). */
+static const char *affinity_list(const struct oci_process *p, const char *which)
+{
+	const struct oci_exec_cpu_affinity *a = p->exec_cpu_affinity;
+	const char *s = a == NULL ? NULL : strcmp(which, "initial") == 0 ? a->initial : a->final;
+
+	return s && *s ? s : NULL;
+}
+
+static int affinity_mask(const struct oci_process *p, const char *which, cpu_set_t *set)
+{
+	const char *s = affinity_list(p, which);
+	bool any;
+
+	CPU_ZERO(set);
+	return s == NULL || (sheep_id_list_parse(s, (unsigned long *)set, CPU_SETSIZE, &any) && any)
+		   ? 0
+		   : -1;
+}
+
+static int check_affinity(const struct oci_process *p, const char *prefix, struct sheep_err **err)
+{
+	static const char *const which[] = {"initial", "final"};
+	cpu_set_t set;
+
+	for (size_t i = 0; i < 2; i++)
+		if (affinity_mask(p, which[i], &set) < 0)
+			return sheep_err_code(
+			    err, EINVAL,
+			    "%sexecCPUAffinity.%s: '%s' is not a list of CPUs like "
+			    "0-3,7",
+			    prefix, which[i], affinity_list(p, which[i]));
+	return 0;
+}
+
+int sheep_process_exec_affinity(const struct oci_process *p, pid_t init, cpu_set_t *final,
+				bool *has_final, struct sheep_err **err)
+{
+	cpu_set_t initial;
+
+	*has_final = false;
+	if (affinity_list(p, "initial") != NULL) {
+		if (affinity_mask(p, "initial", &initial) < 0)
+			return sheep_err_set(err, EINVAL, "execCPUAffinity.initial");
+		if (sched_setaffinity(0, sizeof(initial), &initial) < 0)
+			return sheep_err_set(err, errno, "set the initial CPU affinity '%s'",
+					     affinity_list(p, "initial"));
+		/* without a final list the process returns to the container's default, which
+		 * its init has (a cpuset join with unchanged CPUs leaves the affinity alone) */
+		if (affinity_list(p, "final") == NULL) {
+			if (sched_getaffinity(init, sizeof(*final), final) < 0)
+				return sheep_err_set(err, errno, "read the CPU affinity of %d",
+						     (int)init);
+			*has_final = true;
+		}
+	}
+	if (affinity_list(p, "final") != NULL) {
+		if (affinity_mask(p, "final", final) < 0)
+			return sheep_err_set(err, EINVAL, "execCPUAffinity.final");
+		*has_final = true;
+	}
+	return 0;
+}
+
 int sheep_process_validate(const struct oci_process *p, const char *prefix, struct sheep_err **err)
 {
 	for (size_t i = 0; i < p->rlimits_len; i++) {
@@ -67,6 +132,8 @@ int sheep_process_validate(const struct oci_process *p, const char *prefix, stru
 	}
 	if (p->args_len == 0)
 		return sheep_err_set(err, 0, "%sargs: at least one argument is required", prefix);
+	if (check_affinity(p, prefix, err) < 0)
+		return -1;
 	if (p->cwd == NULL || p->cwd[0] != '/')
 		return sheep_err_set(err, 0, "%scwd: must be an absolute path", prefix);
 	return 0;

@@ -3,6 +3,10 @@
 #ifndef SHEEP_CORE_PROCESS_H
 #define SHEEP_CORE_PROCESS_H
 
+#include <sched.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
 #include "ocispec.h"
 #include "util/err.h"
 
@@ -16,6 +20,12 @@ int sheep_process_set_io_priority(const struct oci_process *p, struct sheep_err 
 int sheep_process_set_personality(const struct oci_linux *l, struct sheep_err **err);
 /* Resolves args[0] in PATH from the process env (not the runtime's); the path returned is
  * malloc'd and exists as an executable. */
+/* execCPUAffinity (exec'd processes only, never the init), in the runtime before the process is
+ * made: sets "initial" on the runtime itself (the child inherits it) and gives the mask the
+ * child sets once in the container's cgroup: "final", else, when only "initial" was given, the
+ * container's default (its init's). *has_final false: nothing for the child to do. */
+int sheep_process_exec_affinity(const struct oci_process *p, pid_t init, cpu_set_t *final,
+				bool *has_final, struct sheep_err **err);
 int sheep_process_find_exec(const struct oci_process *p, char **ret_path, struct sheep_err **err);
 
 #endif

@@ -140,6 +140,31 @@ wait_recvtty() {
 	assert_output_contains "uid=1000 gid=1000 euid=1000 egid=1000 groups=7"
 }
 
+# execCPUAffinity (runtime-spec 1.2): "final" is where the exec'd process runs once in the
+# container's cgroup; "initial" only where the runtime runs before that (not observable inside,
+# but checked); the container's init never takes it.
+@test "exec --process: execCPUAffinity.final pins the process; the init is not pinned" {
+	requires sheep
+	[ "$(nproc)" -ge 2 ] || skip "requires two CPUs"
+	update_config '.process.execCPUAffinity = {"initial": "0", "final": "1"}'
+	start_paused
+	jq -n '{"args": ["/bin/grep", "Cpus_allowed_list", "/proc/self/status"], "cwd": "/",
+		"execCPUAffinity": {"initial": "0", "final": "1"}}' >"$BATS_TEST_TMPDIR/p.json"
+	sheep exec --process "$BATS_TEST_TMPDIR/p.json" "$ID"
+	assert_success
+	[ "$(awk '{print $2}' <<<"$output")" = 1 ] || fail "exec'd process: $output"
+	jq '.execCPUAffinity = {"initial": "1"}' "$BATS_TEST_TMPDIR/p.json" >"$BATS_TEST_TMPDIR/q.json"
+	sheep exec --process "$BATS_TEST_TMPDIR/q.json" "$ID"
+	assert_success
+	[ "$(awk '{print $2}' <<<"$output")" = "$(awk '/Cpus_allowed_list/ {print $2}' \
+		"/proc/$INIT/status")" ] || fail "without final: $output"
+	grep -q "Cpus_allowed_list:.*0" "/proc/$INIT/status" || fail "the init was pinned"
+	jq '.execCPUAffinity = {"final": "0-"}' "$BATS_TEST_TMPDIR/p.json" >"$BATS_TEST_TMPDIR/r.json"
+	sheep exec --process "$BATS_TEST_TMPDIR/r.json" "$ID"
+	assert_failure 1
+	assert_output "sheep-oci: exec '$ID': process.json: execCPUAffinity.final: '0-' is not a list of CPUs like 0-3,7"
+}
+
 @test "exec --process: the file's capabilities and noNewPrivileges apply" {
 	update_config '.process.noNewPrivileges = false'
 	start_paused

@@ -10,6 +10,7 @@
 
 #include "test_core.h"
 #include "util/err.h"
+#include "util/idlist.h"
 #include "util/jsonstr.h"
 #include "util/strv.h"
 
@@ -164,6 +165,28 @@ static void test_strv_env_get(void **state)
 	assert_null(sheep_strv_env_get(NULL, 0, "PATH"));
 }
 
+/* "0-3,7" lists (cpus, NUMA nodes): ranges, singles, the bound, and everything else refused. */
+static void test_id_list(void **state)
+{
+	static const char *const bad[] = {"x",	  "1-",	 "-1",	 "3-1",
+					  "1,",	  ",1",	 "1,,2", "64",
+					  "0-64", "1 2", "1;2",	 "99999999999999999999"};
+	unsigned long mask[1];
+	bool any;
+
+	(void)state;
+	assert_true(sheep_id_list_parse("0-3,7,63", mask, 64, &any));
+	assert_true(any);
+	assert_true(mask[0] == (0xfUL | 1UL << 7 | 1UL << 63));
+	assert_true(sheep_id_list_parse("5,5,4-5", mask, 64, &any));
+	assert_true(mask[0] == (1UL << 4 | 1UL << 5));
+	assert_true(sheep_id_list_parse("", mask, 64, &any));
+	assert_false(any);
+	assert_true(mask[0] == 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(sheep_id_list_parse(bad[i], mask, 64, &any));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +201,7 @@ int main(void)
 	    cmocka_unit_test(test_json_quote),
 	    cmocka_unit_test(test_strv_view),
 	    cmocka_unit_test(test_strv_env_get),
+	    cmocka_unit_test(test_id_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -93,6 +93,16 @@ static int step_mempolicy(struct sheep_init_ctx *c, struct sheep_err **err)
 				     err);
 }
 
+/* execCPUAffinity.final, once the exec'd process is in the container's cgroup (joining a v1
+ * cpuset reset its affinity to the cpuset's CPUs). */
+static int step_exec_affinity(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	if (c->has_final_affinity &&
+	    sched_setaffinity(0, sizeof(c->final_affinity), &c->final_affinity) < 0)
+		return sheep_err_set(err, errno, "sched_setaffinity");
+	return 0;
+}
+
 static int step_hostname(struct sheep_init_ctx *c, struct sheep_err **err)
 {
 	const char *h = c->config->hostname, *d = c->config->domainname;
@@ -263,6 +273,7 @@ const struct sheep_init_step sheep_init_steps[] = {
  * entered before SYNC_GO; the success report is the sync socket closing on execve. */
 const struct sheep_init_step sheep_exec_steps[] = {
     {"wait-parent", "wait for the runtime", step_wait_parent},
+    {"cpu-affinity", "set the CPU affinity", step_exec_affinity},
     {"namespaces", "join the container's namespaces", step_namespaces},
     {"console", "set up console", sheep_init_step_console},
     {"close-fds", "close inherited fds", step_close_fds},

@@ -2,6 +2,7 @@
 #ifndef SHEEP_CORE_PROC_INIT_H
 #define SHEEP_CORE_PROC_INIT_H
 
+#include <sched.h>
 #include <stdbool.h>
 
 #include "core/caps.h"
@@ -29,10 +30,12 @@ struct sheep_init_ctx {
 	bool no_new_keyring;
 	char *state_json; /* received with SYNC_GO, for createContainer/startContainer hooks */
 	char *exec_path;  /* args[0] resolved in the container */
-	int exec_fd;      /* exec_path opened O_PATH and checked (exe_guard.h) */
+	int exec_fd;	  /* exec_path opened O_PATH and checked (exe_guard.h) */
 	bool exec_script;
 	struct sheep_exe_id self_exe; /* the runtime binary, taken before clone */
-	bool is_exec;	  /* `exec` into a running container rather than its init */
+	bool is_exec;		      /* `exec` into a running container rather than its init */
+	cpu_set_t final_affinity;     /* exec: execCPUAffinity's mask once in the cgroup */
+	bool has_final_affinity;
 };
 
 /* The child side of create (the container's init) or of exec, run right after clone. Never

@@ -17,6 +17,7 @@
 
 #include "core/attach.h"
 #include "core/proc/spawn.h"
+#include "core/process.h"
 #include "core/verbs/exec_job.h"
 #include "util/cleanup.h"
 #include "util/fault.h"
@@ -161,6 +162,11 @@ static int start_process(struct exec_job *j, struct sheep_err **err)
 	_cleanup_free_ char *state = NULL;
 
 	if (sync_pair_open(&j->sync, err) < 0)
+		return -1;
+	/* execCPUAffinity.initial: where the runtime, and so the new process, runs until it is in
+	 * the container's cgroup */
+	if (sheep_process_exec_affinity(&j->proc, j->ref.st->pid, &j->ctx.final_affinity,
+					&j->ctx.has_final_affinity, err) < 0)
 		return -1;
 	j->pid = sheep_spawn(&j->ctx, &j->sync, 0, cgfd, err);
 	if (j->pid < 0)
