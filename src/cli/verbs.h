@@ -25,10 +25,11 @@ int cmd_unpack_exec(struct cli_globals *g, int argc, char **argv);
 
 #define UNPACK_SUMMARY "turn an image (OCI layout, docker-archive, rootfs tar) into a bundle"
 #define UNPACK_USAGE                                                                               \
-	"[--rootless] [--platform OS/ARCH] [--ref NAME] [--quiet] IMAGE BUNDLE\n"                 \
-	"  --rootless         no chown and no device nodes (default when not root)\n"            \
-	"  --platform P       the platform to pick from a multi-platform index (default: this one)\n" \
-	"  --ref NAME         the image to pick by ref.name annotation or docker RepoTag\n"      \
+	"[--rootless] [--platform OS/ARCH] [--ref NAME] [--quiet] IMAGE BUNDLE\n"                  \
+	"  --rootless         no chown and no device nodes (default when not root)\n"              \
+	"  --platform P       the platform to pick from a multi-platform index (default: this "    \
+	"one)\n"                                                                                   \
+	"  --ref NAME         the image to pick by ref.name annotation or docker RepoTag\n"        \
 	"  -q, --quiet        no progress bar"
 
 #endif

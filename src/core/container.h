@@ -106,8 +106,7 @@ int sheep_container_stats(const char *root, const char *id, struct sheep_cgroup_
 /* events: calls fn with type "stats" (and the counters) every interval_ms and with "oom" (stats
  * NULL) for each OOM kill, until the container stops or fn returns non-zero. The container is
  * not kept locked meanwhile. */
-typedef int (*sheep_event_fn)(const char *type, const struct sheep_cgroup_stats *stats,
-			      void *data);
+typedef int (*sheep_event_fn)(const char *type, const struct sheep_cgroup_stats *stats, void *data);
 int sheep_container_events(const char *root, const char *id, int interval_ms, sheep_event_fn fn,
 			   void *data, struct sheep_err **err);
 #endif

@@ -60,7 +60,8 @@ int sheep_state_check_id(const char *id, struct sheep_err **err)
 	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
 		if (!isgraph(*p))
 			return sheep_err_code(
-			    err, EINVAL, "invalid container id: it has a space or control character");
+			    err, EINVAL,
+			    "invalid container id: it has a space or control character");
 	return 0;
 }
 

@@ -80,7 +80,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	int fd;
 
 	snprintf(s.path, sizeof(s.path), "%s/fuzz-unpack.XXXXXX",
-		 scratch ? scratch : tmp ? tmp : "/tmp");
+		 scratch ? scratch
+		 : tmp	 ? tmp
+			 : "/tmp");
 	if (mkdtemp(s.path) == NULL)
 		abort();
 	if (s.opts.rootless)

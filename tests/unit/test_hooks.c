@@ -161,8 +161,7 @@ static void test_timeout(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(sheep_hooks_run("prestart", &h, 1, STATE_JSON, &e), -1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	snprintf(want, sizeof(want),
-		 "prestart hook 0 ('%s'): timed out after 1 s", hook);
+	snprintf(want, sizeof(want), "prestart hook 0 ('%s'): timed out after 1 s", hook);
 	assert_err(e, ETIMEDOUT, want);
 	assert_true(t1.tv_sec - t0.tv_sec < 5);
 	/* a hook that finishes in time is fine */
