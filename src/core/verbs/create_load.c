@@ -18,6 +18,7 @@
 #include "core/process.h"
 #include "core/rootfs.h"
 #include "core/seccomp.h"
+#include "core/sysctl_ns.h"
 #include "core/verbs/create_job.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -144,6 +145,8 @@ int create_load(struct create_job *j, struct sheep_err **err)
 	if (sheep_ns_plan_make(j->config->linux_, &j->ctx.ns, err) < 0)
 		return -1;
 	if (check_namespaces(j, err) < 0 || sheep_rootfs_validate(j->config, err) < 0)
+		return -1;
+	if (sheep_sysctl_check(j->config, &j->ctx.ns, err) < 0)
 		return -1;
 	if (j->config->linux_ &&
 	    sheep_netdev_check(j->config->linux_->net_devices, j->ctx.ns.has_net, err) < 0)
