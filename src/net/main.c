@@ -129,6 +129,15 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 1;
 	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-v") == 0) {
+		printf("sheep-net version %s\ncommit: %s\n", PACKAGE_VERSION, GIT_COMMIT);
+		return 0;
+	}
 	if (env != NULL && env[0] == '/')
 		o.run_dir = env;
 	/* A hook killed half way would leave a lease without a veth or an element without a lease:

@@ -275,6 +275,16 @@ net_down_net() {
 	[[ "$output" == "sheep-net: unknown command 'frob'"* ]]
 }
 
+@test "net: --help and --version exit 0 on stdout" {
+	run "$SHEEP_NET" --help
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "usage: sheep-net up "* ]]
+	run "$SHEEP_NET" --version
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ ^sheep-net\ version\ [0-9] ]]
+	[[ "${lines[1]}" =~ ^commit:\  ]]
+}
+
 @test "net: sheep-oci spec --network runs a networked container; delete releases the lease" {
 	requires sheep
 	make_bundle
