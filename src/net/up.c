@@ -130,6 +130,21 @@ static int attach(struct up_ctx *c, const char *id, pid_t pid, struct sheep_err 
 	return -1;
 }
 
+/* A container without a network namespace of its own would get its "eth0", address and default
+ * route configured in sheep-net's (the host's) namespace: refuse before anything is made. */
+static int check_own_netns(int netns_fd, struct sheep_err **err)
+{
+	struct stat ctr, self;
+
+	if (fstat(netns_fd, &ctr) < 0 || stat("/proc/self/ns/net", &self) < 0)
+		return sheep_err_set(err, errno, "stat network namespace");
+	if (ctr.st_ino == self.st_ino && ctr.st_dev == self.st_dev)
+		return sheep_err_set(err, 0,
+				     "the container shares the host's network namespace: up needs "
+				     "a network namespace of its own (linux.namespaces 'network')");
+	return 0;
+}
+
 int sheep_net_up(const struct sheep_net_opts *o, const char *id, pid_t pid, struct sheep_err **err)
 {
 	struct up_ctx c = {.o = o, .netns_fd = -1};
@@ -145,7 +160,9 @@ int sheep_net_up(const struct sheep_net_opts *o, const char *id, pid_t pid, stru
 	c.netns_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (c.netns_fd < 0)
 		return sheep_err_set(err, errno, "open '%s'", path);
-	r = attach(&c, id, pid, err);
+	r = check_own_netns(c.netns_fd, err);
+	if (r == 0)
+		r = attach(&c, id, pid, err);
 	sheep_nl_close(&c.nl);
 	sheep_ipam_close(c.s);
 	close(c.netns_fd);

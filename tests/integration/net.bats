@@ -190,6 +190,22 @@ count_elements() {
 	in_ns "$p2" ip link show eth0 2>/dev/null && fail "eth0 left in the namespace" || true
 }
 
+@test "net: a container in the host's network namespace is refused before anything is made" {
+	local links routes
+	links=$(ip -o link show | cut -d: -f2 | sort)
+	routes=$(ip route show)
+	sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+	local pid=$!
+	HOLDERS+=("$pid")
+	disown "$pid"
+	net_up "${TAG}h" "$pid"
+	[ "$status" -eq 1 ]
+	[ "$output" = "sheep-net: up '${TAG}h': the container shares the host's network namespace: up needs a network namespace of its own (linux.namespaces 'network')" ]
+	! "$SHEEP_NET" ls | grep -q "^${TAG}h "
+	[ "$(ip -o link show | cut -d: -f2 | sort)" = "$links" ]
+	[ "$(ip route show)" = "$routes" ]
+}
+
 @test "net: down after the namespace is gone removes the lease and the map elements" {
 	local port=$((40000 + $$ % 10000)) before
 	holder; local p=$HPID
