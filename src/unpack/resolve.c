@@ -94,11 +94,16 @@ int unpack_mkdir_in_root(int rootfd, const char *path, int *ret_fd, struct sheep
 			continue;
 		char saved = *p;
 		*p = '\0';
-		/* the component is a plain name: mkdirat never follows it, and the next open
-		 * resolves whatever is there (a planted symlink included) inside the root */
-		if (mkdirat(parent, start, 0755) < 0 && errno != EEXIST)
+		/* the component is a plain name: mkdirat never follows it. A directory made just
+		 * now is opened by name (no-follow); whatever was already there (a planted symlink
+		 * included) is resolved again inside the root. Resolving every new component from
+		 * the root would make deep trees quadratic. */
+		if (mkdirat(parent, start, 0755) == 0)
+			fd = openat(parent, start, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		else if (errno == EEXIST)
+			fd = unpack_open_in_root(rootfd, copy, O_PATH | O_DIRECTORY);
+		else
 			return sheep_err_set(err, errno, "mkdir '%s'", copy);
-		fd = unpack_open_in_root(rootfd, copy, O_PATH | O_DIRECTORY);
 		if (fd < 0)
 			return sheep_err_set(err, errno, "open directory '%s'", copy);
 		close(parent);

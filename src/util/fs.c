@@ -138,47 +138,175 @@ int sheep_mkdir_p(const char *path, mode_t mode, struct sheep_err **err)
 	return 0;
 }
 
-static int rm_rf_children(int dirfd, struct sheep_err **err)
+/* One directory on the way down: its name in its parent and its identity, checked when ".." leads
+ * back up, so a directory moved meanwhile cannot make the removal continue somewhere else. */
+struct rm_level {
+	char *name;
+	dev_t dev;
+	ino_t ino;
+};
+
+struct rm_walk {
+	struct rm_level *levels;
+	size_t depth, cap;
+};
+
+static int rm_push(struct rm_walk *w, int fd, const char *name)
 {
-	DIR *d = fdopendir(dirfd);
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -1;
+	/* one file system only: whatever is mounted inside the tree is not ours to empty */
+	if (w->depth > 0 && st.st_dev != w->levels[0].dev) {
+		errno = EXDEV;
+		return -1;
+	}
+	if (w->depth == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 16;
+		struct rm_level *n = realloc(w->levels, cap * sizeof(*n));
+
+		if (n == NULL)
+			return -1;
+		w->levels = n;
+		w->cap = cap;
+	}
+	w->levels[w->depth] = (struct rm_level){strdup(name), st.st_dev, st.st_ino};
+	if (w->levels[w->depth].name == NULL)
+		return -1;
+	w->depth++;
+	return 0;
+}
+
+/* Removes dirfd/name if it is not a directory or is an empty one; 1: a non-empty directory. */
+static int rm_entry(int dirfd, const char *name, struct sheep_err **err)
+{
+	int unlink_errno, rmdir_errno;
+	struct stat st;
+
+	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	unlink_errno = errno;
+	/* EISDIR from Linux, EPERM where POSIX lets unlink(2) refuse directories that way */
+	if (unlink_errno != EISDIR && unlink_errno != EPERM)
+		return sheep_err_set(err, unlink_errno, "unlink '%s'", name);
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+		return 0;
+	if (errno == ENOTEMPTY || errno == EEXIST)
+		return 1;
+	rmdir_errno = errno;
+	/* not a directory after all: unlink's EPERM was the answer (an immutable file) */
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
+		return sheep_err_set(err, unlink_errno, "unlink '%s'", name);
+	return sheep_err_set(err, rmdir_errno, "rmdir '%s'", name);
+}
+
+/* Removes every entry of dirfd that is not a directory or is an empty one; returns 1 with the
+ * name of the first non-empty directory (to descend into), 0 once dirfd is empty. */
+static int rm_entries(int dirfd, char **ret_name, struct sheep_err **err)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	struct dirent *de;
-	int ret = 0;
+	int r = 0;
 
 	if (d == NULL) {
-		close(dirfd);
+		if (fd >= 0)
+			close(fd);
 		return sheep_err_set(err, errno, "opendir");
 	}
-	while ((de = readdir(d)) != NULL) {
+	while (r == 0 && (errno = 0, de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (sheep_rm_rf_at(dirfd, de->d_name, err) < 0) {
-			ret = -1;
+		r = rm_entry(dirfd, de->d_name, err);
+		if (r == 1 && (*ret_name = strdup(de->d_name)) == NULL)
+			r = sheep_err_set(err, ENOMEM, "rm");
+	}
+	if (r == 0 && errno != 0)
+		r = sheep_err_set(err, errno, "readdir");
+	closedir(d);
+	return r;
+}
+
+/* The way back up: ".." of the emptied directory, checked to be the one walked down from. */
+static int rm_up(struct rm_walk *w, int cur, struct sheep_err **err)
+{
+	const struct rm_level *up = &w->levels[w->depth - 2];
+	int fd = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != up->dev || st.st_ino != up->ino) {
+		int saved = fd < 0 ? errno : ESTALE;
+
+		if (fd >= 0)
+			close(fd);
+		return sheep_err_set(err, saved, "'%s' moved during removal", up->name);
+	}
+	if (unlinkat(fd, w->levels[w->depth - 1].name, AT_REMOVEDIR) < 0 && errno != ENOENT) {
+		int saved = errno;
+
+		close(fd);
+		return sheep_err_set(err, saved, "rmdir '%s'", w->levels[w->depth - 1].name);
+	}
+	return fd;
+}
+
+/* Depth-first without recursion and with a constant number of fds: an image can nest directories
+ * deeper than the stack or RLIMIT_NOFILE would allow a recursive walk (symlinks let a layer
+ * create paths far below PATH_MAX). */
+static int rm_tree(int dirfd, const char *name, struct sheep_err **err)
+{
+	struct rm_walk w = {0};
+	int cur = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), r = 0;
+	char *child = NULL;
+
+	if (cur < 0 || rm_push(&w, cur, name) < 0)
+		r = sheep_err_set(err, errno, "open '%s'", name);
+	while (r == 0) {
+		int next = -1;
+
+		r = rm_entries(cur, &child, err);
+		if (r == 1) {
+			next = openat(cur, child, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (next < 0 || rm_push(&w, next, child) < 0) {
+				r = errno == EXDEV
+					? sheep_err_set(err, 0, "'%s' is a mount point", child)
+					: sheep_err_set(err, errno, "open '%s'", child);
+				sheep_closep(&next);
+			} else {
+				r = 0;
+			}
+		} else if (r == 0 && w.depth == 1) {
+			if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+				r = sheep_err_set(err, errno, "rmdir '%s'", name);
 			break;
+		} else if (r == 0) {
+			next = rm_up(&w, cur, err);
+			r = next < 0 ? -1 : 0;
+			free(w.levels[--w.depth].name);
+		}
+		free(child);
+		child = NULL;
+		if (r == 0) {
+			close(cur);
+			cur = next;
 		}
 	}
-	closedir(d);
-	return ret;
+	sheep_closep(&cur);
+	while (w.depth > 0)
+		free(w.levels[--w.depth].name);
+	free(w.levels);
+	return r < 0 ? -1 : 0;
 }
 
 int sheep_rm_rf_at(int dirfd, const char *name, struct sheep_err **err)
 {
-	int fd;
+	int r = rm_entry(dirfd, name, err);
 
-	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
-		return 0;
-	if (errno != EISDIR && errno != EPERM)
-		return sheep_err_set(err, errno, "unlink '%s'", name);
-	if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
-		return 0;
-	if (errno != ENOTEMPTY && errno != EEXIST)
-		return sheep_err_set(err, errno, "rmdir '%s'", name);
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return sheep_err_set(err, errno, "open '%s'", name);
-	if (rm_rf_children(fd, err) < 0)
+	if (r <= 0)
+		return r;
+	if (rm_tree(dirfd, name, err) < 0)
 		return sheep_err_wrap(err, "'%s'", name);
-	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		return sheep_err_set(err, errno, "rmdir '%s'", name);
 	return 0;
 }
 

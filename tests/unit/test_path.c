@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -237,6 +240,68 @@ static void test_fd_name(void **state)
 	assert_string_equal(sheep_path_fd_name(INT_MAX, buf), "/proc/self/fd/2147483647");
 }
 
+/* An image can nest directories deeper than a recursive walk could hold open (RLIMIT_NOFILE) or
+ * keep on the stack: the removal walks with a few fds, and a symlink to the host is only unlinked. */
+static void test_rm_rf_deep(void **state)
+{
+	struct tree *t = *state;
+	_cleanup_err_ struct sheep_err *err = NULL;
+	struct rlimit old, low = {.rlim_cur = 32};
+	char onhost[192];
+	int fd = -1, next;
+
+	assert_int_equal(mkdirat(t->rootfd, "deep", 0755), 0);
+	fd = openat(t->rootfd, "deep", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (int i = 0; i < 1500 && fd >= 0; i++) {
+		put(fd, "f", "x");
+		assert_int_equal(symlinkat(t->host, fd, "host"), 0);
+		assert_int_equal(mkdirat(fd, "a", 0755), 0);
+		next = openat(fd, "a", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		fd = next;
+	}
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low.rlim_max = old.rlim_max;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	assert_int_equal(sheep_rm_rf_at(t->rootfd, "deep", &err), 0);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(faccessat(t->rootfd, "deep", F_OK, AT_SYMLINK_NOFOLLOW), -1);
+	snprintf(onhost, sizeof(onhost), "%s/passwd", t->host);
+	assert_int_equal(access(onhost, F_OK), 0);
+	/* missing is fine; a symlink to a directory is removed itself */
+	assert_int_equal(sheep_rm_rf_at(t->rootfd, "deep", &err), 0);
+	assert_int_equal(sheep_rm_rf_at(t->rootfd, "abs", &err), 0);
+	assert_int_equal(access(onhost, F_OK), 0);
+}
+
+/* A file that cannot be removed (immutable: needs CAP_LINUX_IMMUTABLE and a file system with
+ * the flag) fails the removal naming it, below the top it was asked for. */
+static void test_rm_rf_error(void **state)
+{
+	struct tree *t = *state;
+	_cleanup_err_ struct sheep_err *err = NULL;
+	int flags = FS_IMMUTABLE_FL, fd;
+
+	assert_int_equal(mkdirat(t->rootfd, "keep", 0755), 0);
+	assert_int_equal(mkdirat(t->rootfd, "keep/sub", 0755), 0);
+	fd = openat(t->rootfd, "keep/sub", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	put(fd, "stuck", "x");
+	close(fd);
+	fd = openat(t->rootfd, "keep/sub/stuck", O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	if (ioctl(fd, FS_IOC_SETFLAGS, &flags) < 0) {
+		close(fd);
+		skip();
+	}
+	assert_int_equal(sheep_rm_rf_at(t->rootfd, "keep", &err), -1);
+	assert_string_equal(err->msg, "'keep': unlink 'stuck': Operation not permitted");
+	flags = 0;
+	assert_int_equal(ioctl(fd, FS_IOC_SETFLAGS, &flags), 0);
+	close(fd);
+}
+
 #define BOTH(fn)                                                                                   \
 	cmocka_unit_test_setup_teardown(fn, setup_openat2, teardown),                              \
 	    cmocka_unit_test_setup_teardown(fn, setup_walk, teardown)
@@ -246,7 +311,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    BOTH(test_plain_paths),    BOTH(test_escapes_stay_inside), BOTH(test_loops_and_magic),
 	    BOTH(test_nofollow_final), BOTH(test_mkdir_in_root),       BOTH(test_mkdir_errors),
-	    BOTH(test_mkfile_in_root), cmocka_unit_test(test_fd_name),
+	    BOTH(test_mkfile_in_root), cmocka_unit_test(test_fd_name), BOTH(test_rm_rf_deep),
+	    BOTH(test_rm_rf_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
