@@ -49,3 +49,68 @@ EOF
 	assert_output "sheep-oci: unpack: image '$H/deep.tar': entry '../last': path escapes the root"
 	[ -z "$(ls -A "$H" | grep -v '^deep.tar$')" ] || fail "left in $H: $(ls -A "$H")"
 }
+
+@test "config.json that is a FIFO, a device, a directory: create fails at once, nothing is left" {
+	local cfg="$BUNDLE/config.json"
+	mv "$cfg" "$H/config.json"
+	mkfifo "$cfg"
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_sheep_error create "$ID" "'$cfg' is not a regular file"
+	assert_nothing_left "$ID"
+	rm "$cfg" && ln -s /dev/zero "$cfg"
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_sheep_error create "$ID" "'$cfg' is not a regular file"
+	rm "$cfg" && mkdir "$cfg"
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_sheep_error create "$ID" "'$cfg' is not a regular file"
+	assert_nothing_left "$ID"
+	# a symlink to a regular file is fine
+	rmdir "$cfg" && ln -s "$H/config.json" "$cfg"
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+}
+
+@test "root.path a symlink to a directory runs in that directory; to the host's / it is refused" {
+	mv "$BUNDLE/rootfs" "$H/real"
+	ln -s "$H/real" "$BUNDLE/rootfs"
+	set_args /probe echo inside
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output inside
+	rm "$BUNDLE/rootfs" && ln -s / "$BUNDLE/rootfs"
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_sheep_error run "$ID" "rootfs '$BUNDLE/rootfs' is the host's root directory"
+	update_config '.root.path = "/"'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_sheep_error run "$ID" "rootfs '/' is the host's root directory"
+	assert_nothing_left "$ID"
+}
+
+@test "a hook with a relative path is refused before anything runs (config.md: MUST be absolute)" {
+	mkdir -p "$BUNDLE/rel"
+	printf '#!/bin/sh\ntouch %s/ran\n' "$H" >"$BUNDLE/rel/hook"
+	chmod +x "$BUNDLE/rel/hook"
+	update_config '.hooks.poststop = [{"path": "/bin/true"}, {"path": "rel/hook"}]'
+	cd "$BUNDLE"
+	sheep run "$ID"
+	assert_sheep_error run "$ID" "config.json: hooks.poststop[1].path: must be an absolute path, got 'rel/hook'"
+	[ ! -e "$H/ran" ] || fail "the relative hook ran"
+	assert_nothing_left "$ID"
+}
+
+@test "linux.devices: numbers beyond dev_t and paths with '..' or '.' are refused at create" {
+	update_config '.linux.devices = [{"path": "/dev/trunc", "type": "c", "major": 4294967297, "minor": 3}]'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_sheep_error run "$ID" "config.json: linux.devices[0].major: 4294967297 out of range (0 to 4095)"
+	update_config '.linux.devices = [{"path": "/dev/a/..", "type": "c", "major": 1, "minor": 3}]'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_sheep_error run "$ID" "config.json: linux.devices[0].path: must be under /dev, got '/dev/a/..'"
+	assert_nothing_left "$ID"
+	update_config '.linux.devices = [{"path": "/dev/big", "type": "c", "major": 4095, "minor": 1048575}] |
+		.linux.resources.devices += [{"allow": true, "type": "c", "major": 4095, "minor": 1048575,
+		"access": "m"}]'
+	set_args /bin/stat -c '%t:%T' /dev/big
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output "fff:fffff"
+}

@@ -285,6 +285,47 @@ static void test_validate_linux(void **state)
 	expect_invalid(&c, "config.json: root.path: required");
 }
 
+/* Paths that would name something other than a node below /dev, and numbers mknod(2) cannot
+ * take (a cast to 32 bits turned 4294967297:3 into the null device). */
+static void test_validate_device_limits(void **state)
+{
+	struct oci_device dev = {.type = (char *)"c",
+				 .path = (char *)"/dev/x",
+				 .has_major = true,
+				 .major = 4095,
+				 .has_minor = true,
+				 .minor = 1048575};
+	struct oci_linux l = {.devices = &dev, .devices_len = 1};
+	struct oci_config c = {.root = &root, .linux_ = &l};
+	static const char *const bad_paths[] = {"/dev/",    "/dev/..",	 "/dev/a/..", "/dev/a/../b",
+						"/dev/./x", "/dev/a//b", "/dev/a/",   "/dev/."};
+	char want[160];
+	_cleanup_err_ struct sheep_err *err = NULL;
+
+	assert_int_equal(sheep_rootfs_validate(&c, &err), 0);
+	for (size_t i = 0; i < sizeof(bad_paths) / sizeof(bad_paths[0]); i++) {
+		dev.path = (char *)bad_paths[i];
+		snprintf(want, sizeof(want),
+			 "config.json: linux.devices[0].path: must be under /dev, got '%s'",
+			 bad_paths[i]);
+		expect_invalid(&c, want);
+	}
+	dev.path = (char *)"/dev/a/b..c/.d";
+	assert_int_equal(sheep_rootfs_validate(&c, &err), 0);
+	dev.major = 4294967297;
+	expect_invalid(&c, "config.json: linux.devices[0].major: 4294967297 out of range (0 to "
+			   "4095)");
+	dev.major = -1;
+	expect_invalid(&c, "config.json: linux.devices[0].major: -1 out of range (0 to 4095)");
+	dev.major = 1;
+	dev.minor = 1048576;
+	expect_invalid(&c, "config.json: linux.devices[0].minor: 1048576 out of range (0 to "
+			   "1048575)");
+	/* a fifo has no numbers to check */
+	dev.type = (char *)"p";
+	assert_int_equal(sheep_rootfs_validate(&c, &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +340,7 @@ int main(void)
 	    cmocka_unit_test(test_validate_ok),
 	    cmocka_unit_test(test_validate_mounts),
 	    cmocka_unit_test(test_validate_linux),
+	    cmocka_unit_test(test_validate_device_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

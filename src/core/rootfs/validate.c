@@ -1,5 +1,7 @@
 /* sheep_rootfs_validate(): everything about root, mounts, devices and masked/readonly paths that
  * can be checked from config.json alone, before create makes anything. Errors name the JSON path. */
+#include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/mount.h>
 
@@ -71,9 +73,30 @@ static int validate_mount(const struct oci_config *config, size_t i, struct shee
 	return 0;
 }
 
+/* A device path names a node below /dev: no "." or ".." component, no trailing or double slash. */
+static bool device_path_ok(const char *path)
+{
+	if (path == NULL || strncmp(path, "/dev/", 5) != 0)
+		return false;
+	for (const char *p = path + 5;;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		if (p[n] == '\0')
+			return true;
+		p += n + 1;
+	}
+}
+
+/* dev_t as mknod(2) takes it: 12 bits of major, 20 of minor (MINORBITS, linux/kdev_t.h). Larger
+ * numbers were cast to 32 bits on the way there, so 4294967297:3 made the null device (1:3). */
+#define DEVICE_MAJOR_MAX 4095
+#define DEVICE_MINOR_MAX 1048575
+
 static int validate_device(const struct oci_device *d, size_t i, struct sheep_err **err)
 {
-	if (d->path == NULL || strncmp(d->path, "/dev/", 5) != 0 || strstr(d->path, "/../"))
+	if (!device_path_ok(d->path))
 		return sheep_err_set(err, 0,
 				     "config.json: linux.devices[%zu].path: must be under /dev, "
 				     "got '%s'",
@@ -89,6 +112,16 @@ static int validate_device(const struct oci_device *d, size_t i, struct sheep_er
 		    "config.json: linux.devices[%zu]: major and minor are required "
 		    "for type '%s'",
 		    i, d->type);
+	if (d->type[0] != 'p' && (d->major < 0 || d->major > DEVICE_MAJOR_MAX))
+		return sheep_err_set(err, 0,
+				     "config.json: linux.devices[%zu].major: %" PRId64
+				     " out of range (0 to %d)",
+				     i, d->major, DEVICE_MAJOR_MAX);
+	if (d->type[0] != 'p' && (d->minor < 0 || d->minor > DEVICE_MINOR_MAX))
+		return sheep_err_set(err, 0,
+				     "config.json: linux.devices[%zu].minor: %" PRId64
+				     " out of range (0 to %d)",
+				     i, d->minor, DEVICE_MINOR_MAX);
 	return 0;
 }
 

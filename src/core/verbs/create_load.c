@@ -24,6 +24,22 @@
 #include "util/fs.h"
 #include "util/socket.h"
 
+/* config.json must be a regular file: opening a FIFO would block create until some writer
+ * appeared (O_NONBLOCK opens it at once, and the check refuses it), a device would be read as is. */
+static int read_config(const char *path, char **ret, size_t *ret_len, struct sheep_err **err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return sheep_err_set(err, errno, "open '%s'", path);
+	if (!S_ISREG(st.st_mode))
+		return sheep_err_set(err, 0, "'%s' is not a regular file", path);
+	if (sheep_read_fd(fd, OCI_MAX_INPUT_SIZE, ret, ret_len, err) < 0)
+		return sheep_err_wrap(err, "'%s'", path);
+	return 0;
+}
+
 static int load_config(struct create_job *j, struct sheep_err **err)
 {
 	_cleanup_free_ char *path = NULL;
@@ -31,8 +47,7 @@ static int load_config(struct create_job *j, struct sheep_err **err)
 
 	if (asprintf(&path, "%s/config.json", j->bundle) < 0)
 		return sheep_err_set(err, ENOMEM, "load config");
-	if (sheep_read_file_at(AT_FDCWD, path, OCI_MAX_INPUT_SIZE, &j->raw_config,
-			       &j->raw_config_len, err) < 0)
+	if (read_config(path, &j->raw_config, &j->raw_config_len, err) < 0)
 		return -1;
 	j->config = oci_config_parse_data(j->raw_config, j->raw_config_len, "config.json", &msg);
 	if (j->config == NULL)
@@ -44,21 +59,30 @@ static int load_config(struct create_job *j, struct sheep_err **err)
 	return 0;
 }
 
+/* root.path, relative to the bundle, with its symlinks resolved: the init binds the rootfs onto
+ * itself and move_mount(2) does not follow a symlink at the target, so "rootfs -> /images/x"
+ * must become /images/x here. The host's own root is refused: the container would share it. */
 static int resolve_rootfs(struct create_job *j, struct sheep_err **err)
 {
 	const char *p = j->config->root->path;
+	_cleanup_free_ char *given = NULL;
 	struct stat sb;
 
 	if (p[0] == '/')
-		j->rootfs = strdup(p);
-	else if (asprintf(&j->rootfs, "%s/%s", j->bundle, p) < 0)
-		j->rootfs = NULL;
-	if (j->rootfs == NULL)
+		given = strdup(p);
+	else if (asprintf(&given, "%s/%s", j->bundle, p) < 0)
+		given = NULL;
+	if (given == NULL)
 		return sheep_err_set(err, ENOMEM, "resolve rootfs");
-	if (stat(j->rootfs, &sb) < 0)
-		return sheep_err_set(err, 0, "rootfs '%s' does not exist", j->rootfs);
+	if (stat(given, &sb) < 0)
+		return sheep_err_set(err, 0, "rootfs '%s' does not exist", given);
 	if (!S_ISDIR(sb.st_mode))
-		return sheep_err_set(err, 0, "rootfs '%s' is not a directory", j->rootfs);
+		return sheep_err_set(err, 0, "rootfs '%s' is not a directory", given);
+	j->rootfs = realpath(given, NULL);
+	if (j->rootfs == NULL)
+		return sheep_err_set(err, errno, "resolve rootfs '%s'", given);
+	if (strcmp(j->rootfs, "/") == 0)
+		return sheep_err_set(err, 0, "rootfs '%s' is the host's root directory", given);
 	return 0;
 }
 
@@ -76,6 +100,43 @@ static int check_namespaces(struct create_job *j, struct sheep_err **err)
 		return sheep_err_set(err, 0,
 				     "config.json: hostname: setting it needs a new uts "
 				     "namespace");
+	return 0;
+}
+
+/* config.md "POSIX-platform Hooks": path MUST be absolute. A relative one would be looked up
+ * from whatever directory the runtime happens to run in (the manager's, not the bundle). */
+static int check_hook_list(const struct oci_hook *h, size_t len, const char *name,
+			   struct sheep_err **err)
+{
+	for (size_t i = 0; i < len; i++)
+		if (h[i].path == NULL || h[i].path[0] != '/')
+			return sheep_err_set(err, 0,
+					     "config.json: hooks.%s[%zu].path: must be an absolute "
+					     "path, got '%s'",
+					     name, i, h[i].path ? h[i].path : "");
+	return 0;
+}
+
+static int check_hooks(const struct oci_hooks *h, struct sheep_err **err)
+{
+	if (h == NULL)
+		return 0;
+	const struct {
+		const struct oci_hook *list;
+		size_t len;
+		const char *name;
+	} kinds[] = {
+	    {h->prestart, h->prestart_len, "prestart"},
+	    {h->create_runtime, h->create_runtime_len, "createRuntime"},
+	    {h->create_container, h->create_container_len, "createContainer"},
+	    {h->start_container, h->start_container_len, "startContainer"},
+	    {h->poststart, h->poststart_len, "poststart"},
+	    {h->poststop, h->poststop_len, "poststop"},
+	};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (check_hook_list(kinds[i].list, kinds[i].len, kinds[i].name, err) < 0)
+			return -1;
 	return 0;
 }
 
@@ -144,7 +205,8 @@ int create_load(struct create_job *j, struct sheep_err **err)
 		return -1;
 	if (sheep_ns_plan_make(j->config->linux_, &j->ctx.ns, err) < 0)
 		return -1;
-	if (check_namespaces(j, err) < 0 || sheep_rootfs_validate(j->config, err) < 0)
+	if (check_namespaces(j, err) < 0 || sheep_rootfs_validate(j->config, err) < 0 ||
+	    check_hooks(j->config->hooks, err) < 0)
 		return -1;
 	if (sheep_sysctl_check(j->config, &j->ctx.ns, err) < 0)
 		return -1;
