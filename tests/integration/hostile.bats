@@ -114,3 +114,21 @@ EOF
 	assert_success
 	assert_output "fff:fffff"
 }
+
+@test "a mount at a default device's path wins over the default device (as runc)" {
+	echo from-host >"$H/file"
+	update_config '.mounts += [{"destination": "/dev/null", "type": "bind", "source": "/dev/null",
+		"options": ["bind"]}, {"destination": "/dev/zero", "type": "bind", "source": "'"$H/file"'",
+		"options": ["bind", "ro"]}]'
+	set_args /bin/sh -c 'stat -c "%t:%T" /dev/null; cat /dev/zero'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output "1:3
+from-host"
+	[ "$(cat "$H/file")" = from-host ]
+	# a file bound on /dev/null is not bound over maskedPaths
+	update_config '.mounts[-2].source = "'"$H/file"'"'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_sheep_error run "$ID" "set up rootfs: mask paths: '/dev/null' is not the null device (1:3)"
+	assert_nothing_left "$ID"
+}

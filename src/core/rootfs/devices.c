@@ -100,13 +100,23 @@ static int make_node(int dirfd, const char *name, const struct oci_device *d,
 	return 0;
 }
 
-static int make_device(struct rootfs_ctx *c, const struct oci_device *d, struct sheep_err **err)
+/* A mount the config put at a default device's path (a bind of the host's /dev/null, say) wins
+ * over the default, as for the standard links: unlink(2) of a mount point fails with EBUSY. */
+static bool mounted_over(int dirfd, const char *name)
+{
+	return unlinkat(dirfd, name, 0) < 0 && errno == EBUSY;
+}
+
+static int make_device(struct rootfs_ctx *c, const struct oci_device *d, bool is_default,
+		       struct sheep_err **err)
 {
 	const char *name = NULL;
 	_cleanup_close_ int dirfd = device_parent(c->rootfd, d->path, &name, err);
 
 	if (dirfd < 0)
 		return sheep_err_wrap(err, "create device '%s'", d->path);
+	if (is_default && mounted_over(dirfd, name))
+		return 0;
 	if (c->opts->userns)
 		return bind_host_device(dirfd, name, d->path, err) < 0
 			   ? sheep_err_wrap(err, "create device '%s'", d->path)
@@ -170,10 +180,10 @@ int rootfs_make_devices(struct rootfs_ctx *c, struct sheep_err **err)
 		return -1;
 	for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
 		if (!configured(c->config, default_devices[i].path) &&
-		    make_device(c, &default_devices[i], err) < 0)
+		    make_device(c, &default_devices[i], true, err) < 0)
 			return -1;
 	for (size_t i = 0; l != NULL && i < l->devices_len; i++)
-		if (make_device(c, &l->devices[i], err) < 0)
+		if (make_device(c, &l->devices[i], false, err) < 0)
 			return -1;
 	if (make_links(devfd, err) < 0)
 		return -1;
