@@ -142,9 +142,14 @@ static int create_hardlink(struct unpack_layer_ctx *c, const char *target, int p
 		return sheep_err_set(err, errno, "hard link '%s': open '%s'", path, tdir);
 	if (make_room(parentfd, name, false, path, err) < 0)
 		return -1;
-	if (linkat(tparent, tname, parentfd, name, 0) < 0)
-		return sheep_err_set(err, errno, "hard link '%s' to '%s'", path, target);
-	return 0;
+	if (linkat(tparent, tname, parentfd, name, 0) == 0)
+		return 0;
+	/* a link to a device node a rootless unpack left out is left out with it */
+	if (errno == ENOENT && unpack_pathset_has(&c->skipped, clean))
+		return unpack_pathset_add(&c->skipped, path) < 0
+			   ? sheep_err_set(err, ENOMEM, "hard link '%s'", path)
+			   : 0;
+	return sheep_err_set(err, errno, "hard link '%s' to '%s'", path, target);
 }
 
 int unpack_entry_create(struct unpack_layer_ctx *c, struct archive *a, struct archive_entry *e,
@@ -179,8 +184,11 @@ int unpack_entry_create(struct unpack_layer_ctx *c, struct archive *a, struct ar
 		return create_special(c, e, parentfd, name, path, err);
 	case AE_IFCHR:
 	case AE_IFBLK:
+		/* mknod of a device needs CAP_MKNOD in the initial user ns */
 		if (c->opts->rootless)
-			return 0; /* mknod of a device needs CAP_MKNOD in the initial user ns */
+			return unpack_pathset_add(&c->skipped, path) < 0
+				   ? sheep_err_set(err, ENOMEM, "entry '%s'", path)
+				   : 0;
 		return create_special(c, e, parentfd, name, path, err);
 	default:
 		return sheep_err_set(err, 0, "entry '%s': unsupported file type 0%o", path,

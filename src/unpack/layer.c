@@ -109,6 +109,7 @@ static void ctx_clear(struct unpack_layer_ctx *c)
 		free(c->dirs[i].path);
 	free(c->dirs);
 	unpack_pathset_clear(&c->created);
+	unpack_pathset_clear(&c->skipped);
 }
 
 int unpack_layer_apply(int rootfd, struct archive *a, const struct unpack_layer_opts *opts,

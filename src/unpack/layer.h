@@ -30,6 +30,7 @@ struct unpack_layer_ctx {
 	int rootfd;
 	const struct unpack_layer_opts *opts;
 	struct unpack_pathset created;
+	struct unpack_pathset skipped; /* device nodes left out by a rootless unpack */
 	struct unpack_dir_meta *dirs;
 	size_t dirs_len, dirs_cap;
 	uint64_t entries;

@@ -341,6 +341,36 @@ static void test_compressed(void **state)
 	}
 }
 
+/* A rootless unpack leaves device nodes out (no CAP_MKNOD), and hard links to them with them;
+ * a hard link to anything else that is missing still fails. No root needed. */
+static void test_rootless_device_links(void **state)
+{
+	struct fx_dir *d = *state;
+	static const struct unpack_layer_opts rootless = {.rootless = true};
+	const struct fx_entry ents[] = {
+	    {.path = "dev/sda", .type = AE_IFBLK, .rdev = makedev(8, 0)},
+	    {.path = "dev/disk", .hardlink = "dev/sda"},
+	    {.path = "f", .data = "x"},
+	    {.path = "g", .hardlink = "f"},
+	};
+	const struct fx_entry dangling[] = {{.path = "h", .hardlink = "nowhere"}};
+	struct sheep_err *err = NULL;
+	struct stat st;
+	int fd = fx_tar(ents, ARRAY_SIZE(ents), ARCHIVE_FILTER_NONE);
+
+	assert_int_equal(unpack_layer_apply_fd(d->rootfd, fd, &rootless, &err), 0);
+	close(fd);
+	assert_int_equal(fstatat(d->rootfd, "dev/sda", &st, AT_SYMLINK_NOFOLLOW), -1);
+	assert_int_equal(fstatat(d->rootfd, "dev/disk", &st, AT_SYMLINK_NOFOLLOW), -1);
+	assert_int_equal(fstatat(d->rootfd, "g", &st, AT_SYMLINK_NOFOLLOW), 0);
+	assert_int_equal(st.st_nlink, 2);
+	fd = fx_tar(dangling, ARRAY_SIZE(dangling), ARCHIVE_FILTER_NONE);
+	assert_int_equal(unpack_layer_apply_fd(d->rootfd, fd, &rootless, &err), -1);
+	close(fd);
+	assert_string_equal(err->msg, "hard link 'h' to 'nowhere': No such file or directory");
+	sheep_err_free(err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +385,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_hardlink_to_symlink, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_compressed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rootless_device_links, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
