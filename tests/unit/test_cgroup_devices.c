@@ -309,9 +309,12 @@ static void test_effective_rules(void **state)
 	ALLOWS(b, C, 136, 7, R | W);
 	DENIES(b, C, 1, 1, R); /* /dev/mem */
 	DENIES(b, C, 5, 3, R);
+	/* not the host's console (5:1): /dev/console is the pty slave bound there */
+	DENIES(b, C, 5, 1, R);
+	DENIES(b, C, 5, 1, W);
+	DENIES(b, C, 5, 1, M);
 	free(b.insns);
-	/* without config rules the device files are never touched (has_devices), but the list
-	 * would still begin with the deny-all */
+	/* without config rules create applies the deny-all and the defaults alone */
 	r.devices_len = 0;
 	free(all);
 	all = NULL;

@@ -354,6 +354,88 @@ static bool privileged(void)
 	       strcmp(map, "         0          0 4294967295\n") == 0;
 }
 
+/* 0 is "not set" for the memory limit, swap and reservation and for cpu shares, period and quota,
+ * as in runc: a 0-byte limit OOM-killed the init, a 0 period or quota was refused (EINVAL). */
+static void test_zero_is_unset(void **state)
+{
+	struct oci_memory m = {.has_limit = true, .has_swap = true, .has_reservation = true};
+	struct oci_cpu c = {.has_shares = true, .has_quota = true, .has_period = true};
+	struct sheep_err *err = NULL;
+
+	files("memory.limit_in_bytes memory.memsw.limit_in_bytes memory.soft_limit_in_bytes "
+	      "cpu.shares cpu.cfs_quota_us cpu.cfs_period_us memory.max memory.low cpu.weight "
+	      "cpu.max");
+	assert_int_equal(cg_v1_memory(dir, &m, &err), 0);
+	assert_int_equal(cg_v1_cpu(dir, &c, &err), 0);
+	assert_int_equal(cg_v2_memory(dir, &m, &err), 0);
+	assert_int_equal(cg_v2_cpu(dir, &c, &err), 0);
+	expect("memory.limit_in_bytes", "");
+	expect("memory.memsw.limit_in_bytes", "");
+	expect("memory.soft_limit_in_bytes", "");
+	expect("cpu.shares", "");
+	expect("cpu.cfs_quota_us", "");
+	expect("cpu.cfs_period_us", "");
+	expect("memory.max", "");
+	expect("memory.low", "");
+	expect("cpu.max", "");
+	/* a v2 period with a quota of 0 keeps the current quota */
+	c.has_shares = false;
+	c.period = 20000;
+	assert_int_equal(cg_write(dir, "cpu.max", "5000 100000", &err), 0);
+	assert_int_equal(cg_v2_cpu(dir, &c, &err), 0);
+	expect("cpu.max", "5000 20000");
+}
+
+/* An unlimited memory limit without swap lifts memsw too (runc's `update --memory -1`): the kernel
+ * refuses a limit above the old memsw, so the swap goes first. A fake file takes any value; the
+ * order is seen from the last value of each. */
+static void test_v1_memory_unlimited(void **state)
+{
+	struct oci_memory m = {.has_limit = true, .limit = -1};
+	struct sheep_err *err = NULL;
+
+	files("memory.limit_in_bytes memory.memsw.limit_in_bytes");
+	assert_int_equal(cg_v1_memory(dir, &m, &err), 0);
+	expect("memory.limit_in_bytes", "-1");
+	expect("memory.memsw.limit_in_bytes", "-1");
+}
+
+/* checkBeforeUpdate on v1 reads memory.usage_in_bytes. */
+static void test_v1_check_before_update(void **state)
+{
+	struct oci_memory m = {.has_limit = true, .limit = 1000, .check_before_update = true};
+	_cleanup_err_ struct sheep_err *err = NULL;
+
+	files("memory.limit_in_bytes memory.usage_in_bytes");
+	assert_int_equal(cg_write(dir, "memory.usage_in_bytes", "4096\n", &err), 0);
+	assert_int_equal(cg_v1_memory(dir, &m, &err), -1);
+	assert_string_equal(err->msg, "memory.limit_in_bytes '1000' is below the current usage "
+				      "'4096': Device or resource busy");
+	expect("memory.limit_in_bytes", "");
+	m.limit = 8192;
+	sheep_err_freep(&err);
+	assert_int_equal(cg_v1_memory(dir, &m, &err), 0);
+	expect("memory.limit_in_bytes", "8192");
+}
+
+/* A config without device rules still gets deny-all and the defaults on a devices hierarchy; a
+ * directory without the control file (not a cgroup) is left alone. */
+static void test_default_devices(void **state)
+{
+	struct cg_hier h[1] = {{.controllers = "devices", .mountpoint = dir, .path = "/"}};
+	struct sheep_cgroup cg = {.h = h, .len = 1, .clone_fd = -1};
+	struct sheep_err *err = NULL;
+
+	assert_int_equal(cg_apply_default_devices(&cg, &err), 0);
+	files("devices.allow");
+	assert_int_equal(cg_apply_default_devices(&cg, &err), 0);
+	expect("devices.allow", "");
+	files("devices.deny");
+	assert_int_equal(cg_apply_default_devices(&cg, &err), 0);
+	expect("devices.deny", "a");
+	expect("devices.allow", "c 136:* rwm");
+}
+
 static void test_dispatch_missing(void **state)
 {
 	struct cg_hier h[1] = {{.controllers = "", .mountpoint = dir, .path = "/v2", .v2 = true}};
@@ -407,6 +489,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_v2_io_pids_hugetlb, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dispatch_unified, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_dispatch_missing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_zero_is_unset, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v1_memory_unlimited, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v1_check_before_update, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_default_devices, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -153,7 +153,8 @@ int cg_create_in(const struct cg_layout *layout, const char *systemd_dir,
 		sheep_cgroup_free(cg);
 		return sheep_err_wrap(err, "create cgroup");
 	}
-	if (cg_apply(cg, res, err) < 0) {
+	if (cg_apply(cg, res, err) < 0 ||
+	    ((res == NULL || res->devices_len == 0) && cg_apply_default_devices(cg, err) < 0)) {
 		rollback(cg);
 		sheep_cgroup_free(cg);
 		return sheep_err_wrap(err, "set cgroup");

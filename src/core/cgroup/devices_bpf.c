@@ -35,7 +35,10 @@
 		.minor = (mi), .access = "rwm"                                                     \
 	}
 
-/* /dev/null, zero, full, random, urandom, tty, console, ptmx and the pty slaves (136:*). */
+/* /dev/null, zero, full, random, urandom, tty, ptmx and the pty slaves (136:*). Not 5:1: the
+ * container's /dev/console is a bind mount of its pty slave, and a node made for 5:1 would open
+ * the host's system console. Stricter than runc, which also allows mknod of any node ("c *:* m",
+ * "b *:* m") and /dev/net/tun: a config wanting those lists them. */
 const struct oci_device_cgroup cg_default_device_rules[] = {
     DEFAULT_DEV(1, 3),
     DEFAULT_DEV(1, 5),
@@ -43,7 +46,6 @@ const struct oci_device_cgroup cg_default_device_rules[] = {
     DEFAULT_DEV(1, 8),
     DEFAULT_DEV(1, 9),
     DEFAULT_DEV(5, 0),
-    DEFAULT_DEV(5, 1),
     DEFAULT_DEV(5, 2),
     {.allow = true, .type = "c", .has_major = true, .major = 136, .access = "rwm"},
 };

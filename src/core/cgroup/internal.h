@@ -71,6 +71,8 @@ bool cg_file_exists(const char *dir, const char *file);
 /* resources.c: applies every given part of res to the hierarchies of cg. Appends skipped items to
  * cg->note when note is non-NULL. */
 int cg_apply(struct sheep_cgroup *cg, const struct oci_resources *res, struct sheep_err **err);
+/* The deny-all list and the default devices, for a create whose config has no device rules. */
+int cg_apply_default_devices(struct sheep_cgroup *cg, struct sheep_err **err);
 /* The hierarchy holding a controller: the v1 one that lists v1name, else the v2 one when v2name is
  * non-NULL, else NULL. */
 const struct cg_hier *cg_find(const struct sheep_cgroup *cg, const char *v1name,
@@ -97,6 +99,9 @@ int cg_v2_cpuset(const char *dir, const struct oci_cpu *c, struct sheep_err **er
 int cg_v2_pids(const char *dir, const struct oci_pids *p, struct sheep_err **err);
 int cg_v2_io(const char *dir, const struct oci_block_io *b, struct sheep_err **err);
 int cg_v2_hugetlb(const char *dir, const struct oci_resources *r, struct sheep_err **err);
+/* checkBeforeUpdate: refuses m's limit when it is below the usage (files named for v1 or v2). */
+int cg_check_memory_usage(const char *dir, const char *limit, const char *usage,
+			  const struct oci_memory *m, struct sheep_err **err);
 /* cgroup v1 shares (2..262144) to v2 cpu.weight (1..10000), and blkio weight (10..1000) to
  * io.weight (1..10000): both map the ends of one range linearly onto the other. */
 unsigned long long cg_shares_to_weight(unsigned long long shares);

@@ -20,34 +20,49 @@ static int write_if_present(const char *dir, const char *file, long long v, stru
 
 /* The kernel refuses a memory limit above memsw and a memsw below the memory limit (EINVAL), so the
  * order that works depends on the values already set: try limit first, else swap first. */
-static int memory_limits(const char *dir, const struct oci_memory *m, struct sheep_err **err)
+static int memory_limits(const char *dir, long long limit, long long swap, struct sheep_err **err)
 {
 	struct sheep_err *first = NULL;
 
-	if (!m->has_limit)
-		return m->has_swap ? cg_writef(dir, "memory.memsw.limit_in_bytes", err, "%lld",
-					       (long long)m->swap)
-				   : 0;
-	if (cg_writef(dir, "memory.limit_in_bytes", &first, "%lld", (long long)m->limit) == 0)
-		return m->has_swap ? cg_writef(dir, "memory.memsw.limit_in_bytes", err, "%lld",
-					       (long long)m->swap)
-				   : 0;
-	if (!m->has_swap || first->errnum != EINVAL) {
+	if (limit == 0)
+		return swap != 0 ? cg_writef(dir, "memory.memsw.limit_in_bytes", err, "%lld", swap)
+				 : 0;
+	if (cg_writef(dir, "memory.limit_in_bytes", &first, "%lld", limit) == 0)
+		return swap != 0 ? cg_writef(dir, "memory.memsw.limit_in_bytes", err, "%lld", swap)
+				 : 0;
+	if (swap == 0 || first->errnum != EINVAL) {
 		*err = first;
 		return -1;
 	}
 	sheep_err_free(first);
-	if (cg_writef(dir, "memory.memsw.limit_in_bytes", err, "%lld", (long long)m->swap) < 0)
+	if (cg_writef(dir, "memory.memsw.limit_in_bytes", err, "%lld", swap) < 0)
 		return -1;
-	return cg_writef(dir, "memory.limit_in_bytes", err, "%lld", (long long)m->limit);
+	return cg_writef(dir, "memory.limit_in_bytes", err, "%lld", limit);
+}
+
+/* 0 means "not set" for the limit, swap and reservation, as in runc: Docker and containerd send 0
+ * for a container without the option, and a 0-byte limit would OOM-kill the init at once. An
+ * unlimited memory limit without a swap value lifts memsw too (runc's `update --memory -1`); the
+ * kernel refuses the limit above the old memsw otherwise. */
+static int memory_and_swap(const char *dir, const struct oci_memory *m, struct sheep_err **err)
+{
+	long long limit = m->has_limit ? (long long)m->limit : 0;
+	long long swap = m->has_swap ? (long long)m->swap : 0;
+
+	if (limit < 0 && swap == 0 && cg_file_exists(dir, "memory.memsw.limit_in_bytes"))
+		swap = -1;
+	return memory_limits(dir, limit, swap, err);
 }
 
 int cg_v1_memory(const char *dir, const struct oci_memory *m, struct sheep_err **err)
 {
-	if (memory_limits(dir, m, err) < 0)
+	if (cg_check_memory_usage(dir, "memory.limit_in_bytes", "memory.usage_in_bytes", m, err) <
+		0 ||
+	    memory_and_swap(dir, m, err) < 0)
 		return -1;
-	if (m->has_reservation && cg_writef(dir, "memory.soft_limit_in_bytes", err, "%lld",
-					    (long long)m->reservation) < 0)
+	if (m->has_reservation && m->reservation != 0 &&
+	    cg_writef(dir, "memory.soft_limit_in_bytes", err, "%lld", (long long)m->reservation) <
+		0)
 		return -1;
 	if (m->has_swappiness &&
 	    cg_writef(dir, "memory.swappiness", err, "%llu", (unsigned long long)m->swappiness) < 0)
@@ -68,16 +83,17 @@ int cg_v1_memory(const char *dir, const struct oci_memory *m, struct sheep_err *
 }
 
 /* The period bounds the quota (and the realtime period the runtime), so the period goes first;
- * burst may not exceed the quota, so it goes last. */
+ * burst may not exceed the quota, so it goes last. Shares, period and quota of 0 are "not set"
+ * (runc skips them; the kernel would refuse 0 or clamp shares to 2). */
 int cg_v1_cpu(const char *dir, const struct oci_cpu *c, struct sheep_err **err)
 {
-	if (c->has_shares &&
+	if (c->has_shares && c->shares != 0 &&
 	    cg_writef(dir, "cpu.shares", err, "%llu", (unsigned long long)c->shares) < 0)
 		return -1;
-	if (c->has_period &&
+	if (c->has_period && c->period != 0 &&
 	    cg_writef(dir, "cpu.cfs_period_us", err, "%llu", (unsigned long long)c->period) < 0)
 		return -1;
-	if (c->has_quota &&
+	if (c->has_quota && c->quota != 0 &&
 	    cg_writef(dir, "cpu.cfs_quota_us", err, "%lld", (long long)c->quota) < 0)
 		return -1;
 	if (c->has_burst &&

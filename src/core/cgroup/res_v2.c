@@ -53,31 +53,35 @@ static int memory_swap(const char *dir, const struct oci_memory *m, struct sheep
 }
 
 /* checkBeforeUpdate (runtime-spec 1.2): refuse a limit below what the cgroup already uses instead
- * of letting the kernel reclaim or OOM-kill to meet it. */
-static int check_usage(const char *dir, const struct oci_memory *m, struct sheep_err **err)
+ * of letting the kernel reclaim or OOM-kill to meet it. limit and usage name the files: v2
+ * memory.max and memory.current, v1 memory.limit_in_bytes and memory.usage_in_bytes. */
+int cg_check_memory_usage(const char *dir, const char *limit, const char *usage,
+			  const struct oci_memory *m, struct sheep_err **err)
 {
 	_cleanup_free_ char *cur = NULL;
 
-	if (!m->check_before_update || !m->has_limit || m->limit < 0)
+	if (!m->check_before_update || !m->has_limit || m->limit <= 0)
 		return 0;
-	if (cg_read(dir, "memory.current", &cur, err) < 0)
+	if (cg_read(dir, usage, &cur, err) < 0)
 		return -1;
 	if (strtoull(cur, NULL, 10) > (unsigned long long)m->limit)
-		return sheep_err_set(err, EBUSY,
-				     "memory.max '%lld' is below the current usage '%s'",
+		return sheep_err_set(err, EBUSY, "%s '%lld' is below the current usage '%s'", limit,
 				     (long long)m->limit, cur);
 	return 0;
 }
 
+/* A limit or reservation of 0 is "not set", as on v1 (res_v1.c). */
 int cg_v2_memory(const char *dir, const struct oci_memory *m, struct sheep_err **err)
 {
-	if (check_usage(dir, m, err) < 0)
+	if (cg_check_memory_usage(dir, "memory.max", "memory.current", m, err) < 0)
 		return -1;
-	if (m->has_limit && write_max(dir, "memory.max", (long long)m->limit, err) < 0)
+	if (m->has_limit && m->limit != 0 &&
+	    write_max(dir, "memory.max", (long long)m->limit, err) < 0)
 		return -1;
 	if (memory_swap(dir, m, err) < 0)
 		return -1;
-	if (m->has_reservation && write_max(dir, "memory.low", (long long)m->reservation, err) < 0)
+	if (m->has_reservation && m->reservation != 0 &&
+	    write_max(dir, "memory.low", (long long)m->reservation, err) < 0)
 		return -1;
 	return 0;
 }
@@ -91,9 +95,9 @@ static int cpu_max(const char *dir, const struct oci_cpu *c, struct sheep_err **
 
 	if (c->has_quota && c->quota > 0)
 		snprintf(quota, sizeof(quota), "%lld", (long long)c->quota);
-	if (!c->has_period)
+	if (!c->has_period || c->period == 0)
 		return cg_write(dir, "cpu.max", quota, err);
-	if (!c->has_quota) {
+	if (!c->has_quota || c->quota == 0) { /* keep the current quota */
 		if (cg_read(dir, "cpu.max", &cur, err) < 0)
 			return -1;
 		cur[strcspn(cur, " ")] = '\0';
@@ -111,7 +115,9 @@ int cg_v2_cpu(const char *dir, const struct oci_cpu *c, struct sheep_err **err)
 	if (c->has_shares && c->shares != 0 &&
 	    cg_writef(dir, "cpu.weight", err, "%llu", cg_shares_to_weight(c->shares)) < 0)
 		return -1;
-	if ((c->has_quota || c->has_period) && cpu_max(dir, c, err) < 0)
+	/* 0 is "not set" for both, as on v1; a negative quota is "max" */
+	if (((c->has_quota && c->quota != 0) || (c->has_period && c->period != 0)) &&
+	    cpu_max(dir, c, err) < 0)
 		return -1;
 	if (c->has_burst &&
 	    cg_writef(dir, "cpu.max.burst", err, "%llu", (unsigned long long)c->burst) < 0)

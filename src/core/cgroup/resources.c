@@ -149,7 +149,8 @@ static const struct controller controllers[] = {
     {"net_cls", NULL, "network.classID", has_classid, netcls1, NULL, false},
     {"net_prio", NULL, "network.priorities", has_prio, netprio1, NULL, false},
     {"rdma", "rdma", "rdma", has_rdma, rdma, rdma, false},
-    /* On v2 the device rules are an eBPF program attached to the cgroup (devices_bpf.c). */
+    /* On v2 the device rules are an eBPF program attached to the cgroup (devices_bpf.c). Last:
+     * cg_apply_default_devices uses it. */
     {"devices", "devices", "devices", has_devices, cg_v1_devices, cg_v2_devices, true},
 };
 
@@ -218,6 +219,23 @@ static int apply_unified(struct sheep_cgroup *cg, const struct oci_map *u, struc
 			return dir == NULL ? sheep_err_set(err, ENOMEM, "unified") : -1;
 	}
 	return 0;
+}
+
+/* A new v1 devices cgroup inherits its parent's list ("a *:* rwm" below the root), so a config
+ * without device rules would leave every host device open to a container that may mknod, where
+ * runc still denies all but its defaults. Create calls this for such configs; update does not. */
+int cg_apply_default_devices(struct sheep_cgroup *cg, struct sheep_err **err)
+{
+	static const struct oci_resources none;
+	const struct controller *c = &controllers[ARRAY_SIZE(controllers) - 1];
+	const struct cg_hier *h = cg_find(cg, c->v1, c->v2);
+	_cleanup_free_ char *dir = h ? cg_hier_dir(h) : NULL;
+
+	/* No devices hierarchy (or a rootless caller could not write it), or a directory that is
+	 * not a cgroup (the unit tests' fake trees): nothing to set. */
+	if (dir == NULL || !cg_file_exists(dir, h->v2 ? "cgroup.controllers" : "devices.deny"))
+		return 0;
+	return apply_one(cg, c, &none, err);
 }
 
 int cg_apply(struct sheep_cgroup *cg, const struct oci_resources *res, struct sheep_err **err)
