@@ -1,5 +1,7 @@
-/* `list [--format table|json] [--quiet]` */
+/* `list [--format table|json] [--quiet]`, in runc's formats: its JSON fields (owner a user name,
+ * annotations when there are some) and its table, aligned as Go's tabwriter aligns it. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
 
@@ -14,7 +16,46 @@ static void gen_kv(yajl_gen g, const char *k, const char *v)
 	yajl_gen_string(g, (const unsigned char *)(v ? v : ""), v ? strlen(v) : 0);
 }
 
-/* runc's `list --format json` fields, so tools that parse runc's output read ours */
+/* The owner as runc names it: the user name from /etc/passwd (read directly, as runc does, which
+ * also keeps NSS out of a static binary), or "#UID" when the uid has none. */
+static char *owner_name(uid_t uid)
+{
+	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+	_cleanup_free_ char *line = NULL;
+	char *name = NULL;
+	size_t cap = 0;
+
+	while (f && name == NULL && getline(&line, &cap, f) > 0) {
+		char *user = strtok(line, ":"), *uid_text;
+
+		if (user && strtok(NULL, ":") && (uid_text = strtok(NULL, ":")) &&
+		    strtoul(uid_text, NULL, 10) == uid && strspn(uid_text, "0123456789") > 0)
+			name = strdup(user);
+	}
+	if (name == NULL && asprintf(&name, "#%u", (unsigned)uid) < 0)
+		name = NULL;
+	return name;
+}
+
+/* runc lists in the order of its directory listing, which Go sorts by name */
+static int by_id(const void *a, const void *b)
+{
+	return strcmp(((const struct sheep_list_entry *)a)->state->id,
+		      ((const struct sheep_list_entry *)b)->state->id);
+}
+
+static void gen_annotations(yajl_gen g, const struct oci_map *m)
+{
+	if (m->len == 0)
+		return; /* runc leaves the field out then (omitempty) */
+	yajl_gen_string(g, (const unsigned char *)"annotations", 11);
+	yajl_gen_map_open(g);
+	for (size_t i = 0; i < m->len; i++)
+		gen_kv(g, m->keys[i], m->values[i]);
+	yajl_gen_map_close(g);
+}
+
+/* runc's `list --format json` fields, in its order, so tools that parse runc's output read ours */
 static void print_json(const struct sheep_list_entry *l, size_t n)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
@@ -25,6 +66,7 @@ static void print_json(const struct sheep_list_entry *l, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct sheep_state *st = l[i].state;
 		bool stopped = l[i].status == SHEEP_STOPPED;
+		_cleanup_free_ char *owner = owner_name(st->owner);
 
 		yajl_gen_map_open(g);
 		gen_kv(g, "ociVersion", "1.3.0");
@@ -35,8 +77,8 @@ static void print_json(const struct sheep_list_entry *l, size_t n)
 		gen_kv(g, "bundle", st->bundle);
 		gen_kv(g, "rootfs", st->rootfs);
 		gen_kv(g, "created", st->created);
-		yajl_gen_string(g, (const unsigned char *)"owner", 5);
-		yajl_gen_integer(g, st->owner);
+		gen_annotations(g, &st->annotations);
+		gen_kv(g, "owner", owner);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -45,16 +87,62 @@ static void print_json(const struct sheep_list_entry *l, size_t n)
 	yajl_gen_free(g);
 }
 
+#define LIST_COLUMNS 6
+
+/* runc writes its table through tabwriter.NewWriter(out, 12, 1, 3, ' ', 0): every column but the
+ * last is as wide as its widest cell plus 3 spaces, and at least 12. */
+static void print_row(char *const *cells, const size_t *width)
+{
+	for (int c = 0; c < LIST_COLUMNS - 1; c++)
+		printf("%-*s", (int)width[c], cells[c]);
+	printf("%s\n", cells[LIST_COLUMNS - 1]);
+}
+
+static char **table_cells(const struct sheep_list_entry *e)
+{
+	const struct sheep_state *st = e->state;
+	char **cells = calloc(LIST_COLUMNS, sizeof(*cells));
+
+	if (cells == NULL)
+		return NULL;
+	cells[0] = strdup(st->id);
+	if (asprintf(&cells[1], "%d", e->status == SHEEP_STOPPED ? 0 : (int)st->pid) < 0)
+		cells[1] = NULL;
+	cells[2] = strdup(sheep_status_name(e->status));
+	cells[3] = strdup(st->bundle ? st->bundle : "");
+	cells[4] = strdup(st->created ? st->created : "");
+	cells[5] = owner_name(st->owner);
+	for (int c = 0; c < LIST_COLUMNS; c++)
+		if (cells[c] == NULL)
+			cells[c] = strdup("");
+	return cells;
+}
+
 static void print_table(const struct sheep_list_entry *l, size_t n)
 {
-	printf("%-24s %-8s %-10s %-40s %-32s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED",
-	       "OWNER");
+	static char *const header[LIST_COLUMNS] = {"ID",     "PID",	"STATUS",
+						   "BUNDLE", "CREATED", "OWNER"};
+	_cleanup_free_ char ***rows = calloc(n + 1, sizeof(*rows));
+	size_t width[LIST_COLUMNS];
+
+	if (rows == NULL)
+		return;
+	for (int c = 0; c < LIST_COLUMNS; c++)
+		width[c] = strlen(header[c]) + 3 < 12 ? 12 : strlen(header[c]) + 3;
 	for (size_t i = 0; i < n; i++) {
-		const struct sheep_state *st = l[i].state;
-		printf("%-24s %-8d %-10s %-40s %-32s %u\n", st->id,
-		       l[i].status == SHEEP_STOPPED ? 0 : (int)st->pid,
-		       sheep_status_name(l[i].status), st->bundle ? st->bundle : "",
-		       st->created ? st->created : "", (unsigned)st->owner);
+		rows[i] = table_cells(&l[i]);
+		for (int c = 0; rows[i] && c < LIST_COLUMNS; c++)
+			if (rows[i][c] && strlen(rows[i][c]) + 3 > width[c])
+				width[c] = strlen(rows[i][c]) + 3;
+	}
+	print_row(header, width);
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i] == NULL)
+			continue;
+		print_row(rows[i], width);
+		for (int c = 0; c < LIST_COLUMNS; c++)
+			free(rows[i][c]);
+		free(rows[i]);
 	}
 }
 
@@ -87,6 +175,8 @@ int cmd_list(struct cli_globals *g, int argc, char **argv)
 		return cli_usage_error(g, "list", "unexpected argument '%s'", argv[optind]);
 	if (sheep_container_list(g->root, &l, &n, &err) < 0)
 		return cli_fail(g, "list", err);
+	if (n > 1)
+		qsort(l, n, sizeof(*l), by_id);
 	if (quiet)
 		for (size_t i = 0; i < n; i++)
 			printf("%s\n", l[i].state->id);

@@ -54,7 +54,10 @@ int cmd_state(struct cli_globals *g, int argc, char **argv)
 		return status;
 	if (sheep_container_state(g->root, id, &json, &err) < 0)
 		return cli_fail_id(g, "state", id, err);
-	printf("%s\n", json);
+	/* one newline at the end, whether or not the document brings its own */
+	fputs(json, stdout);
+	if (json[0] == '\0' || json[strlen(json) - 1] != '\n')
+		putchar('\n');
 	return 0;
 }
 
