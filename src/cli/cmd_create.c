@@ -8,7 +8,15 @@
 #include "core/container.h"
 #include "util/cleanup.h"
 
-enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_PRESERVE, OPT_NO_PIVOT, OPT_NO_KEYRING, OPT_IGNORED };
+enum {
+	OPT_PID_FILE = 256,
+	OPT_CONSOLE,
+	OPT_PRESERVE,
+	OPT_NO_PIVOT,
+	OPT_NO_KEYRING,
+	OPT_KEEP,
+	OPT_NO_SUBREAPER
+};
 
 static const struct option create_options[] = {
     {"bundle", required_argument, NULL, 'b'},
@@ -18,8 +26,8 @@ static const struct option create_options[] = {
     {"no-pivot", no_argument, NULL, OPT_NO_PIVOT},
     {"no-new-keyring", no_argument, NULL, OPT_NO_KEYRING},
     {"detach", no_argument, NULL, 'd'},
-    {"keep", no_argument, NULL, OPT_IGNORED},
-    {"no-subreaper", no_argument, NULL, OPT_IGNORED},
+    {"keep", no_argument, NULL, OPT_KEEP},
+    {"no-subreaper", no_argument, NULL, OPT_NO_SUBREAPER},
     CLI_HELP_OPTION,
     {NULL, 0, NULL, 0},
 };
@@ -49,6 +57,7 @@ static int parse_create(struct cli_globals *g, const char *verb, int argc, char 
 {
 	const char *listen = getenv("LISTEN_FDS");
 	int c, status = 1, listen_fds = 0;
+	bool keep = false;
 
 	while ((c = cli_next_opt(g, verb, argc, argv, "+:hb:d", create_options, &status)) != -1) {
 		switch (c) {
@@ -74,14 +83,25 @@ static int parse_create(struct cli_globals *g, const char *verb, int argc, char 
 			o->no_new_keyring = true;
 			break;
 		case 'd':
+		case OPT_KEEP:
+		case OPT_NO_SUBREAPER:
 			if (detach == NULL)
-				return cli_usage_error(g, verb, "unknown option '--detach'");
-			*detach = true;
+				return cli_usage_error(g, verb, "unknown option '%s'",
+						       argv[optind - 1]);
+			if (c == 'd')
+				*detach = true;
+			else if (c == OPT_KEEP)
+				keep = true;
+			/* --no-subreaper: this runtime never makes itself a subreaper */
 			break;
 		default:
 			break;
 		}
 	}
+	/* run deletes the container once its process exits; keeping it (runc's --keep) needs the
+	 * runtime library's run to skip that, which it cannot yet: refused rather than ignored */
+	if (keep && !*detach)
+		return cli_usage_error(g, verb, "--keep: not supported without --detach");
 	if (optind + 1 != argc)
 		return cli_usage_error(
 		    g, verb, optind >= argc ? "missing container id" : "too many arguments");

@@ -17,7 +17,9 @@ enum {
 	OPT_NNP,
 	OPT_APPARMOR,
 	OPT_LABEL,
-	OPT_PRESERVE
+	OPT_PRESERVE,
+	OPT_CGROUP,
+	OPT_IGNORE_PAUSED
 };
 
 static const struct option exec_options[] = {
@@ -35,6 +37,8 @@ static const struct option exec_options[] = {
     {"apparmor", required_argument, NULL, OPT_APPARMOR},
     {"process-label", required_argument, NULL, OPT_LABEL},
     {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
+    {"cgroup", required_argument, NULL, OPT_CGROUP},
+    {"ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED},
     CLI_HELP_OPTION,
     {NULL, 0, NULL, 0},
 };
@@ -137,6 +141,16 @@ static int parse_option(struct cli_globals *g, int c, struct sheep_exec_opts *o,
 		return 0;
 	case OPT_LABEL:
 		o->process_label = optarg;
+		return 0;
+	case OPT_CGROUP:
+		/* a sub-cgroup of the container's: the process would silently land in the container's
+		 * own cgroup instead, so the option is refused until the library can place it */
+		return cli_usage_error(g, "exec",
+				       "--cgroup: not supported (the process runs in "
+				       "the container's cgroup)");
+	case OPT_IGNORE_PAUSED:
+		/* runc's switch for exec into a paused container; this runtime refuses that with its
+		 * own error whatever the flag says, so it changes nothing in any other state */
 		return 0;
 	default:
 		return 0;

@@ -25,6 +25,12 @@ enum {
 	OPT_CPUSET_MEMS,
 	OPT_PIDS_LIMIT,
 	OPT_BLKIO_WEIGHT,
+	OPT_CPU_RT_PERIOD,
+	OPT_CPU_RT_RUNTIME,
+	OPT_KERNEL_MEMORY,
+	OPT_KERNEL_MEMORY_TCP,
+	OPT_L3_CACHE,
+	OPT_MEM_BW,
 };
 
 static const struct option update_options[] = {
@@ -40,6 +46,12 @@ static const struct option update_options[] = {
     {"cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS},
     {"pids-limit", required_argument, NULL, OPT_PIDS_LIMIT},
     {"blkio-weight", required_argument, NULL, OPT_BLKIO_WEIGHT},
+    {"cpu-rt-period", required_argument, NULL, OPT_CPU_RT_PERIOD},
+    {"cpu-rt-runtime", required_argument, NULL, OPT_CPU_RT_RUNTIME},
+    {"kernel-memory", required_argument, NULL, OPT_KERNEL_MEMORY},
+    {"kernel-memory-tcp", required_argument, NULL, OPT_KERNEL_MEMORY_TCP},
+    {"l3-cache-schema", required_argument, NULL, OPT_L3_CACHE},
+    {"mem-bw-schema", required_argument, NULL, OPT_MEM_BW},
     CLI_HELP_OPTION,
     {NULL, 0, NULL, 0},
 };
@@ -113,9 +125,16 @@ static int set_cpu(struct oci_resources *res, int c, const char *text)
 		return -2;
 	if (c == OPT_CPUSET_CPUS || c == OPT_CPUSET_MEMS)
 		return set_cpuset(cpu, c, text) < 0 ? -2 : 0;
-	if (parse_int(text, false, c == OPT_CPU_QUOTA ? -1 : 0, INT64_MAX, &v) < 0)
+	if (parse_int(text, false, c == OPT_CPU_QUOTA || c == OPT_CPU_RT_RUNTIME ? -1 : 0,
+		      INT64_MAX, &v) < 0)
 		return -1;
-	if (c == OPT_CPU_SHARES) {
+	if (c == OPT_CPU_RT_PERIOD) {
+		cpu->has_realtime_period = true;
+		cpu->realtime_period = (uint64_t)v;
+	} else if (c == OPT_CPU_RT_RUNTIME) {
+		cpu->has_realtime_runtime = true;
+		cpu->realtime_runtime = v;
+	} else if (c == OPT_CPU_SHARES) {
 		cpu->has_shares = true;
 		cpu->shares = (uint64_t)v;
 	} else if (c == OPT_CPU_QUOTA) {
@@ -143,6 +162,13 @@ static int set_memory(struct oci_resources *res, int c, const char *text)
 	} else if (c == OPT_MEM_RESERVATION) {
 		m->has_reservation = true;
 		m->reservation = v;
+	} else if (c == OPT_KERNEL_MEMORY) {
+		/* linux.resources.memory.kernel: written where the kernel still has the file */
+		m->has_kernel = true;
+		m->kernel = v;
+	} else if (c == OPT_KERNEL_MEMORY_TCP) {
+		m->has_kernel_tcp = true;
+		m->kernel_tcp = v;
 	} else {
 		m->has_swap = true;
 		m->swap = v;
@@ -158,6 +184,8 @@ static int set_flag(struct oci_resources *res, int c, const char *text)
 	case OPT_MEMORY:
 	case OPT_MEM_RESERVATION:
 	case OPT_MEM_SWAP:
+	case OPT_KERNEL_MEMORY:
+	case OPT_KERNEL_MEMORY_TCP:
 		return set_memory(res, c, text);
 	case OPT_PIDS_LIMIT:
 		if (parse_int(text, false, -1, INT64_MAX, &v) < 0)
@@ -220,6 +248,12 @@ static int parse_opts(struct cli_globals *g, int argc, char **argv, const char *
 	       -1) {
 		if (c == CLI_OPT_STOP)
 			return status < 0 ? 1 : (status == 0 ? -1 : status);
+		if (c == OPT_L3_CACHE || c == OPT_MEM_BW)
+			/* as linux.intelRdt at create: resctrl groups are not managed by this runtime */
+			return cli_usage_error(g, "update",
+					       "--%s: not supported (Intel RDT is not managed "
+					       "by this runtime)",
+					       opt_name(c));
 		if (c == 'r')
 			*resources = optarg;
 		else if (*n < (size_t)argc)

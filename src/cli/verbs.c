@@ -26,6 +26,8 @@ const struct cli_verb cli_verbs[] = {
     {"run", cmd_run, "create and start a container",
      "[OPTIONS] ID\n"
      "  -d, --detach            return once the container runs\n"
+     "  --keep                  with --detach only (a detached container is kept anyway)\n"
+     "  --no-subreaper          accepted: the runtime is never a subreaper\n"
      "  (and every option of create)"},
     {"exec", cmd_exec, "run a new process in a running container",
      "[OPTIONS] ID [COMMAND [ARGS...]]\n"
@@ -40,7 +42,12 @@ const struct cli_verb cli_verbs[] = {
      "  -g, --additional-gids G add a supplementary group (repeatable)\n"
      "  -c, --cap CAP           add a capability (repeatable)\n"
      "  --no-new-privs          set no_new_privileges\n"
-     "  --preserve-fds N        pass N file descriptors after stdio"},
+     "  --preserve-fds N        pass N file descriptors after stdio\n"
+     "  --apparmor PROFILE      run under this AppArmor profile\n"
+     "  --process-label LABEL   run with this SELinux label\n"
+     "  --ignore-paused         accepted for runc compatibility (a paused container is\n"
+     "                          still refused)\n"
+     "  --cgroup [CTRL:]PATH    refused: the process always runs in the container's cgroup"},
     {"state", cmd_state, "print a container's state as JSON", "ID"},
     {"kill", cmd_kill, "send a signal to a container",
      "[--all] ID [SIGNAL]\n"
@@ -72,6 +79,11 @@ const struct cli_verb cli_verbs[] = {
      "  --cpuset-mems LIST      memory nodes to use\n"
      "  --pids-limit N          maximum number of processes (-1 unlimited)\n"
      "  --blkio-weight N        block io weight (10-1000)\n"
+     "  --cpu-rt-period N       realtime period in microseconds (cgroup v1)\n"
+     "  --cpu-rt-runtime N      realtime runtime per period in microseconds (cgroup v1)\n"
+     "  --kernel-memory N       kernel memory limit (where the kernel still has it)\n"
+     "  --kernel-memory-tcp N   kernel TCP buffer limit (where the kernel still has it)\n"
+     "  --l3-cache-schema S, --mem-bw-schema S  refused: Intel RDT is not managed\n"
      "  Flags override the same values from --resources."},
     {"events", cmd_events, "print a container's statistics and OOM events as JSON",
      "[--stats] [--interval D] ID\n"
