@@ -132,3 +132,15 @@ from-host"
 	assert_sheep_error run "$ID" "set up rootfs: mask paths: '/dev/null' is not the null device (1:3)"
 	assert_nothing_left "$ID"
 }
+
+@test "tmpcopyup over a directory nested 300 deep fails naming the limit, nothing is left" {
+	local d="$BUNDLE/rootfs/var/deep" i
+	mkdir -p "$d"
+	for ((i = 0; i < 300; i++)); do d=$d/d; done
+	mkdir -p "$d"
+	update_config '.mounts += [{"destination": "/var/deep", "type": "tmpfs", "source": "tmpfs",
+		"options": ["tmpcopyup"]}]'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_sheep_error run "$ID" "set up rootfs: mount 'tmpfs' on '/var/deep' (mounts[7]): tmpcopyup: directories nested deeper than 256"
+	assert_nothing_left "$ID"
+}

@@ -13,6 +13,8 @@
 #include "core/rootfs/rootfs_int.h"
 #include "util/cleanup.h"
 
+#define COPYUP_MAX_DEPTH 256
+
 static int copy_file(int from, int to, const char *name, const struct stat *st)
 {
 	_cleanup_close_ int in = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -80,7 +82,8 @@ static int copy_tree(int from, int to, int depth)
 	struct dirent *e;
 	int r = 0;
 
-	if (depth > 256) {
+	/* three fds a level: the limit keeps the walk well inside RLIMIT_NOFILE's usual 1,024 */
+	if (depth > COPYUP_MAX_DEPTH) {
 		errno = ELOOP;
 		return -1;
 	}
@@ -106,7 +109,10 @@ int rootfs_tmpcopyup(int fromfd, int tofd, struct sheep_err **err)
 	struct stat st;
 
 	if (from < 0 || to < 0 || copy_tree(from, to, 0) < 0)
-		return sheep_err_set(err, errno, "tmpcopyup");
+		return errno == ELOOP
+			   ? sheep_err_set(err, 0, "tmpcopyup: directories nested deeper than %d",
+					   COPYUP_MAX_DEPTH)
+			   : sheep_err_set(err, errno, "tmpcopyup");
 	/* the tmpfs root takes the mode and owner of the directory it covers */
 	if (fstat(from, &st) == 0 &&
 	    (fchown(to, st.st_uid, st.st_gid) < 0 || fchmod(to, st.st_mode & 07777) < 0))
