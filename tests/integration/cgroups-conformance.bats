@@ -95,3 +95,12 @@ c 5:2 rwm'
 	assert_success
 	[ "$(cg memory memory.limit_in_bytes)" = 268435456 ]
 }
+
+@test "a controller no hierarchy has (rdma on this host) is a clear error, nothing left" {
+	grep -qw rdma /proc/cgroups && [ -d /sys/fs/cgroup/rdma ] && skip "rdma is mounted here"
+	grep -qw rdma /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null && skip "rdma is in the v2 tree"
+	update_config '.linux.resources = {"rdma": {"mlx5_1": {"hcaHandles": 3, "hcaObjects": 10000}}}'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_sheep_error run "$ID" "set cgroup: controller 'rdma' is not available: neither a v1 hierarchy nor the cgroup v2 tree at '/sys/fs/cgroup/unified' has it"
+	assert_nothing_left "$ID"
+}

@@ -43,11 +43,19 @@ static bool word_in(const char *list, const char *word)
  * Only missing ones are written, so an already prepared tree is read, never changed. */
 int cg_v2_enable(const struct cg_hier *h, const char *ctrl, struct sheep_err **err)
 {
-	_cleanup_free_ char *dir = cg_hier_dir(h);
+	_cleanup_free_ char *dir = cg_hier_dir(h), *avail = NULL;
 	size_t base = strlen(h->mountpoint);
 
 	if (dir == NULL)
 		return sheep_err_set(err, ENOMEM, "enable '%s'", ctrl);
+	/* A controller the kernel lacks or that a v1 hierarchy holds is not in the root's list:
+	 * say so, rather than the EINVAL of writing it to subtree_control. */
+	if (cg_read(h->mountpoint, "cgroup.controllers", &avail, NULL) == 0 &&
+	    !word_in(avail, ctrl))
+		return sheep_err_set(err, 0,
+				     "controller '%s' is not available: neither a v1 hierarchy nor "
+				     "the cgroup v2 tree at '%s' has it",
+				     ctrl, h->mountpoint);
 	for (char *s = dir + base; s != NULL && *s; s = strchr(s + 1, '/')) {
 		_cleanup_free_ char *cur = NULL;
 		char saved = *s;
