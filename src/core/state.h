@@ -64,5 +64,9 @@ int sheep_pid_start_time(pid_t pid, unsigned long long *ret, struct sheep_err **
 /* The runtime-spec state document (ociVersion, id, status, pid, bundle, annotations). */
 char *sheep_state_oci_json(const struct sheep_state *st, enum sheep_status status,
 			   struct sheep_err **err);
+/* The state document json as a hook in the container's namespaces sees it (runtime-spec "State":
+ * the pid as the container sees it; the status of that moment, "created" for startContainer). */
+char *sheep_state_oci_json_in_container(const char *json, enum sheep_status status, pid_t pid,
+					struct sheep_err **err);
 
 #endif

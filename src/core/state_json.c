@@ -128,8 +128,12 @@ static int parse_state(const char *text, struct sheep_state **ret, struct sheep_
 	yajl_val root = yajl_tree_parse(text, ebuf, sizeof(ebuf));
 	struct sheep_state *st;
 
-	if (root == NULL)
-		return sheep_err_set(err, EINVAL, "parse state.json: %s", ebuf);
+	if (root == NULL) {
+		/* yajl's message goes on with the text and a "(right here) ---^" marker on lines of
+		 * their own: the first line is the error (a message is one line, STYLE.md) */
+		ebuf[strcspn(ebuf, "\n")] = '\0';
+		return sheep_err_code(err, EINVAL, "parse state.json: %s", ebuf);
+	}
 	st = calloc(1, sizeof(*st));
 	if (st == NULL) {
 		yajl_tree_free(root);
@@ -273,4 +277,27 @@ char *sheep_state_oci_json(const struct sheep_state *st, enum sheep_status statu
 	if (json == NULL)
 		sheep_err_take(err, EINVAL, msg);
 	return json;
+}
+
+char *sheep_state_oci_json_in_container(const char *json, enum sheep_status status, pid_t pid,
+					struct sheep_err **err)
+{
+	char *msg = NULL, *out;
+	struct oci_state *s = oci_state_parse_data(json, strlen(json), "state", &msg);
+
+	if (s == NULL) {
+		sheep_err_take(err, EINVAL, msg);
+		return NULL;
+	}
+	free(s->status);
+	s->status = (char *)sheep_status_name(status);
+	s->has_pid = true;
+	s->pid = pid;
+	out = oci_state_to_json(s, NULL, &msg);
+	if (out == NULL)
+		sheep_err_take(err, EINVAL, msg);
+	/* status points at a constant name: not ours to free */
+	s->status = NULL;
+	oci_state_free(s);
+	return out;
 }

@@ -263,6 +263,7 @@ static void test_load_corrupt(void **state)
 	assert_non_null(e);
 	assert_int_equal(e->errnum, EINVAL);
 	assert_true(strncmp(e->msg, "parse state.json: ", 18) == 0);
+	assert_null(strchr(e->msg, '\n'));
 	sheep_err_freep(&e);
 	assert_null(out);
 }
@@ -460,6 +461,40 @@ static void test_oci_json(void **state)
 	oci_state_free(o);
 }
 
+/* A hook in the container's namespaces gets the pid as the container sees it and the status of
+ * that moment; everything else (annotations included) is the runtime's document unchanged. */
+static void test_oci_json_in_container(void **state)
+{
+	struct sheep_state st;
+	struct sheep_err *e = NULL;
+	_cleanup_free_ char *host = NULL, *inside = NULL;
+	struct oci_state *o;
+	char *perr = NULL;
+
+	(void)state;
+	fill(&st, "web1");
+	host = sheep_state_oci_json(&st, SHEEP_CREATING, &e);
+	assert_non_null(host);
+	inside = sheep_state_oci_json_in_container(host, SHEEP_CREATED, 1, &e);
+	assert_non_null(inside);
+	assert_null(e);
+	o = oci_state_parse_data(inside, strlen(inside), "state", &perr);
+	assert_non_null(o);
+	assert_string_equal(o->status, "created");
+	assert_true(o->has_pid);
+	assert_int_equal(o->pid, 1);
+	assert_string_equal(o->id, "web1");
+	assert_string_equal(o->bundle, "/srv/bundle");
+	assert_int_equal(o->annotations->len, 2);
+	assert_string_equal(o->annotations->values[1], "two \"quoted\"");
+	oci_state_free(o);
+
+	assert_null(sheep_state_oci_json_in_container("{\"id\": 5", SHEEP_CREATED, 1, &e));
+	assert_non_null(e);
+	assert_int_equal(e->errnum, EINVAL);
+	sheep_err_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -477,6 +512,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_remove_without_free_fd, setup, teardown),
 	    cmocka_unit_test(test_oci_json),
+	    cmocka_unit_test(test_oci_json_in_container),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
