@@ -1,5 +1,7 @@
 /* Process attributes applied in the container's init (and exec) before execve. */
 #include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/idlist.h"
+#include "util/path.h"
 #include "util/strv.h"
 
 static const struct {
@@ -281,10 +284,13 @@ static bool is_executable(const char *path)
 int sheep_process_find_exec(const struct oci_process *p, char **ret_path, struct sheep_err **err)
 {
 	const char *name = p->args[0];
-	const char *path_env = sheep_strv_env_get(p->env, p->env_len, "PATH");
+	const char *path_env = NULL;
 	_cleanup_free_ char *dirs = NULL;
 	char *save = NULL;
 
+	/* the last PATH, the one the process gets (sheep_process_env) */
+	for (size_t i = p->env_len; i-- > 0 && path_env == NULL;)
+		path_env = sheep_strv_env_get(&p->env[i], 1, "PATH");
 	if (strchr(name, '/')) {
 		if (!is_executable(name))
 			return sheep_err_set(err, errno, "executable '%s'", name);
@@ -307,4 +313,65 @@ int sheep_process_find_exec(const struct oci_process *p, char **ret_path, struct
 		free(candidate);
 	}
 	return sheep_err_code(err, ENOENT, "executable '%s' not found in $PATH", name);
+}
+
+/* The length of an entry's name: up to '=', or all of it (an entry without one). */
+static size_t env_name_len(const char *entry)
+{
+	const char *eq = strchr(entry, '=');
+
+	return eq ? (size_t)(eq - entry) : strlen(entry);
+}
+
+static bool env_same_name(const char *a, const char *b)
+{
+	size_t n = env_name_len(a);
+
+	return n == env_name_len(b) && strncmp(a, b, n) == 0;
+}
+
+char **sheep_process_env(char *const *env, size_t n, char *const *extra, size_t n_extra,
+			 const char *home)
+{
+	char **out = calloc(n + n_extra + 2, sizeof(char *));
+	size_t len = 0, j;
+	bool has_home = false;
+
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < n + n_extra; i++) {
+		char *e = i < n ? env[i] : extra[i - n];
+
+		for (j = 0; j < len && !env_same_name(out[j], e); j++)
+			;
+		out[j] = e;
+		len += j == len;
+		has_home |= env_same_name(e, "HOME=");
+	}
+	if (!has_home && home)
+		out[len] = (char *)home;
+	return out;
+}
+
+void sheep_process_home(int rootfd, uid_t uid, char *buf, size_t size)
+{
+	_cleanup_err_ struct sheep_err *ignored = NULL;
+	int fd = sheep_path_open_in_root(rootfd, "etc/passwd", O_RDONLY, 0, &ignored);
+	FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
+	struct passwd *pw;
+
+	snprintf(buf, size, "HOME=/");
+	if (f == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((pw = fgetpwent(f)) != NULL) {
+		if (pw->pw_uid == uid) {
+			if (pw->pw_dir && *pw->pw_dir)
+				snprintf(buf, size, "HOME=%s", pw->pw_dir);
+			break;
+		}
+	}
+	fclose(f);
 }

@@ -1,6 +1,7 @@
 /* core/process.c: sheep_process_validate messages and sheep_process_find_exec (PATH taken from the
  * process env, absolute paths, entries that are not executable files). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,6 +12,7 @@
 
 #include "core/process.h"
 #include "test_core.h"
+#include "util/cleanup.h"
 
 #define PREFIX "config.json: process."
 
@@ -218,6 +220,82 @@ static void test_find_absolute(void **state)
 	assert_err(e, EACCES, want);
 }
 
+static void assert_env(char **got, const char *const *want)
+{
+	size_t i;
+
+	assert_non_null(got);
+	for (i = 0; want[i]; i++) {
+		assert_non_null(got[i]);
+		assert_string_equal(got[i], want[i]);
+	}
+	assert_null(got[i]);
+	free(got);
+}
+
+/* A name given twice keeps its first place and its last value; the runtime's extras win; HOME is
+ * added only when no entry names it. */
+static void test_env(void **state)
+{
+	char *env[] = {"A=1", "X=0", "A=2", "NOEQ", "B=", "NOEQ", "AB=3"};
+	char *extra[] = {"LISTEN_FDS=2", "X=9"};
+	char *with_home[] = {"PATH=/bin", "HOME=/srv"};
+
+	(void)state;
+	assert_env(sheep_process_env(env, 7, NULL, 0, NULL),
+		   (const char *const[]){"A=2", "X=0", "NOEQ", "B=", "AB=3", NULL});
+	assert_env(sheep_process_env(env, 3, extra, 2, "HOME=/root"),
+		   (const char *const[]){"A=2", "X=9", "LISTEN_FDS=2", "HOME=/root", NULL});
+	assert_env(sheep_process_env(with_home, 2, NULL, 0, "HOME=/root"),
+		   (const char *const[]){"PATH=/bin", "HOME=/srv", NULL});
+	assert_env(sheep_process_env(NULL, 0, NULL, 0, "HOME=/"),
+		   (const char *const[]){"HOME=/", NULL});
+}
+
+/* The last PATH is the one searched: the one the process gets. */
+static void test_find_last_path(void **state)
+{
+	struct tree *t = *state;
+	char first[128], last[128], *argv[] = {"prog"}, *got = NULL;
+	char *env[] = {first, last};
+	struct oci_process p = {.args = argv, .args_len = 1, .env = env, .env_len = 2};
+	struct sheep_err *e = NULL;
+
+	snprintf(first, sizeof(first), "PATH=%s", t->dir);
+	snprintf(last, sizeof(last), "PATH=%s", t->b);
+	assert_int_equal(sheep_process_find_exec(&p, &got, &e), 0);
+	assert_true(strncmp(got, t->b, strlen(t->b)) == 0);
+	free(got);
+}
+
+/* HOME of a uid from the root's etc/passwd; "/" for an unknown uid, an empty directory field,
+ * a missing file. */
+static void test_home(void **state)
+{
+	struct tree *t = *state;
+	char etc[128], buf[64];
+	_cleanup_close_ int root = open(t->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	(void)state;
+	assert_true(root >= 0);
+	sheep_process_home(root, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "HOME=/");
+	snprintf(etc, sizeof(etc), "%s/etc", t->dir);
+	assert_int_equal(mkdir(etc, 0755), 0);
+	free(test_put(etc, "passwd",
+		      "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/home/user:/bin/sh\n"
+		      "nodir:x:1001:1001:::/bin/sh\n",
+		      0644));
+	sheep_process_home(root, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "HOME=/root");
+	sheep_process_home(root, 1000, buf, sizeof(buf));
+	assert_string_equal(buf, "HOME=/home/user");
+	sheep_process_home(root, 1001, buf, sizeof(buf));
+	assert_string_equal(buf, "HOME=/");
+	sheep_process_home(root, 4321, buf, sizeof(buf));
+	assert_string_equal(buf, "HOME=/");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +308,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_find_not_found, setup, teardown),
 	    cmocka_unit_test(test_find_default_path),
 	    cmocka_unit_test_setup_teardown(test_find_absolute, setup, teardown),
+	    cmocka_unit_test(test_env),
+	    cmocka_unit_test_setup_teardown(test_find_last_path, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_home, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
