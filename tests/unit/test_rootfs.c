@@ -216,6 +216,24 @@ static void test_validate_mounts(void **state)
 		       "config.json: mounts[1].destination: must be an absolute path, got 'proc'");
 	mounts[1] = MNT("tmpfs", "/x", "nodev", "bogus");
 	expect_invalid(&c, "config.json: mounts[1].options[1]: unknown mount option 'bogus'");
+	static const char *const roots[] = {"/", "//", "/./", "/..", "/x/../y/../.."};
+
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		char want[160];
+
+		mounts[1] = MNT("tmpfs", roots[i]);
+		snprintf(want, sizeof(want),
+			 "config.json: mounts[1].destination: '%s' is the container's root "
+			 "(root.path says what it is)",
+			 roots[i]);
+		expect_invalid(&c, want);
+	}
+	mounts[1] = MNT("tmpfs", "/x/../y");
+	{
+		_cleanup_err_ struct sheep_err *err = NULL;
+
+		assert_int_equal(sheep_rootfs_validate(&c, &err), 0);
+	}
 	mounts[1] = MNT("bind", "/x");
 	mounts[1].source = NULL;
 	expect_invalid(&c, "config.json: mounts[1].source: required for a bind mount");

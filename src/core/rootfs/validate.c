@@ -30,6 +30,24 @@ int rootfs_propagation_flags(const char *name, unsigned long *ret_flags)
 	return -1;
 }
 
+/* Whether an absolute path names "/" itself ("/", "/./", "/a/..", "/.." clamped at the root). */
+static bool names_root(const char *path)
+{
+	size_t depth = 0;
+
+	for (const char *p = path; *p;) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			if (depth > 0)
+				depth--;
+		} else if (n > 0 && !(n == 1 && p[0] == '.'))
+			depth++;
+		p += n + (p[n] == '/');
+	}
+	return depth == 0;
+}
+
 static int validate_mount(const struct oci_config *config, size_t i, struct sheep_err **err)
 {
 	const struct oci_mount *m = &config->mounts[i];
@@ -42,6 +60,14 @@ static int validate_mount(const struct oci_config *config, size_t i, struct shee
 				     "config.json: mounts[%zu].destination: must be an absolute "
 				     "path, got '%s'",
 				     i, m->destination ? m->destination : "");
+	/* a mount on the container's root itself is never seen: pivot_root(2) makes the rootfs
+	 * mount the root, and what is stacked on it stays hidden (runc fails on it too) */
+	if (names_root(m->destination))
+		return sheep_err_set(
+		    err, 0,
+		    "config.json: mounts[%zu].destination: '%s' is the container's "
+		    "root (root.path says what it is)",
+		    i, m->destination);
 	if (bind && (m->source == NULL || m->source[0] == '\0'))
 		return sheep_err_set(err, 0,
 				     "config.json: mounts[%zu].source: required for a bind "
