@@ -1,6 +1,8 @@
 /* The features document. Every list comes from the table the implementing module itself uses
  * (mount options, seccomp names, capabilities, namespaces), so it cannot drift from what works. */
 #include <errno.h>
+#include <seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "core/caps.h"
@@ -52,9 +54,18 @@ char *sheep_features_json(struct sheep_err **err)
 				       .net_devices = &yes};
 	struct oci_features f = {
 	    .oci_version_min = "1.0.0", .oci_version_max = OCI_SPEC_VERSION, .linux_ = &l};
+	const struct scmp_version *sv = seccomp_version();
+	char seccomp_ver[32];
+	char *ann_keys[] = {"io.github.seccomp.libseccomp.version", "org.sheep-oci.version",
+			    "org.sheep-oci.commit"};
+	char *ann_values[] = {seccomp_ver, PACKAGE_VERSION, GIT_COMMIT};
+	/* the implementation and dependency versions, as the spec suggests for annotations */
+	struct oci_map ann = {.keys = ann_keys, .values = ann_values, .len = 3};
 	const char **flags = NULL;
 	char *msg = NULL, *json;
 
+	snprintf(seccomp_ver, sizeof(seccomp_ver), "%u.%u.%u", sv->major, sv->minor, sv->micro);
+	f.annotations = &ann;
 	LIST(f.hooks, hooks);
 	LIST(f.mount_options, sheep_mount_option_names);
 	LIST(l.namespaces, namespaces);

@@ -7,11 +7,14 @@ The schemas reference each other by relative file name; they are resolved inside
 import json
 import pathlib
 import sys
+import warnings
 
 import jsonschema
 
 
 def main():
+    # RefResolver is deprecated in newer jsonschema releases but is what Debian 12's 4.10 has
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
     schema_dir, schema_file, document = sys.argv[1:4]
     base = pathlib.Path(schema_dir).resolve()
     schema = json.loads((base / schema_file).read_text())
