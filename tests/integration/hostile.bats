@@ -34,7 +34,10 @@ with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as t:
             add(t, "s%d" % k, tarfile.SYMTYPE, link=prev)
             add(t, "s%d/%s" % (k, seg))
             prev = "s%d/%s" % (k, seg)
-    add(t, "../last", tarfile.REGTYPE, data=b"x")  # every kind ends with a refused entry
+        add(t, "../last", tarfile.REGTYPE, data=b"x")  # ends with a refused entry
+    elif kind == "passwd-fifo":  # a FIFO where the User lookup reads
+        add(t, "etc")
+        add(t, "etc/passwd", tarfile.FIFOTYPE)
 EOF
 }
 
@@ -143,4 +146,17 @@ from-host"
 	sheep run --bundle "$BUNDLE" "$ID"
 	assert_sheep_error run "$ID" "set up rootfs: mount 'tmpfs' on '/var/deep' (mounts[7]): tmpcopyup: directories nested deeper than 256"
 	assert_nothing_left "$ID"
+}
+
+@test "unpack: a FIFO at /etc/passwd is not read (the unpack blocked for ever), nothing is left" {
+	requires sheep
+	hostile_tar passwd-fifo "$H/l.tar"
+	python3 "$BATS_TEST_DIRNAME/unpack_mkimage.py" --format oci --out "$H/img" \
+		--config '{"User": "web", "Cmd": ["/bin/sh"]}' "$H/l.tar" >/dev/null
+	status=0
+	output=$(timeout 20 "$SHEEP_OCI" unpack "$H/img" "$H/bundle" 2>&1) || status=$?
+	echo "status=$status output=$output"
+	assert_failure 1
+	assert_output "sheep-oci: unpack: image '$H/img': image config: '/etc/passwd' is not a regular file"
+	[ -z "$(ls -A "$H" | grep -v '^img$\|^l.tar$')" ] || fail "left in $H: $(ls -A "$H")"
 }

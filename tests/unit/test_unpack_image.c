@@ -201,6 +201,13 @@ static void test_user(void **state)
 	assert_int_equal(unpack_user_resolve(d->rootfd, "secret", &u, &err), -1);
 	assert_string_equal(err->msg, "user 'secret': not found in /etc/passwd");
 	sheep_err_free(err);
+	err = NULL;
+	/* a FIFO is not opened (it would block for ever), nor a device (it would be the host's) */
+	unlinkat(d->rootfd, "etc/passwd", 0);
+	assert_int_equal(mkfifoat(d->rootfd, "etc/passwd", 0644), 0);
+	assert_int_equal(unpack_user_resolve(d->rootfd, "web", &u, &err), -1);
+	assert_string_equal(err->msg, "'/etc/passwd' is not a regular file");
+	sheep_err_free(err);
 }
 
 static void test_config_fill(void **state)
