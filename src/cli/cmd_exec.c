@@ -91,7 +91,7 @@ static int add_item(struct cli_globals *g, const char *what, char **v, size_t *n
 static int parse_option(struct cli_globals *g, int c, struct sheep_exec_opts *o,
 			struct exec_lists *l)
 {
-	unsigned gid;
+	unsigned num;
 
 	switch (c) {
 	case 'p':
@@ -124,18 +124,18 @@ static int parse_option(struct cli_globals *g, int c, struct sheep_exec_opts *o,
 			   ? cli_usage_error(g, "exec", "--user: invalid 'UID[:GID]' '%s'", optarg)
 			   : 0;
 	case 'g':
-		if (parse_id_number(optarg, &gid) < 0 || o->additional_gids_len >= 256)
+		if (parse_id_number(optarg, &num) < 0 || o->additional_gids_len >= 256)
 			return cli_usage_error(g, "exec", "--additional-gids: invalid gid '%s'",
 					       optarg);
-		l->gids[o->additional_gids_len++] = gid;
+		l->gids[o->additional_gids_len++] = num;
 		return 0;
 	case OPT_PRESERVE:
-		o->preserve_fds = atoi(optarg);
-		return o->preserve_fds < 0 ? cli_usage_error(g, "exec",
-							     "--preserve-fds: invalid "
-							     "count '%s'",
-							     optarg)
-					   : 0;
+		/* the same bound as create's; atoi took "abc" as 0 */
+		if (parse_id_number(optarg, &num) < 0 || num > 65536)
+			return cli_usage_error(g, "exec", "--preserve-fds: invalid count '%s'",
+					       optarg);
+		o->preserve_fds = (int)num;
+		return 0;
 	case OPT_APPARMOR:
 		o->apparmor_profile = optarg;
 		return 0;

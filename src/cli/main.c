@@ -29,16 +29,18 @@ static void print_help(FILE *out)
 		     "An OCI runtime-spec compliant container runtime.\n\nCommands:\n");
 	for (const struct cli_verb *v = cli_verbs; v->name; v++)
 		fprintf(out, "  %-10s %s\n", v->name, v->summary);
-	fprintf(out, "\nGlobal options:\n"
-		     "  --root DIR            state directory (default /run/sheep-oci)\n"
-		     "  --log FILE            write log lines (and errors) to FILE\n"
-		     "  --log-format FORMAT   text (default) or json\n"
-		     "  --debug               log debug messages\n"
-		     "  --systemd-cgroup      manage cgroups through systemd\n"
-		     "  --rootless VALUE      accepted for runc compatibility (auto|true|false)\n"
-		     "  -v, --version         print the version\n"
-		     "  -h, --help            show this help\n\n"
-		     "Run 'sheep-oci help COMMAND' for a command's options.\n");
+	fprintf(out,
+		"\nGlobal options:\n"
+		"  --root DIR            state directory (default /run/sheep-oci)\n"
+		"  --log FILE            write log lines (and errors) to FILE\n"
+		"  --log-format FORMAT   text (default) or json\n"
+		"  --debug               log debug messages\n"
+		"  --systemd-cgroup      refused by create and run: no systemd cgroup driver\n"
+		"  --criu PATH           accepted for runc compatibility (no checkpoint/restore)\n"
+		"  --rootless VALUE      accepted for runc compatibility (auto|true|false)\n"
+		"  -v, --version         print the version\n"
+		"  -h, --help            show this help\n\n"
+		"Run 'sheep-oci help COMMAND' for a command's options.\n");
 }
 
 enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS, OPT_CRIU };

@@ -181,3 +181,22 @@ run_probe() {
 	sheep state
 	assert_failure 1
 }
+
+@test "exec --preserve-fds takes only a count (atoi took 'abc' as 0)" {
+	requires exec
+	run_probe
+	local v values=(abc 3x "")
+	is_sheep && values+=(-1) # runc 1.1.5 takes -1 (as 0)
+	for v in "${values[@]}"; do
+		sheep exec --preserve-fds "$v" "$ID" /probe echo exec-ran
+		assert_failure 1 || return
+		refute_output_contains "exec-ran" || return
+		if is_sheep; then
+			assert_output_contains "sheep-oci: exec: --preserve-fds: invalid count '$v'" ||
+				return
+		fi
+	done
+	sheep exec --preserve-fds 0 "$ID" /probe echo exec-ran
+	assert_success
+	assert_output "exec-ran"
+}
