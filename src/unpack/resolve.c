@@ -12,6 +12,7 @@
 
 #include "unpack/resolve.h"
 #include "util/cleanup.h"
+#include "util/path.h"
 
 int unpack_clean_path(const char *name, char **ret, struct sheep_err **err)
 {
@@ -69,6 +70,24 @@ int unpack_open_in_root(int rootfd, const char *path, int flags)
 			break;
 	}
 	return fd;
+}
+
+int unpack_open_regular_in_root(int rootfd, const char *path, int flags, mode_t *ret_mode)
+{
+	_cleanup_close_ int pfd = unpack_open_in_root(rootfd, path, O_PATH | flags);
+	char name[SHEEP_FD_PATH_MAX];
+	struct stat st;
+
+	*ret_mode = 0;
+	if (pfd < 0 || fstat(pfd, &st) < 0)
+		return -1;
+	if (!S_ISREG(st.st_mode)) {
+		*ret_mode = st.st_mode & S_IFMT;
+		errno = EINVAL;
+		return -1;
+	}
+	*ret_mode = S_IFREG;
+	return open(sheep_path_fd_name(pfd, name), O_RDONLY | O_CLOEXEC | O_NOCTTY);
 }
 
 int unpack_mkdir_in_root(int rootfd, const char *path, int *ret_fd, struct sheep_err **err)

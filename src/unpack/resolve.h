@@ -4,6 +4,7 @@
 #define SHEEP_UNPACK_RESOLVE_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "util/err.h"
 
@@ -17,6 +18,11 @@ void unpack_split_path(char *path, const char **ret_parent, const char **ret_nam
  * link or a mount. "" opens the root itself. Returns the fd or -1 with errno (no sheep_err: the
  * callers decide whether ENOENT is an error). */
 int unpack_open_in_root(int rootfd, const char *path, int flags);
+/* Opens `path` below the root for reading only if it is a regular file: looked up O_PATH (with
+ * `flags`, O_NOFOLLOW say), checked, then reopened through that fd, so a FIFO or device node an
+ * image put there is never opened (it would block, or be the host's device). Returns the fd;
+ * -1 with errno for a failed lookup (*ret_mode 0), or with *ret_mode the type found otherwise. */
+int unpack_open_regular_in_root(int rootfd, const char *path, int flags, mode_t *ret_mode);
 /* Opens directory `path` below the root as an O_PATH fd, creating missing components (0755,
  * owned by the caller) one at a time, each created with mkdirat in its resolved parent. */
 int unpack_mkdir_in_root(int rootfd, const char *path, int *ret_fd, struct sheep_err **err);

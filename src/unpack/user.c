@@ -5,13 +5,11 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "unpack/resolve.h"
 #include "unpack/user.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
-#include "util/path.h"
 
 #define MAX_DB (8u * 1024u * 1024u)
 
@@ -31,28 +29,20 @@ static bool parse_id(const char *s, uint32_t *ret)
 }
 
 /* Reads a colon-separated database; a missing file reads as empty. The image decides what is
- * there: a FIFO would block the unpack for ever, a device node the layer made would be opened as
- * the host's device (a disk, a tape that rewinds), so the path is opened O_PATH and only a
- * regular file is then opened to be read (through its fd: nothing is resolved twice). */
+ * there: a FIFO or a device node is refused without being opened. */
 static int read_db(int rootfd, const char *path, char **ret, struct sheep_err **err)
 {
-	_cleanup_close_ int pfd = unpack_open_in_root(rootfd, path, O_PATH), fd = -1;
-	char name[SHEEP_FD_PATH_MAX];
-	struct stat st;
+	mode_t type = 0;
+	_cleanup_close_ int fd = unpack_open_regular_in_root(rootfd, path, 0, &type);
 
-	if (pfd < 0) {
+	if (fd < 0 && type != 0)
+		return sheep_err_set(err, 0, "'/%s' is not a regular file", path);
+	if (fd < 0) {
 		if (errno != ENOENT)
 			return sheep_err_set(err, errno, "open '/%s'", path);
 		*ret = strdup("");
 		return *ret ? 0 : sheep_err_set(err, ENOMEM, "read '/%s'", path);
 	}
-	if (fstat(pfd, &st) < 0)
-		return sheep_err_set(err, errno, "stat '/%s'", path);
-	if (!S_ISREG(st.st_mode))
-		return sheep_err_set(err, 0, "'/%s' is not a regular file", path);
-	fd = open(sheep_path_fd_name(pfd, name), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return sheep_err_set(err, errno, "open '/%s'", path);
 	if (sheep_read_fd(fd, MAX_DB, ret, NULL, err) < 0)
 		return sheep_err_wrap(err, "'/%s'", path);
 	return 0;

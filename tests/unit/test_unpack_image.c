@@ -150,6 +150,13 @@ static void test_blob_read(void **state)
 	assert_int_equal(unpack_blob_read(d->rootfd, "nope", &good, 100, &data, &len, &err), -1);
 	assert_string_equal(err->msg, "open blob 'nope': No such file or directory");
 	sheep_err_free(err);
+	err = NULL;
+	/* an image archive can put a FIFO where index.json goes: refused, not opened (it blocked) */
+	assert_int_equal(mkfifoat(d->rootfd, "index.json", 0644), 0);
+	assert_int_equal(unpack_blob_read(d->rootfd, "index.json", &good, 100, &data, &len, &err),
+			 -1);
+	assert_string_equal(err->msg, "blob 'index.json': not a regular file");
+	sheep_err_free(err);
 }
 
 static void test_user(void **state)
