@@ -138,6 +138,7 @@ static int start_init(struct create_job *j, struct sheep_err **err)
 			     j->cgroup ? sheep_cgroup_clone_fd(j->cgroup) : -1, err);
 	if (j->pid < 0)
 		return -1;
+	j->poststop_due = true;
 	sheep_fault_point("create:", "clone");
 	sync_close_child(&j->sync);
 	sheep_closep(&j->ctx.fifo_fd);
@@ -164,8 +165,10 @@ static void undo(struct create_job *j)
 		kill(j->pid, SIGKILL);
 		waitpid(j->pid, NULL, 0);
 	}
-	/* What a createRuntime hook set up (an address lease, say) is released by its poststop pair. */
-	if (j->runtime_hooks_ran && j->config->hooks) {
+	/* runtime-spec lifecycle: a create that fails once the container exists (a hook, a mount,
+	 * the executable) continues at "destroy" and then runs poststop, as runc does; what a
+	 * createRuntime hook set up (an address lease, say) is released by its poststop pair. */
+	if (j->poststop_due && j->config->hooks) {
 		char *state = sheep_state_oci_json(&j->st, SHEEP_STOPPED, &ignored);
 		if (state)
 			sheep_hooks_run_warn("poststop", j->config->hooks->poststop,

@@ -24,7 +24,7 @@ struct create_job {
 	struct sheep_state st;
 	pid_t pid;
 	int pty_master;
-	bool runtime_hooks_ran; /* createRuntime/prestart ran: undo runs poststop */
+	bool poststop_due; /* the init was spawned: a failing create runs poststop in undo */
 };
 
 /* create_load.c: everything checked before the first side effect */

@@ -24,7 +24,6 @@ static int run_runtime_hooks(struct create_job *j, struct sheep_err **err)
 	state = sheep_state_oci_json(&j->st, SHEEP_CREATING, err);
 	if (state == NULL)
 		return -1;
-	j->runtime_hooks_ran = true;
 	/* prestart is deprecated but still run, before createRuntime (runtime-spec "prestart") */
 	if (sheep_hooks_run("prestart", h->prestart, h->prestart_len, state, err) < 0 ||
 	    sheep_hooks_run("createRuntime", h->create_runtime, h->create_runtime_len, state, err) <
