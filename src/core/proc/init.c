@@ -21,9 +21,11 @@
 #include "core/proc/sync.h"
 #include "core/process.h"
 #include "core/rootfs.h"
+#include "core/state.h"
 #include "core/userns.h"
 #include "util/cleanup.h"
 #include "util/fault.h"
+#include "util/path.h"
 #include "util/strv.h"
 
 static int step_wait_parent(struct sheep_init_ctx *c, struct sheep_err **err)
@@ -114,15 +116,38 @@ static int step_hostname(struct sheep_init_ctx *c, struct sheep_err **err)
 	return 0;
 }
 
-static int create_container_hooks(void *data, struct sheep_err **err)
+/* A missing process.cwd is made (root-owned, 0755), as runc does and as managers that pass an
+ * image's WorkingDir unchecked rely on; here, in the mounted rootfs (the current directory) before
+ * root.readonly applies, resolved inside it. */
+static int make_cwd(const char *cwd, struct sheep_err **err)
+{
+	_cleanup_close_ int root = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int dir = -1;
+
+	if (root < 0)
+		return sheep_err_set(err, errno, "open the rootfs");
+	dir = sheep_path_mkdir_in_root(root, cwd, 0755, err);
+	if (dir < 0)
+		return sheep_err_wrap(err, "create the working directory '%s'", cwd);
+	return 0;
+}
+
+/* in the rootfs, mounts done, before pivot_root: the cwd, then createContainer hooks */
+static int before_pivot(void *data, struct sheep_err **err)
 {
 	struct sheep_init_ctx *c = data;
 	const struct oci_hooks *h = c->config->hooks;
+	_cleanup_free_ char *state = NULL;
 
-	if (h == NULL)
+	if (make_cwd(c->config->process->cwd, err) < 0)
+		return -1;
+	if (h == NULL || h->create_container_len == 0)
 		return 0;
+	state = sheep_state_oci_json_in_container(c->state_json, SHEEP_CREATING, getpid(), err);
+	if (state == NULL)
+		return -1;
 	return sheep_hooks_run("createContainer", h->create_container, h->create_container_len,
-			       c->state_json, err);
+			       state, err);
 }
 
 static int step_rootfs(struct sheep_init_ctx *c, struct sheep_err **err)
@@ -138,7 +163,7 @@ static int step_rootfs(struct sheep_init_ctx *c, struct sheep_err **err)
 		sheep_lsm_mount_label(c->config->linux_ ? c->config->linux_->mount_label : NULL),
 	    .cgroup_mounts = c->cgroup_mounts,
 	    .cgroup_mounts_len = c->cgroup_mounts_len,
-	    .before_pivot = create_container_hooks,
+	    .before_pivot = before_pivot,
 	    .before_pivot_data = c,
 	};
 
@@ -258,6 +283,7 @@ const struct sheep_init_step sheep_init_steps[] = {
     {"close-fds", "close inherited fds", step_close_fds},
     {"cwd", "change to the working directory", step_cwd},
     {"process-attrs", "set process attributes", step_process_attrs},
+    {"env", "prepare the environment", sheep_init_step_env},
     {"memory-policy", "set the memory policy", step_mempolicy},
     {"seccomp-early", "load seccomp filter", step_seccomp_early},
     {"user", "set user and capabilities", step_user},
@@ -279,6 +305,7 @@ const struct sheep_init_step sheep_exec_steps[] = {
     {"close-fds", "close inherited fds", step_close_fds},
     {"cwd", "change to the working directory", step_cwd},
     {"process-attrs", "set process attributes", step_process_attrs},
+    {"env", "prepare the environment", sheep_init_step_env},
     {"memory-policy", "set the memory policy", step_mempolicy},
     {"seccomp-early", "load seccomp filter", step_seccomp_early},
     {"user", "set user and capabilities", step_user},

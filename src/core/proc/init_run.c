@@ -17,8 +17,10 @@
 #include "core/proc/init_steps.h"
 #include "core/proc/sync.h"
 #include "core/process.h"
+#include "core/state.h"
 #include "util/cleanup.h"
 #include "util/fault.h"
+#include "util/fs.h"
 #include "util/strv.h"
 
 /* The pty comes from the container's own devpts (mounted by the rootfs step), so ttyname works
@@ -72,6 +74,54 @@ int sheep_init_step_find_exec(struct sheep_init_ctx *c, struct sheep_err **err)
 	return c->exec_fd < 0 ? -1 : 0;
 }
 
+/* startContainer runs past the start gate, where nobody reads the sync socket any more: a
+ * failure goes back to `start` through the fifo (start.c waits for its end to close) and the
+ * container stops (runtime-spec lifecycle step 7: "generate an error, stop the container"). */
+static void run_start_hooks(struct sheep_init_ctx *c, const struct oci_hooks *h)
+{
+	_cleanup_err_ struct sheep_err *e = NULL;
+	_cleanup_free_ char *state =
+	    sheep_state_oci_json_in_container(c->state_json, SHEEP_CREATED, getpid(), &e);
+
+	if (state == NULL || sheep_hooks_run("startContainer", h->start_container,
+					     h->start_container_len, state, &e) < 0) {
+		(void)sheep_write_all(c->fifo_fd, e->msg, strlen(e->msg));
+		_exit(1);
+	}
+}
+
+static void die_of_signal(int sig)
+{
+	_exit(128 + sig);
+}
+
+static void end_on_signal(int sig)
+{
+	struct sigaction old, sa = {.sa_handler = die_of_signal};
+
+	/* one the caller ignores stays ignored, for the process too (execve keeps SIG_IGN) */
+	if (sigaction(sig, NULL, &old) < 0 || old.sa_handler != SIG_DFL)
+		return;
+	sigfillset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
+/* Signals whose default action ends a process. A waiting init that is pid 1 of its namespace
+ * gets only the signals it handles (pid_namespaces(7)), so `kill created-container TERM` would
+ * be dropped and the container stay "created"; handled here, the init ends as runc's does. The
+ * handlers go with execve (caught signals are reset to the default). Faults, SIGPIPE (the
+ * runtime ignores it) and the glibc-internal real-time signals keep their dispositions. */
+static void end_on_signals(void)
+{
+	static const int sigs[] = {SIGHUP, SIGINT,  SIGQUIT,   SIGUSR1, SIGUSR2, SIGALRM, SIGTERM,
+				   SIGIO,  SIGPROF, SIGVTALRM, SIGXCPU, SIGXFSZ, SIGPWR};
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		end_on_signal(sigs[i]);
+	for (int s = SIGRTMIN; s <= SIGRTMAX; s++)
+		end_on_signal(s);
+}
+
 /* READY tells create it can return; from then on nobody waits for init's messages, so the
  * death signal that tied init to a dying create is cleared. */
 int sheep_init_step_wait_start(struct sheep_init_ctx *c, struct sheep_err **err)
@@ -82,6 +132,7 @@ int sheep_init_step_wait_start(struct sheep_init_ctx *c, struct sheep_err **err)
 
 	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
 		return sheep_err_set(err, errno, "prctl PR_SET_PDEATHSIG");
+	end_on_signals();
 	if (sync_send(c->sync_fd, SYNC_READY, NULL, 0, -1, err) < 0)
 		return -1;
 	close(c->sync_fd);
@@ -89,15 +140,12 @@ int sheep_init_step_wait_start(struct sheep_init_ctx *c, struct sheep_err **err)
 	do
 		n = read(c->fifo_fd, &byte, 1);
 	while (n < 0 && errno == EINTR);
-	close(c->fifo_fd);
 	if (n != 1)
 		_exit(1); /* nobody to report to: create has returned */
-	if (h && h->start_container_len) {
-		_cleanup_err_ struct sheep_err *e = NULL;
-		if (sheep_hooks_run("startContainer", h->start_container, h->start_container_len,
-				    c->state_json, &e) < 0)
-			_exit(1);
-	}
+	if (h && h->start_container_len)
+		run_start_hooks(c, h);
+	close(c->fifo_fd);
+	c->fifo_fd = -1;
 	return 0;
 }
 
@@ -113,26 +161,36 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-/* The process's environment, plus LISTEN_FDS/LISTEN_PID when socket-activation fds are passed. */
+/* "HOME=..." for a config without HOME, looked up by the env step while /etc/passwd is still
+ * readable (before the user switch and seccomp); one init or exec per process, so static. */
+static char home_entry[4096 + sizeof("HOME=")];
+
+int sheep_init_step_env(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	const struct oci_process *p = c->config->process;
+	_cleanup_close_ int root = -1;
+
+	home_entry[0] = '\0';
+	if (sheep_strv_env_get(p->env, p->env_len, "HOME"))
+		return 0;
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return sheep_err_set(err, errno, "open '/'");
+	sheep_process_home(root, p->user.uid, home_entry, sizeof(home_entry));
+	return 0;
+}
+
+/* The process's environment, plus LISTEN_FDS/LISTEN_PID when socket-activation fds are passed
+ * (they replace the config's own). */
 static char **process_env(const struct sheep_init_ctx *c)
 {
 	const struct oci_process *p = c->config->process;
 	static char listen_fds[32], listen_pid[] = "LISTEN_PID=1";
-	char **env = calloc(p->env_len + 3, sizeof(char *));
-	size_t n = 0;
+	char *extra[] = {listen_fds, listen_pid};
 
-	if (env == NULL)
-		return NULL;
-	for (size_t i = 0; i < p->env_len; i++)
-		if (c->listen_fds == 0 || (strncmp(p->env[i], "LISTEN_FDS=", 11) != 0 &&
-					   strncmp(p->env[i], "LISTEN_PID=", 11) != 0))
-			env[n++] = p->env[i];
-	if (c->listen_fds > 0) {
-		snprintf(listen_fds, sizeof(listen_fds), "LISTEN_FDS=%d", c->listen_fds);
-		env[n++] = listen_fds;
-		env[n++] = listen_pid;
-	}
-	return env;
+	snprintf(listen_fds, sizeof(listen_fds), "LISTEN_FDS=%d", c->listen_fds);
+	return sheep_process_env(p->env, p->env_len, extra, c->listen_fds > 0 ? 2 : 0,
+				 home_entry[0] ? home_entry : NULL);
 }
 
 static __attribute__((noreturn)) void child_fail(struct sheep_init_ctx *c, struct sheep_err *err)

@@ -1,6 +1,9 @@
-/* start: open the gate (exec.fifo) the init waits on, then run poststart hooks. */
+/* start: open the gate (exec.fifo) the init waits on, wait for startContainer hooks if there are
+ * any, then run poststart hooks. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -10,13 +13,41 @@
 #include "util/cleanup.h"
 #include "util/fault.h"
 
-static int open_gate(struct container_ref *r, struct sheep_err **err)
+/* With startContainer hooks the init reports their failure back through the fifo (runtime-spec
+ * lifecycle step 7: "MUST generate an error"): start keeps a read end of its own, opened before
+ * its write end so that the init's last close reads as a hangup, and waits for it. The init
+ * closes its end once the hooks passed (or by exec, or by dying); a failure is written first. */
+static int wait_start_hooks(int rfd, struct sheep_err **err)
 {
-	_cleanup_close_ int fd = -1;
+	struct pollfd p = {.fd = rfd,
+			   .events = 0}; /* POLLHUP only: the byte start wrote is unread */
+	char buf[4096];
+	ssize_t n;
+
+	while (poll(&p, 1, -1) < 0)
+		if (errno != EINTR)
+			return sheep_err_set(err, errno, "poll '%s'", SHEEP_EXEC_FIFO);
+	n = read(rfd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	if (buf[0] == '0')
+		return sheep_err_set(err, 0, "the container's init exited before start");
+	buf[n] = '\0';
+	return sheep_err_set(err, 0, "%s", buf);
+}
+
+static int open_gate(struct container_ref *r, bool start_hooks, struct sheep_err **err)
+{
+	_cleanup_close_ int fd = -1, rfd = -1;
 
 	if (r->status != SHEEP_CREATED)
 		return sheep_err_set(err, 0, "cannot start a container that is %s",
 				     sheep_status_name(r->status));
+	if (start_hooks) {
+		rfd = openat(r->dirfd, SHEEP_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (rfd < 0)
+			return sheep_err_set(err, errno, "open '%s'", SHEEP_EXEC_FIFO);
+	}
 	/* O_NONBLOCK: ENXIO instead of blocking forever when the init is gone */
 	fd = openat(r->dirfd, SHEEP_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 && errno == ENXIO)
@@ -28,7 +59,8 @@ static int open_gate(struct container_ref *r, struct sheep_err **err)
 		return sheep_err_set(err, errno, "remove '%s'", SHEEP_EXEC_FIFO);
 	if (write(fd, "0", 1) != 1)
 		return sheep_err_set(err, errno, "write '%s'", SHEEP_EXEC_FIFO);
-	return 0;
+	sheep_closep(&fd);
+	return rfd >= 0 ? wait_start_hooks(rfd, err) : 0;
 }
 
 int sheep_container_start(const char *root, const char *id, struct sheep_err **err)
@@ -39,15 +71,13 @@ int sheep_container_start(const char *root, const char *id, struct sheep_err **e
 
 	if (container_open(root, id, &r, err) < 0)
 		return -1;
-	if (open_gate(&r, err) < 0)
+	config = container_config(&r, err);
+	if (config == NULL)
+		goto out;
+	if (open_gate(&r, config->hooks && config->hooks->start_container_len, err) < 0)
 		goto out;
 	sheep_fault_point("start:", "gate-opened");
 	ret = 0;
-	config = container_config(&r, err);
-	if (config == NULL) {
-		ret = -1;
-		goto out;
-	}
 	if (config->hooks && config->hooks->poststart_len) {
 		_cleanup_free_ char *state = sheep_state_oci_json(r.st, SHEEP_RUNNING, err);
 		if (state == NULL) {
