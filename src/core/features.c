@@ -47,8 +47,10 @@ char *sheep_features_json(struct sheep_err **err)
 	struct oci_features_seccomp sc = {.has_enabled = true, .enabled = true};
 	struct oci_features_linux l = {.cgroup = &cg,
 				       .seccomp = &sc,
-				       .apparmor = &no,
-				       .selinux = &no,
+				       /* supported (applied where the host runs them): the spec's
+				        * features-linux.md makes this independent of the host */
+				       .apparmor = &yes,
+				       .selinux = &yes,
 				       .intel_rdt = &no,
 				       .idmap_mounts = &yes,
 				       .net_devices = &yes};

@@ -62,6 +62,8 @@ valid() {
 	jq -e '.annotations["io.github.seccomp.libseccomp.version"] | test("^[0-9]+[.][0-9]+[.][0-9]+$")' \
 		"$DOC/features.json"
 	jq -e '.annotations["org.sheep-oci.version"] | length > 0' "$DOC/features.json"
+	# supported, independent of whether this host runs the LSM (features-linux.md)
+	jq -e '.linux.apparmor.enabled and .linux.selinux.enabled' "$DOC/features.json"
 }
 
 @test "schema: state validates when created, running and stopped" {
