@@ -77,13 +77,31 @@ struct sheep_cgroup_io {
 	char op[8];
 	uint64_t value;
 };
+/* One line of memory.stat as the kernel wrote it (runc's "raw" map). */
+struct sheep_cgroup_kv {
+	char key[48];
+	uint64_t value;
+};
+/* One huge page size ("2MB", "1GB"): v2 has no peak (max stays 0). */
+struct sheep_cgroup_hugetlb {
+	char size[16];
+	uint64_t usage, max, failcnt;
+};
 struct sheep_cgroup_stats {
 	uint64_t cpu_total, cpu_kernel, cpu_user;
 	uint64_t *cpu_percpu; /* cgroup v1 only */
 	size_t cpu_percpu_len;
+	/* v1 cpuacct.usage_all, nanoseconds per cpu in kernel and user mode (same length) */
+	uint64_t *cpu_percpu_kernel, *cpu_percpu_user;
+	size_t cpu_percpu_modes_len;
 	uint64_t cpu_periods, cpu_throttled_periods, cpu_throttled_time;
 	struct sheep_cgroup_mem memory, swap; /* swap: memory+swap on v1, as runc reports it */
 	uint64_t memory_cache;
+	struct sheep_cgroup_mem kernel, kernel_tcp; /* v1 memory.kmem.* and memory.kmem.tcp.* */
+	struct sheep_cgroup_kv *memory_raw;	    /* every line of memory.stat */
+	size_t memory_raw_len;
+	struct sheep_cgroup_hugetlb *hugetlb; /* one entry per page size the kernel offers */
+	size_t hugetlb_len;
 	uint64_t pids_current, pids_limit; /* limit 0: unlimited */
 	/* block I/O per device and operation ("Read", "Write", ...): bytes and operations */
 	struct sheep_cgroup_io *io_bytes, *io_ops;

@@ -113,6 +113,13 @@ static void test_stats_v1(void **state)
 	put("cpuacct", "cpuacct.usage", "5000\n");
 	put("cpuacct", "cpuacct.usage_percpu", "1000 4000 0 \n");
 	put("cpuacct", "cpuacct.stat", "user 3\nsystem 2\n");
+	put("cpuacct", "cpuacct.usage_all", "cpu user system\n0 600 400\n1 3000 1000\n");
+	put("memory", "memory.kmem.usage_in_bytes", "245760\n");
+	put("memory", "memory.kmem.max_usage_in_bytes", "606208\n");
+	put("memory", "memory.kmem.limit_in_bytes", "9223372036854771712\n");
+	put("memory", "memory.kmem.failcnt", "1\n");
+	put("memory", "memory.kmem.tcp.usage_in_bytes", "4\n");
+	put("memory", "memory.kmem.tcp.limit_in_bytes", "5\n");
 	put("cpu", "cpu.stat", "nr_periods 10\nnr_throttled 4\nthrottled_time 777\n");
 	put("memory", "memory.usage_in_bytes", "4096\n");
 	put("memory", "memory.max_usage_in_bytes", "8192\n");
@@ -145,6 +152,23 @@ static void test_stats_v1(void **state)
 	assert_int_equal(st.memory.failcnt, 3);
 	assert_int_equal(st.memory_cache, 12288);
 	assert_int_equal(st.swap.usage, 0); /* no memsw files: swap accounting off */
+	/* runc's percpu_user / percpu_kernel, kernel, kernelTCP and raw */
+	assert_int_equal(st.cpu_percpu_modes_len, 2);
+	assert_int_equal(st.cpu_percpu_user[1], 3000);
+	assert_int_equal(st.cpu_percpu_kernel[0], 400);
+	assert_int_equal(st.kernel.usage, 245760);
+	assert_int_equal(st.kernel.max, 606208);
+	assert_true(st.kernel.limit == 9223372036854771712ULL);
+	assert_int_equal(st.kernel.failcnt, 1);
+	assert_int_equal(st.kernel_tcp.usage, 4);
+	assert_int_equal(st.kernel_tcp.limit, 5);
+	assert_int_equal(st.kernel_tcp.max, 0); /* no file */
+	assert_int_equal(st.memory_raw_len, 2);
+	assert_string_equal(st.memory_raw[0].key, "cache");
+	assert_int_equal(st.memory_raw[0].value, 12288);
+	assert_string_equal(st.memory_raw[1].key, "rss");
+	assert_int_equal(st.memory_raw[1].value, 4096);
+	assert_int_equal(st.hugetlb_len, 0); /* no hugetlb hierarchy */
 	assert_int_equal(st.pids_current, 2);
 	assert_int_equal(st.pids_limit, 0); /* "max" */
 	sheep_cgroup_stats_clear(&st);
@@ -189,9 +213,76 @@ static void test_stats_v2(void **state)
 	assert_true(st.memory.limit == UINT64_MAX);
 	assert_int_equal(st.memory.failcnt, 6);
 	assert_int_equal(st.memory_cache, 512);
+	assert_int_equal(st.memory_raw_len, 2);
+	assert_string_equal(st.memory_raw[1].key, "file");
+	assert_int_equal(st.kernel.usage, 0); /* v1 only */
+	assert_int_equal(st.cpu_percpu_modes_len, 0);
 	assert_int_equal(st.pids_current, 4);
 	assert_int_equal(st.pids_limit, 100);
 	sheep_cgroup_stats_clear(&st);
+	sheep_cgroup_free(cg);
+}
+
+/* One entry per page size, sorted; the reservation files (hugetlb.2MB.rsvd.*) are not a size. */
+static void test_stats_hugetlb_v1(void **state)
+{
+	static const char *const h[] = {"v1:hugetlb"};
+	struct sheep_cgroup *cg = load(h, 1);
+	struct sheep_cgroup_stats st;
+	_cleanup_err_ struct sheep_err *err = NULL;
+
+	put("hugetlb", "hugetlb.2MB.limit_in_bytes", "9223372036854771712\n");
+	put("hugetlb", "hugetlb.2MB.usage_in_bytes", "2097152\n");
+	put("hugetlb", "hugetlb.2MB.max_usage_in_bytes", "4194304\n");
+	put("hugetlb", "hugetlb.2MB.failcnt", "7\n");
+	put("hugetlb", "hugetlb.2MB.rsvd.limit_in_bytes", "0\n");
+	put("hugetlb", "hugetlb.1GB.limit_in_bytes", "0\n");
+	assert_int_equal(sheep_cgroup_stats(cg, &st, &err), 0);
+	assert_int_equal(st.hugetlb_len, 2);
+	assert_string_equal(st.hugetlb[0].size, "1GB");
+	assert_int_equal(st.hugetlb[0].usage, 0);
+	assert_string_equal(st.hugetlb[1].size, "2MB");
+	assert_int_equal(st.hugetlb[1].usage, 2097152);
+	assert_int_equal(st.hugetlb[1].max, 4194304);
+	assert_int_equal(st.hugetlb[1].failcnt, 7);
+	sheep_cgroup_stats_clear(&st);
+	sheep_cgroup_free(cg);
+}
+
+/* v2: hugetlb.<size>.current and the "max" count of hugetlb.<size>.events; no peak. */
+static void test_stats_hugetlb_v2(void **state)
+{
+	static const char *const h[] = {"v2:"};
+	struct sheep_cgroup *cg = load(h, 1);
+	struct sheep_cgroup_stats st;
+	_cleanup_err_ struct sheep_err *err = NULL;
+
+	put("unified", "hugetlb.2MB.max", "max\n");
+	put("unified", "hugetlb.2MB.current", "2097152\n");
+	put("unified", "hugetlb.2MB.events", "max 3\n");
+	put("unified", "hugetlb.2MB.rsvd.max", "max\n");
+	assert_int_equal(sheep_cgroup_stats(cg, &st, &err), 0);
+	assert_int_equal(st.hugetlb_len, 1);
+	assert_string_equal(st.hugetlb[0].size, "2MB");
+	assert_int_equal(st.hugetlb[0].usage, 2097152);
+	assert_int_equal(st.hugetlb[0].max, 0);
+	assert_int_equal(st.hugetlb[0].failcnt, 3);
+	sheep_cgroup_stats_clear(&st);
+	sheep_cgroup_free(cg);
+}
+
+static void test_stats_bad_raw(void **state)
+{
+	static const char *const h[] = {"v2:"};
+	struct sheep_cgroup *cg = load(h, 1);
+	struct sheep_cgroup_stats st;
+	_cleanup_err_ struct sheep_err *err = NULL;
+
+	put("unified", "memory.stat", "anon 1\nfile x2\n");
+	assert_int_equal(sheep_cgroup_stats(cg, &st, &err), -1);
+	assert_string_equal(err->msg,
+			    "read cgroup statistics: read 'memory.stat': not a number: 'x2'");
+	assert_null(st.memory_raw);
 	sheep_cgroup_free(cg);
 }
 
@@ -264,6 +355,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_stats_v1, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stats_v2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stats_bad_number, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stats_hugetlb_v1, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stats_hugetlb_v2, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stats_bad_raw, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_oom_v2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_oom_no_memory, setup, teardown),
 	};

@@ -13,7 +13,7 @@
 #include "util/cleanup.h"
 
 /* Reads a file; a missing one is not an error (*ret stays NULL, the counter 0). */
-static int read_opt(const char *dir, const char *file, char **ret, struct sheep_err **err)
+int cg_read_opt(const char *dir, const char *file, char **ret, struct sheep_err **err)
 {
 	struct sheep_err *e = NULL;
 
@@ -48,7 +48,7 @@ int cg_read_u64(const char *dir, const char *file, uint64_t *ret, struct sheep_e
 {
 	_cleanup_free_ char *s = NULL;
 
-	if (read_opt(dir, file, &s, err) < 0)
+	if (cg_read_opt(dir, file, &s, err) < 0)
 		return -1;
 	return s == NULL ? 0 : parse_u64(file, s, ret, err);
 }
@@ -59,7 +59,7 @@ int cg_read_key(const char *dir, const char *file, const char *key, uint64_t *re
 	_cleanup_free_ char *s = NULL;
 	size_t n = strlen(key);
 
-	if (read_opt(dir, file, &s, err) < 0)
+	if (cg_read_opt(dir, file, &s, err) < 0)
 		return -1;
 	for (char *line = s; line != NULL && *line;) {
 		char *next = strchr(line, '\n');
@@ -79,7 +79,7 @@ static int read_percpu(const char *dir, struct sheep_cgroup_stats *st, struct sh
 	_cleanup_free_ char *s = NULL;
 	size_t n = 0;
 
-	if (read_opt(dir, "cpuacct.usage_percpu", &s, err) < 0)
+	if (cg_read_opt(dir, "cpuacct.usage_percpu", &s, err) < 0)
 		return -1;
 	if (s == NULL)
 		return 0;
@@ -101,7 +101,7 @@ static int cpuacct_v1(const char *dir, struct sheep_cgroup_stats *st, struct she
 	if (cg_read_u64(dir, "cpuacct.usage", &st->cpu_total, err) < 0 ||
 	    cg_read_key(dir, "cpuacct.stat", "user", &user, err) < 0 ||
 	    cg_read_key(dir, "cpuacct.stat", "system", &sys, err) < 0 ||
-	    read_percpu(dir, st, err) < 0)
+	    read_percpu(dir, st, err) < 0 || cg_stats_percpu_modes(dir, st, err) < 0)
 		return -1;
 	st->cpu_user = user * tick;
 	st->cpu_kernel = sys * tick;
@@ -154,7 +154,8 @@ static int memory_v1(const char *dir, struct sheep_cgroup_stats *st, struct shee
 			   0 ||
 		       cg_read_u64(dir, "memory.memsw.limit_in_bytes", &st->swap.limit, err) < 0 ||
 		       cg_read_u64(dir, "memory.memsw.failcnt", &st->swap.failcnt, err) < 0 ||
-		       cg_read_key(dir, "memory.stat", "cache", &st->memory_cache, err) < 0
+		       cg_read_key(dir, "memory.stat", "cache", &st->memory_cache, err) < 0 ||
+		       cg_stats_kmem_v1(dir, st, err) < 0 || cg_stats_memory_raw(dir, st, err) < 0
 		   ? -1
 		   : 0;
 }
@@ -169,7 +170,8 @@ static int memory_v2(const char *dir, struct sheep_cgroup_stats *st, struct shee
 		       cg_read_u64(dir, "memory.swap.current", &st->swap.usage, err) < 0 ||
 		       cg_read_u64(dir, "memory.swap.peak", &st->swap.max, err) < 0 ||
 		       cg_read_u64(dir, "memory.swap.max", &st->swap.limit, err) < 0 ||
-		       cg_read_key(dir, "memory.stat", "file", &st->memory_cache, err) < 0
+		       cg_read_key(dir, "memory.stat", "file", &st->memory_cache, err) < 0 ||
+		       cg_stats_memory_raw(dir, st, err) < 0
 		   ? -1
 		   : 0;
 }
@@ -207,7 +209,7 @@ static int io_v1_file(const char *dir, const char *file, struct sheep_cgroup_io 
 	_cleanup_free_ char *s = NULL;
 	char *save = NULL;
 
-	if (read_opt(dir, file, &s, err) < 0)
+	if (cg_read_opt(dir, file, &s, err) < 0)
 		return -1;
 	for (char *l = s ? strtok_r(s, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
 		unsigned int major, minor;
@@ -244,7 +246,7 @@ static int io_v2(const char *dir, struct sheep_cgroup_stats *st, struct sheep_er
 	_cleanup_free_ char *s = NULL;
 	char *save = NULL;
 
-	if (read_opt(dir, "io.stat", &s, err) < 0)
+	if (cg_read_opt(dir, "io.stat", &s, err) < 0)
 		return -1;
 	for (char *l = s ? strtok_r(s, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
 		unsigned int major, minor;
@@ -262,6 +264,16 @@ static int io_v2(const char *dir, struct sheep_cgroup_stats *st, struct sheep_er
 		}
 	}
 	return 0;
+}
+
+static int hugetlb_v1(const char *dir, struct sheep_cgroup_stats *st, struct sheep_err **err)
+{
+	return cg_stats_hugetlb(dir, false, st, err);
+}
+
+static int hugetlb_v2(const char *dir, struct sheep_cgroup_stats *st, struct sheep_err **err)
+{
+	return cg_stats_hugetlb(dir, true, st, err);
 }
 
 typedef int (*stat_fn)(const char *dir, struct sheep_cgroup_stats *st, struct sheep_err **err);
@@ -290,7 +302,8 @@ int sheep_cgroup_stats(const struct sheep_cgroup *cg, struct sheep_cgroup_stats 
 	    on_ctrl(cg, "cpu", NULL, cpu_v1, cpu_v2, ret, err) < 0 ||
 	    on_ctrl(cg, "memory", "", memory_v1, memory_v2, ret, err) < 0 ||
 	    on_ctrl(cg, "pids", "", pids, pids, ret, err) < 0 ||
-	    on_ctrl(cg, "blkio", "", io_v1, io_v2, ret, err) < 0) {
+	    on_ctrl(cg, "blkio", "", io_v1, io_v2, ret, err) < 0 ||
+	    on_ctrl(cg, "hugetlb", "", hugetlb_v1, hugetlb_v2, ret, err) < 0) {
 		sheep_cgroup_stats_clear(ret);
 		return sheep_err_wrap(err, "read cgroup statistics");
 	}
@@ -300,6 +313,10 @@ int sheep_cgroup_stats(const struct sheep_cgroup *cg, struct sheep_cgroup_stats 
 void sheep_cgroup_stats_clear(struct sheep_cgroup_stats *st)
 {
 	free(st->cpu_percpu);
+	free(st->cpu_percpu_kernel);
+	free(st->cpu_percpu_user);
+	free(st->memory_raw);
+	free(st->hugetlb);
 	free(st->io_bytes);
 	free(st->io_ops);
 	*st = (struct sheep_cgroup_stats){0};
