@@ -12,6 +12,7 @@ setup() {
 }
 
 teardown() {
+	[ -z "${RECV_PID:-}" ] || kill "$RECV_PID" 2>/dev/null || true
 	teardown_sheep
 }
 
@@ -159,4 +160,22 @@ from-host"
 	assert_failure 1
 	assert_output "sheep-oci: unpack: image '$H/img': image config: '/etc/passwd' is not a regular file"
 	[ -z "$(ls -A "$H" | grep -v '^img$\|^l.tar$')" ] || fail "left in $H: $(ls -A "$H")"
+}
+
+@test "a FIFO at /dev/console of an image without a /dev tmpfs: the terminal works (create hung)" {
+	requires recvtty
+	local sock=$BATS_TEST_TMPDIR/tty.sock out=$BATS_TEST_TMPDIR/tty.out
+	mkfifo "$BUNDLE/rootfs/dev/console"
+	update_config '.mounts |= map(select(.destination | startswith("/dev") | not)) |
+		.mounts += [{"destination": "/dev/pts", "type": "devpts", "source": "devpts",
+		"options": ["newinstance", "ptmxmode=0666"]}] | .process.terminal = true'
+	set_args /bin/sh -c 'stat -c "%F %t" /dev/console'
+	"$SHEEP_RECVTTY" "$sock" "$out" 3>&- &
+	RECV_PID=$!
+	wait_file "$sock"
+	sheep run -d --console-socket "$sock" --bundle "$BUNDLE" "$ID"
+	assert_success
+	retry 100 0.1 pid_dead "$RECV_PID"
+	grep -q "character special file 88" "$out" || fail "$(cat "$out")"
+	[ -f "$BUNDLE/rootfs/dev/console" ] || fail "the image's /dev/console is not a file of ours"
 }

@@ -155,16 +155,27 @@ static int make_links(int devfd, struct sheep_err **err)
 	return 0;
 }
 
-static int bind_console(int devfd, int console_fd, struct sheep_err **err)
+/* /dev/console as an empty file of our own, whatever the image had there: the init opens it
+ * to bind the pty on (a FIFO there blocked that open for ever, a symlink would lead elsewhere). */
+static int console_target(int devfd, struct sheep_err **err)
 {
-	_cleanup_close_ int fd = -1;
-	char src[SHEEP_FD_PATH_MAX], dst[SHEEP_FD_PATH_MAX];
+	int fd;
 
 	if (unlinkat(devfd, "console", 0) < 0 && errno != ENOENT)
 		return sheep_err_set(err, errno, "unlink '/dev/console'");
 	fd = openat(devfd, "console", O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return sheep_err_set(err, errno, "create '/dev/console'");
+	return fd;
+}
+
+static int bind_console(int devfd, int console_fd, struct sheep_err **err)
+{
+	_cleanup_close_ int fd = console_target(devfd, err);
+	char src[SHEEP_FD_PATH_MAX], dst[SHEEP_FD_PATH_MAX];
+
+	if (fd < 0)
+		return -1;
 	if (mount(sheep_path_fd_name(console_fd, src), sheep_path_fd_name(fd, dst), NULL, MS_BIND,
 		  NULL) < 0)
 		return sheep_err_set(err, errno, "bind the console on '/dev/console'");
@@ -187,7 +198,14 @@ int rootfs_make_devices(struct rootfs_ctx *c, struct sheep_err **err)
 			return -1;
 	if (make_links(devfd, err) < 0)
 		return -1;
-	if (c->opts->console_fd >= 0 && bind_console(devfd, c->opts->console_fd, err) < 0)
-		return -1;
+	if (c->opts->console_fd >= 0)
+		return bind_console(devfd, c->opts->console_fd, err);
+	/* a mount the config put at /dev/console stays */
+	if (c->config->process != NULL && c->config->process->terminal &&
+	    !mounted_over(devfd, "console")) {
+		_cleanup_close_ int fd = console_target(devfd, err);
+
+		return fd < 0 ? -1 : 0;
+	}
 	return 0;
 }
