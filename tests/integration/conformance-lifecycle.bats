@@ -223,3 +223,18 @@ state_hook() {
 	grep -qx "SigIgn:	0000000000000001" <<<"$output" || fail "ignored: $output"
 	grep -qx "SigCgt:	0000000000000000" <<<"$output" || fail "caught: $output"
 }
+
+@test "kill ID 0 checks the init is there without signalling it; an error once it has stopped" {
+	set_args /probe pause
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	sheep kill "$ID" 0
+	assert_success
+	[ "$(container_status "$ID")" = running ] || fail "status $(container_status "$ID")"
+	sheep kill "$ID" KILL
+	wait_status "$ID" stopped
+	sheep kill "$ID" 0
+	assert_sheep_error kill "$ID" "container is not running"
+	sheep delete "$ID"
+	assert_success
+}

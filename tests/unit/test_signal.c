@@ -39,7 +39,7 @@ static void test_numbers(void **state)
 	parses("15", SIGTERM);
 	parses("1", SIGHUP);
 	parses("64", 64);
-	rejects("0");
+	parses("0", 0); /* no signal, only the checks (kill(2)) */
 	rejects("65");
 	rejects("9x");
 	rejects("99999999999999999999");

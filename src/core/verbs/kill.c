@@ -22,7 +22,8 @@ int sheep_signal_parse(const char *text, int *ret, struct sheep_err **err)
 	if (isdigit((unsigned char)text[0])) {
 		errno = 0;
 		n = strtol(text, &end, 10);
-		if (errno || *end || n <= 0 || n >= NSIG)
+		/* 0 checks that the init exists and may be signalled (kill(2)); runc accepts it */
+		if (errno || *end || n < 0 || n >= NSIG)
 			return sheep_err_code(err, EINVAL, "invalid signal '%s'", text);
 		*ret = (int)n;
 		return 0;
