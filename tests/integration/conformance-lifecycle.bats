@@ -43,6 +43,8 @@ state_hook() {
 	[ "$output" = "[\"created\",1,\"$ID\"]" ] || fail "startContainer got $output"
 }
 
+# runc 1.1.5 fails the next two: its start returns before startContainer hooks run and succeeds
+# whatever they do (the hook's error goes to the container's stderr)
 @test "a failing startContainer hook is start's error and stops the container (lifecycle step 7)" {
 	update_config '.hooks.startContainer = [{"path": "/bin/false"}]'
 	set_args /probe echo the process ran
@@ -193,9 +195,12 @@ state_hook() {
 }
 
 @test "kill TERM, HUP or a real-time signal stops a created container (its init is pid 1 of its namespace)" {
-	local sig
+	local sig sigs="TERM HUP"
+	# runc's init (Go) ignores the others until it execs; sheep-oci's ends on any that would end
+	# a process by default
+	is_sheep && sigs="$sigs USR1 40"
 	set_args /probe echo the process ran
-	for sig in TERM HUP USR1 40; do
+	for sig in $sigs; do
 		sheep create --bundle "$BUNDLE" "$ID"
 		assert_success
 		sheep kill "$ID" "$sig"
@@ -211,6 +216,8 @@ state_hook() {
 }
 
 @test "a signal the caller ignores stays ignored in the process; handled ones reach it as default" {
+	# execve(2) keeps SIG_IGN; runc's Go runtime resets it
+	requires sheep
 	set_args /probe status
 	status=0
 	(
