@@ -60,6 +60,10 @@ int sheep_cgroup_destroy(const struct sheep_cgroup *cg, struct sheep_err **err);
 
 /* Freezes (true) or thaws (false) every process of the container (pause / resume). */
 int sheep_cgroup_freeze(const struct sheep_cgroup *cg, bool frozen, struct sheep_err **err);
+/* True when the runtime made the container's cgroup (in the hierarchy that lists its processes);
+ * false for one it joined (cgroupsPath naming an existing cgroup), which may hold processes that
+ * are not the container's: delete must not SIGKILL the whole cgroup then. */
+bool sheep_cgroup_owned(const struct sheep_cgroup *cg);
 /* True when the container's cgroup is frozen (or freezing): the container is paused. */
 bool sheep_cgroup_frozen(const struct sheep_cgroup *cg);
 

@@ -74,6 +74,29 @@ static struct sheep_cgroup *load(const char *const *hiers, size_t n)
 	return cg;
 }
 
+/* created count 0: a cgroupsPath that named an existing cgroup (the v1 freezer lists the pids) */
+static void test_owned(void **state)
+{
+	_cleanup_err_ struct sheep_err *err = NULL;
+	struct sheep_cgroup *cg = NULL;
+	_cleanup_free_ char *joined = NULL, *made = NULL;
+
+	assert_true(asprintf(&joined,
+			     "sheep-cgroup 1\nv1\t1\tmemory\t%s/memory\t/c\n"
+			     "v1\t0\tfreezer\t%s/freezer\t/c\n",
+			     root, root) > 0);
+	assert_int_equal(sheep_cgroup_load(joined, &cg, &err), 0);
+	assert_false(sheep_cgroup_owned(cg));
+	sheep_cgroup_free(cg);
+	assert_true(asprintf(&made,
+			     "sheep-cgroup 1\nv1\t0\tmemory\t%s/memory\t/c\n"
+			     "v1\t2\tfreezer\t%s/freezer\t/c\n",
+			     root, root) > 0);
+	assert_int_equal(sheep_cgroup_load(made, &cg, &err), 0);
+	assert_true(sheep_cgroup_owned(cg));
+	sheep_cgroup_free(cg);
+}
+
 static void test_frozen_v1(void **state)
 {
 	static const char *const h[] = {"v1:memory", "v1:freezer"};
@@ -355,6 +378,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_stats_v1, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stats_v2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stats_bad_number, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_owned, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stats_hugetlb_v1, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stats_hugetlb_v2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stats_bad_raw, setup, teardown),

@@ -246,14 +246,19 @@ int sheep_cgroup_kill(const struct sheep_cgroup *cg, int signum, struct sheep_er
 	return r < 0 ? sheep_err_wrap(err, "kill cgroup") : 0;
 }
 
+bool sheep_cgroup_owned(const struct sheep_cgroup *cg)
+{
+	const struct cg_hier *h = pids_hier(cg);
+
+	return h != NULL && h->created > 0;
+}
+
 /* Processes left in the cgroup after the init died (no pid namespace, or kill --all raced a
  * fork): SIGKILL them all and wait until the cgroup is empty, so the rmdir can succeed. */
 int cg_kill_remaining(const struct sheep_cgroup *cg, int timeout_ms, struct sheep_err **err)
 {
-	const struct cg_hier *h = pids_hier(cg);
-
 	/* Only a cgroup of our own is emptied: a joined one may hold processes of others. */
-	if (h == NULL || h->created <= 0)
+	if (!sheep_cgroup_owned(cg))
 		return 0;
 	for (int waited = 0, killed = 0;; waited += 5) {
 		_cleanup_free_ pid_t *pids = NULL;
