@@ -241,7 +241,7 @@ state_hook() {
 	sheep kill "$ID" KILL
 	wait_status "$ID" stopped
 	sheep kill "$ID" 0
-	assert_sheep_error kill "$ID" "container is not running"
+	assert_sheep_error kill "$ID" "container not running"
 	sheep delete "$ID"
 	assert_success
 }

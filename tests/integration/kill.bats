@@ -73,6 +73,18 @@ expect_signal() {
 	retry 20 0.1 assert_no_test_processes
 }
 
+@test "kill KILL of a paused container stops it (a frozen process is thawed to die)" {
+	start_paused
+	sheep pause "$ID"
+	assert_success
+	[ "$(container_status "$ID")" = paused ]
+	sheep kill "$ID" KILL
+	assert_success
+	wait_status "$ID" stopped
+	sheep delete "$ID"
+	assert_success
+}
+
 @test "kill of a stopped container fails" {
 	sheep create --bundle "$BUNDLE" "$ID"
 	sheep kill "$ID" KILL

@@ -45,7 +45,8 @@ int sheep_signal_init(const struct sheep_state *st, int signum, struct sheep_err
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, st->pid, 0);
 
 	if (pidfd < 0 || !sheep_pid_alive(st->pid, st->start_time))
-		return sheep_err_code(err, ESRCH, "container is not running");
+		/* containerd's shim reads "container not running" as "already exited" */
+		return sheep_err_code(err, ESRCH, "container not running");
 	if (syscall(SYS_pidfd_send_signal, pidfd, signum, NULL, 0) < 0)
 		return sheep_err_set(err, errno, "send signal %d to %d", signum, (int)st->pid);
 	return 0;
@@ -61,7 +62,7 @@ int sheep_container_kill(const char *root, const char *id, int signum, bool all,
 		return -1;
 	if (r.status == SHEEP_STOPPED && !all) {
 		container_close(&r);
-		return sheep_err_set(err, 0, "container is not running");
+		return sheep_err_set(err, 0, "container not running");
 	}
 	if (all && r.cgroup)
 		ret = sheep_cgroup_kill(r.cgroup, signum, err);
@@ -69,6 +70,10 @@ int sheep_container_kill(const char *root, const char *id, int signum, bool all,
 		ret = 0;
 	else
 		ret = sheep_signal_init(r.st, signum, err);
+	/* A v1-frozen process does not act on SIGKILL until thawed: let the kill happen, as runc
+	 * does (a v2 freeze lets fatal signals through, and a thaw there is harmless). */
+	if (ret == 0 && signum == SIGKILL && r.status == SHEEP_PAUSED && r.cgroup)
+		ret = sheep_cgroup_freeze(r.cgroup, false, err);
 	container_close(&r);
 	return ret;
 }
