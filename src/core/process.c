@@ -312,7 +312,8 @@ int sheep_process_find_exec(const struct oci_process *p, char **ret_path, struct
 		}
 		free(candidate);
 	}
-	return sheep_err_code(err, ENOENT, "executable '%s' not found in $PATH", name);
+	/* the wording podman (and Docker) match to report "command not found", exit 127 */
+	return sheep_err_code(err, ENOENT, "'%s': executable file not found in $PATH", name);
 }
 
 /* The length of an entry's name: up to '=', or all of it (an entry without one). */

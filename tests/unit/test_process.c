@@ -178,12 +178,12 @@ static void test_find_not_found(void **state)
 
 	snprintf(env, sizeof(env), "PATH=%s", t->a);
 	assert_int_equal(find("prog", env, &got, &e), -1);
-	assert_err(e, ENOENT, "executable 'prog' not found in $PATH");
+	assert_err(e, ENOENT, "'prog': executable file not found in $PATH");
 	assert_null(got);
 	assert_int_equal(find("tool", env, &got, &e), -1);
-	assert_err(e, ENOENT, "executable 'tool' not found in $PATH");
+	assert_err(e, ENOENT, "'tool': executable file not found in $PATH");
 	assert_int_equal(find("sh", "PATH=", &got, &e), -1);
-	assert_err(e, ENOENT, "executable 'sh' not found in $PATH");
+	assert_err(e, ENOENT, "'sh': executable file not found in $PATH");
 }
 
 static void test_find_default_path(void **state)
