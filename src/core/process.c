@@ -354,19 +354,28 @@ char **sheep_process_env(char *const *env, size_t n, char *const *extra, size_t 
 	return out;
 }
 
+/* The image's /etc/passwd is untrusted: a FIFO there must not block the init (O_NONBLOCK), a
+ * link to /dev/zero must not be read for ever (regular files only, and a bounded read). */
+#define PASSWD_MAX (4u << 20)
+
 void sheep_process_home(int rootfd, uid_t uid, char *buf, size_t size)
 {
 	_cleanup_err_ struct sheep_err *ignored = NULL;
-	int fd = sheep_path_open_in_root(rootfd, "etc/passwd", O_RDONLY, 0, &ignored);
-	FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
+	_cleanup_close_ int fd = sheep_path_open_in_root(
+	    rootfd, "etc/passwd", O_RDONLY | O_NONBLOCK | O_NOCTTY, 0, &ignored);
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	struct stat st;
 	struct passwd *pw;
+	FILE *f;
 
 	snprintf(buf, size, "HOME=/");
-	if (f == NULL) {
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    sheep_read_fd(fd, PASSWD_MAX, &data, &len, &ignored) < 0 || len == 0)
 		return;
-	}
+	f = fmemopen(data, len, "r");
+	if (f == NULL)
+		return;
 	while ((pw = fgetpwent(f)) != NULL) {
 		if (pw->pw_uid == uid) {
 			if (pw->pw_dir && *pw->pw_dir)

@@ -179,3 +179,18 @@ from-host"
 	grep -q "character special file 88" "$out" || fail "$(cat "$out")"
 	[ -f "$BUNDLE/rootfs/dev/console" ] || fail "the image's /dev/console is not a file of ours"
 }
+
+@test "HOME from an image whose /etc/passwd is a FIFO or a link to /dev/zero: HOME=/, no hang" {
+	update_config 'del(.process.env[] | select(startswith("HOME=")))'
+	set_args /bin/sh -c 'echo "$HOME"'
+	rm -f "$BUNDLE/rootfs/etc/passwd"
+	mkfifo "$BUNDLE/rootfs/etc/passwd"
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output "/"
+	rm "$BUNDLE/rootfs/etc/passwd"
+	ln -s /dev/zero "$BUNDLE/rootfs/etc/passwd"
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output "/"
+}
