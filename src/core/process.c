@@ -135,6 +135,14 @@ int sheep_process_validate(const struct oci_process *p, const char *prefix, stru
 	}
 	if (p->args_len == 0)
 		return sheep_err_set(err, 0, "%sargs: at least one argument is required", prefix);
+	/* config.md: env entries are "KEY=value" (as runc, which refuses the rest at start) */
+	for (size_t i = 0; i < p->env_len; i++) {
+		const char *eq = strchr(p->env[i], '=');
+
+		if (eq == NULL || eq == p->env[i])
+			return sheep_err_set(err, 0, "%senv[%zu]: '%s' is not NAME=VALUE", prefix, i,
+					     p->env[i]);
+	}
 	if (check_affinity(p, prefix, err) < 0)
 		return -1;
 	if (p->cwd == NULL || p->cwd[0] != '/')

@@ -245,3 +245,18 @@ state_hook() {
 	sheep delete "$ID"
 	assert_success
 }
+
+@test "process.env entries that are not NAME=VALUE are refused at create and at exec" {
+	requires sheep
+	update_config '.process.env += ["NOEQ"]'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_sheep_error run "$ID" "config.json: process.env[2]: 'NOEQ' is not NAME=VALUE"
+	assert_nothing_left "$ID"
+	update_config '.process.env |= map(select(. != "NOEQ"))'
+	set_args /probe pause
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	sheep exec --env =x "$ID" /probe true
+	assert_failure 1
+	assert_output_contains "'=x' is not NAME=VALUE"
+}

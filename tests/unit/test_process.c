@@ -104,6 +104,22 @@ static void test_validate_args_and_cwd(void **state)
 	assert_err(e, 0, "process.json: cwd: must be an absolute path");
 }
 
+static void test_validate_env(void **state)
+{
+	char *env[] = {(char *)"A=1", (char *)"EMPTY=", (char *)"NOEQ"};
+	struct oci_process p = valid();
+	struct sheep_err *e = NULL;
+
+	(void)state;
+	p.env = env;
+	p.env_len = 2;
+	assert_int_equal(sheep_process_validate(&p, PREFIX, &e), 0);
+	p.env_len = 3;
+	invalid(&p, PREFIX "env[2]: 'NOEQ' is not NAME=VALUE");
+	env[2] = (char *)"=value";
+	invalid(&p, PREFIX "env[2]: '=value' is not NAME=VALUE");
+}
+
 struct tree {
 	char dir[64];
 	char a[96], b[96];
@@ -304,6 +320,7 @@ int main(void)
 	    cmocka_unit_test(test_validate_soft_above_hard),
 	    cmocka_unit_test(test_validate_duplicate),
 	    cmocka_unit_test(test_validate_args_and_cwd),
+	    cmocka_unit_test(test_validate_env),
 	    cmocka_unit_test_setup_teardown(test_find_in_process_path, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_find_not_found, setup, teardown),
 	    cmocka_unit_test(test_find_default_path),
