@@ -248,9 +248,11 @@ state_hook() {
 
 @test "process.env entries that are not NAME=VALUE are refused at create and at exec" {
 	requires sheep
+	local n
+	n=$(jq '.process.env | length' "$BUNDLE/config.json")
 	update_config '.process.env += ["NOEQ"]'
 	sheep run --bundle "$BUNDLE" "$ID"
-	assert_sheep_error run "$ID" "config.json: process.env[2]: 'NOEQ' is not NAME=VALUE"
+	assert_sheep_error run "$ID" "config.json: process.env[$n]: 'NOEQ' is not NAME=VALUE"
 	assert_nothing_left "$ID"
 	update_config '.process.env |= map(select(. != "NOEQ"))'
 	set_args /probe pause
