@@ -15,6 +15,19 @@
 #include "util/fs.h"
 #include "util/jsonstr.h"
 
+/* Text lines print control characters as \xNN: an id or path with a newline or an escape
+ * sequence (from a caller or a hostile config) must not forge log lines or drive the terminal. */
+static void put_text(FILE *out, const char *msg)
+{
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\x%02x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('\n', out);
+}
+
 static void format_line(FILE *out, bool json, const char *level, const char *msg)
 {
 	if (json) {
@@ -31,7 +44,7 @@ static void format_line(FILE *out, bool json, const char *level, const char *msg
 			quoted ? quoted : "\"out of memory\"", ts, now.tv_nsec);
 		free(quoted);
 	} else {
-		fprintf(out, "%s\n", msg);
+		put_text(out, msg);
 	}
 }
 
@@ -66,8 +79,10 @@ static void report(struct cli_globals *g, const char *level, const char *msg, bo
 		return;
 	if (g->log_json && g->log_path == NULL)
 		format_line(stderr, true, level, msg);
-	else
-		fprintf(stderr, "sheep-oci: %s\n", msg);
+	else {
+		fputs("sheep-oci: ", stderr);
+		put_text(stderr, msg);
+	}
 }
 
 int cli_fail(struct cli_globals *g, const char *verb, struct sheep_err *err)

@@ -194,3 +194,12 @@ from-host"
 	assert_success
 	assert_output "/"
 }
+
+@test "an id with a newline or an escape sequence is refused and printed escaped, one line" {
+	requires sheep
+	sheep run --bundle "$BUNDLE" $'a\nb\e[31m'
+	assert_failure 1
+	[ "${#lines[@]}" -eq 1 ] || fail "more than one line: $output"
+	assert_output "sheep-oci: run 'a\\x0ab\\x1b[31m': invalid container id: it has a space or control character"
+	[ -z "$(ls -A "$ROOT")" ] || fail "state left: $(ls -A "$ROOT")"
+}
