@@ -91,6 +91,15 @@ struct sheep_cgroup_hugetlb {
 	char size[16];
 	uint64_t usage, max, failcnt;
 };
+/* v1 cpuset: the cpu and memory node lists and the flags (runc's "cpuset"). */
+struct sheep_cgroup_cpuset {
+	bool present; /* false without a v1 cpuset hierarchy */
+	uint16_t *cpus, *mems;
+	size_t cpus_len, mems_len;
+	uint64_t cpu_exclusive, mem_hardwall, mem_exclusive, memory_migrate, memory_spread_page,
+	    memory_spread_slab, memory_pressure, sched_load_balance;
+	int64_t sched_relax_domain_level; /* -1: the system default */
+};
 struct sheep_cgroup_stats {
 	uint64_t cpu_total, cpu_kernel, cpu_user;
 	uint64_t *cpu_percpu; /* cgroup v1 only */
@@ -106,6 +115,7 @@ struct sheep_cgroup_stats {
 	size_t memory_raw_len;
 	struct sheep_cgroup_hugetlb *hugetlb; /* one entry per page size the kernel offers */
 	size_t hugetlb_len;
+	struct sheep_cgroup_cpuset cpuset;
 	uint64_t pids_current, pids_limit; /* limit 0: unlimited */
 	/* block I/O per device and operation ("Read", "Write", ...): bytes and operations */
 	struct sheep_cgroup_io *io_bytes, *io_ops;

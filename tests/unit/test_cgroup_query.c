@@ -294,6 +294,55 @@ static void test_stats_hugetlb_v2(void **state)
 	sheep_cgroup_free(cg);
 }
 
+/* runc's cpuset: ids in order, signed relax level; no v1 cpuset hierarchy, no cpuset at all */
+static void test_stats_cpuset_v1(void **state)
+{
+	static const char *const h[] = {"v1:cpuset", "v2:"};
+	struct sheep_cgroup *cg = load(h, 2);
+	struct sheep_cgroup_stats st;
+	_cleanup_err_ struct sheep_err *err = NULL;
+
+	put("cpuset", "cpuset.cpus", "0-2,5\n");
+	put("cpuset", "cpuset.mems", "\n");
+	put("cpuset", "cpuset.sched_load_balance", "1\n");
+	put("cpuset", "cpuset.sched_relax_domain_level", "-1\n");
+	put("unified", "cpuset.cpus", "7\n"); /* v2 cpuset: runc 1.1 reports none */
+	assert_int_equal(sheep_cgroup_stats(cg, &st, &err), 0);
+	assert_true(st.cpuset.present);
+	assert_int_equal(st.cpuset.cpus_len, 4);
+	assert_int_equal(st.cpuset.cpus[2], 2);
+	assert_int_equal(st.cpuset.cpus[3], 5);
+	assert_int_equal(st.cpuset.mems_len, 0);
+	assert_int_equal(st.cpuset.sched_load_balance, 1);
+	assert_int_equal(st.cpuset.sched_relax_domain_level, -1);
+	sheep_cgroup_stats_clear(&st);
+	sheep_cgroup_free(cg);
+	cg = load(h + 1, 1);
+	assert_int_equal(sheep_cgroup_stats(cg, &st, &err), 0);
+	assert_false(st.cpuset.present);
+	sheep_cgroup_free(cg);
+}
+
+static void test_stats_bad_cpuset(void **state)
+{
+	static const char *const h[] = {"v1:cpuset"};
+	struct sheep_cgroup *cg = load(h, 1);
+	struct sheep_cgroup_stats st;
+	_cleanup_err_ struct sheep_err *err = NULL;
+
+	put("cpuset", "cpuset.cpus", "0-x\n");
+	assert_int_equal(sheep_cgroup_stats(cg, &st, &err), -1);
+	assert_string_equal(err->msg,
+			    "read cgroup statistics: read 'cpuset.cpus': not a list of ids: '0-x'");
+	sheep_err_freep(&err);
+	put("cpuset", "cpuset.cpus", "0\n");
+	put("cpuset", "cpuset.sched_relax_domain_level", "low\n");
+	assert_int_equal(sheep_cgroup_stats(cg, &st, &err), -1);
+	assert_string_equal(err->msg, "read cgroup statistics: read "
+				      "'cpuset.sched_relax_domain_level': not a number: 'low'");
+	sheep_cgroup_free(cg);
+}
+
 static void test_stats_bad_raw(void **state)
 {
 	static const char *const h[] = {"v2:"};
@@ -382,6 +431,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_stats_hugetlb_v1, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stats_hugetlb_v2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_stats_bad_raw, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stats_cpuset_v1, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_stats_bad_cpuset, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_oom_v2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_oom_no_memory, setup, teardown),
 	};

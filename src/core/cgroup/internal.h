@@ -116,12 +116,13 @@ int cg_read_key(const char *dir, const char *file, const char *key, uint64_t *re
 int cg_read_opt(const char *dir, const char *file, char **ret, struct sheep_err **err);
 
 /* stats_detail.c: runc's detailed counters (cpuacct.usage_all, memory.kmem[.tcp].*, memory.stat
- * as a raw map, hugetlb per page size), each added to st; missing files add nothing. */
+ * as a raw map, hugetlb per page size, v1 cpuset), each added to st; missing files add nothing. */
 int cg_stats_percpu_modes(const char *dir, struct sheep_cgroup_stats *st, struct sheep_err **err);
 int cg_stats_kmem_v1(const char *dir, struct sheep_cgroup_stats *st, struct sheep_err **err);
 int cg_stats_memory_raw(const char *dir, struct sheep_cgroup_stats *st, struct sheep_err **err);
 int cg_stats_hugetlb(const char *dir, bool v2, struct sheep_cgroup_stats *st,
 		     struct sheep_err **err);
+int cg_stats_cpuset_v1(const char *dir, struct sheep_cgroup_stats *st, struct sheep_err **err);
 
 /* ops.c: SIGKILLs what is left in the cgroup and waits up to timeout_ms until it is empty. */
 int cg_kill_remaining(const struct sheep_cgroup *cg, int timeout_ms, struct sheep_err **err);

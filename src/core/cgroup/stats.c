@@ -303,7 +303,8 @@ int sheep_cgroup_stats(const struct sheep_cgroup *cg, struct sheep_cgroup_stats 
 	    on_ctrl(cg, "memory", "", memory_v1, memory_v2, ret, err) < 0 ||
 	    on_ctrl(cg, "pids", "", pids, pids, ret, err) < 0 ||
 	    on_ctrl(cg, "blkio", "", io_v1, io_v2, ret, err) < 0 ||
-	    on_ctrl(cg, "hugetlb", "", hugetlb_v1, hugetlb_v2, ret, err) < 0) {
+	    on_ctrl(cg, "hugetlb", "", hugetlb_v1, hugetlb_v2, ret, err) < 0 ||
+	    on_ctrl(cg, "cpuset", NULL, cg_stats_cpuset_v1, NULL, ret, err) < 0) {
 		sheep_cgroup_stats_clear(ret);
 		return sheep_err_wrap(err, "read cgroup statistics");
 	}
@@ -317,6 +318,8 @@ void sheep_cgroup_stats_clear(struct sheep_cgroup_stats *st)
 	free(st->cpu_percpu_user);
 	free(st->memory_raw);
 	free(st->hugetlb);
+	free(st->cpuset.cpus);
+	free(st->cpuset.mems);
 	free(st->io_bytes);
 	free(st->io_ops);
 	*st = (struct sheep_cgroup_stats){0};

@@ -1,6 +1,6 @@
 /* The detailed counters of `events --stats` that runc reports beside the totals: per-cpu time by
- * mode (v1 cpuacct.usage_all), v1 kernel and TCP buffer memory, memory.stat as the raw map and
- * the hugetlb counters of each page size. A file that does not exist leaves its part empty. */
+ * mode (v1 cpuacct.usage_all), v1 kernel and TCP buffer memory, memory.stat as the raw map, the
+ * hugetlb counters of each page size and the v1 cpuset. A missing file leaves its part empty. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +10,7 @@
 
 #include "core/cgroup/internal.h"
 #include "util/cleanup.h"
+#include "util/idlist.h"
 
 /* cpuacct.usage_all: a "cpu user system" header, then "N USER SYSTEM" in ns for each cpu. */
 int cg_stats_percpu_modes(const char *dir, struct sheep_cgroup_stats *st, struct sheep_err **err)
@@ -183,4 +184,71 @@ int cg_stats_hugetlb(const char *dir, bool v2, struct sheep_cgroup_stats *st,
 	if (r == 0 && st->hugetlb_len > 1) /* readdir order: sorted, as runc's map keys */
 		qsort(st->hugetlb, st->hugetlb_len, sizeof(*st->hugetlb), by_size);
 	return r;
+}
+
+/* "0-1,4" (cpuset.cpus, cpuset.mems) to the ids in ascending order, as runc's []uint16. An empty
+ * list (a cpuset cgroup before it is populated) is empty. */
+static int id_list(const char *dir, const char *file, uint16_t **ret, size_t *ret_len,
+		   struct sheep_err **err)
+{
+	enum { MAX_IDS = 4096 };
+	unsigned long mask[MAX_IDS / (8 * sizeof(unsigned long))];
+	const size_t bits = 8 * sizeof(unsigned long);
+	_cleanup_free_ char *s = NULL;
+	bool any = false;
+	size_t n = 0;
+
+	if (cg_read_opt(dir, file, &s, err) < 0)
+		return -1;
+	if (s == NULL)
+		return 0;
+	if (!sheep_id_list_parse(s, mask, MAX_IDS, &any))
+		return sheep_err_set(err, 0, "read '%s': not a list of ids: '%.32s'", file, s);
+	*ret = calloc(MAX_IDS, sizeof(uint16_t));
+	if (*ret == NULL)
+		return sheep_err_set(err, ENOMEM, "read '%s'", file);
+	for (size_t id = 0; any && id < MAX_IDS; id++)
+		if (mask[id / bits] & (1UL << (id % bits)))
+			(*ret)[n++] = (uint16_t)id;
+	*ret_len = n;
+	return 0;
+}
+
+/* cpuset.sched_relax_domain_level is signed: -1 is the system default. */
+static int read_s64(const char *dir, const char *file, int64_t *ret, struct sheep_err **err)
+{
+	_cleanup_free_ char *s = NULL;
+	char *end = NULL;
+
+	if (cg_read_opt(dir, file, &s, err) < 0)
+		return -1;
+	if (s == NULL)
+		return 0;
+	errno = 0;
+	*ret = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || (*end != '\0' && *end != '\n'))
+		return sheep_err_set(err, 0, "read '%s': not a number: '%.32s'", file, s);
+	return 0;
+}
+
+int cg_stats_cpuset_v1(const char *dir, struct sheep_cgroup_stats *st, struct sheep_err **err)
+{
+	static const char *const flags[] = {
+	    "cpuset.cpu_exclusive",   "cpuset.mem_hardwall",	   "cpuset.mem_exclusive",
+	    "cpuset.memory_migrate",  "cpuset.memory_spread_page", "cpuset.memory_spread_slab",
+	    "cpuset.memory_pressure", "cpuset.sched_load_balance"};
+	struct sheep_cgroup_cpuset *c = &st->cpuset;
+	uint64_t *dst[] = {&c->cpu_exclusive,	&c->mem_hardwall,	&c->mem_exclusive,
+			   &c->memory_migrate,	&c->memory_spread_page, &c->memory_spread_slab,
+			   &c->memory_pressure, &c->sched_load_balance};
+
+	c->present = true;
+	if (id_list(dir, "cpuset.cpus", &c->cpus, &c->cpus_len, err) < 0 ||
+	    id_list(dir, "cpuset.mems", &c->mems, &c->mems_len, err) < 0 ||
+	    read_s64(dir, "cpuset.sched_relax_domain_level", &c->sched_relax_domain_level, err) < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
+		if (cg_read_u64(dir, flags[i], dst[i], err) < 0)
+			return -1;
+	return 0;
 }
