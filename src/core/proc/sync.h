@@ -19,6 +19,11 @@
  *
  * Every message starts with struct sync_hdr. The child never prints: its failure travels as
  * SYNC_ERROR and the CLI prints it once. EOF on the socket means the other side died.
+ *
+ * A payload up to SYNC_INLINE_MAX rides in the packet itself (the common case: one sendmsg). A
+ * larger one (a state JSON with big annotations) goes in a memfd sealed against any change, passed
+ * with SCM_RIGHTS after the message's own fd, its size in sync_hdr.memfd_len: a packet is bounded
+ * by the socket buffer, a memfd only by SYNC_MAX_PAYLOAD.
  */
 #ifndef SHEEP_CORE_PROC_SYNC_H
 #define SHEEP_CORE_PROC_SYNC_H
@@ -43,11 +48,16 @@ enum sync_type {
 
 struct sync_hdr {
 	uint32_t type;
-	int32_t errnum; /* SYNC_ERROR only */
+	int32_t errnum;	    /* SYNC_ERROR only */
+	uint64_t memfd_len; /* 0: the payload (if any) follows inline; else its size in the memfd */
 };
 
-/* The largest packet: a state JSON or an error message. */
-#define SYNC_MAX_PAYLOAD (256 * 1024)
+/* The largest payload sent inline; a SYNC_ERROR text longer than this is cut (best effort). */
+#define SYNC_INLINE_MAX (64 * 1024)
+/* The largest payload at all. The biggest is the state JSON sent with SYNC_GO: its annotations
+ * come from a config.json of at most OCI_MAX_INPUT_SIZE (16 MiB), re-encoded indented, which adds
+ * at most 4 bytes ("\n\t\t" and ' ') to an annotation of at least 7 ("k":"",): under 2x. */
+#define SYNC_MAX_PAYLOAD (2 * 16 * 1024 * 1024 + 1024 * 1024)
 
 /* Both ends of the socketpair; each side closes the other's end right after clone. */
 struct sync_pair {
@@ -59,7 +69,8 @@ int sync_pair_open(struct sync_pair *p, struct sheep_err **err);
 void sync_close_parent(struct sync_pair *p);
 void sync_close_child(struct sync_pair *p);
 
-/* Sends a message with an optional text payload and an optional fd (-1 = none). */
+/* Sends a message with an optional text payload and an optional fd (-1 = none). A payload over
+ * SYNC_INLINE_MAX goes in a sealed memfd; one over SYNC_MAX_PAYLOAD is an error (EMSGSIZE). */
 int sync_send(int sock, enum sync_type type, const char *payload, size_t len, int fd,
 	      struct sheep_err **err);
 /* Sends SYNC_ERROR carrying err's errno and message. Never fails loudly: best effort. */
@@ -73,7 +84,8 @@ struct sync_msg {
 	int fd; /* received fd, or -1 */
 };
 
-/* Receives one message. EOF is reported as an error "the other side exited" (ECONNRESET). */
+/* Receives one message, reading a memfd payload after checking its seals and size. EOF is reported
+ * as an error "the other side exited" (ECONNRESET). */
 int sync_recv(int sock, struct sync_msg *msg, struct sheep_err **err);
 /* Receives one message and checks its type; a SYNC_ERROR becomes the returned error. */
 int sync_expect(int sock, enum sync_type type, struct sync_msg *msg, struct sheep_err **err);
