@@ -37,6 +37,12 @@ int sheep_caps_add(struct sheep_caps *caps, const char *name, struct sheep_err *
 /* The mask of one set, for tests and the state file. which: 'b' 'e' 'p' 'i' 'a'. */
 uint64_t sheep_caps_mask(const struct sheep_caps *caps, char which);
 
+/* Logs a warning for each capability the process will not get: outside the runtime's own
+ * bounding set (CAP_SYS_RESOURCE on these hosts) or effective but not permitted. The kernel's rules
+ * leave them out; config.md asks for a warning. Ambient capabilities without inheritable ones are
+ * not warned about: the default spec (runc's too) lists ambient but no inheritable set. */
+void sheep_caps_warn_ungrantable(const struct sheep_caps *caps);
+
 void sheep_caps_free(struct sheep_caps *caps);
 
 /* NULL-terminated names of every capability libcap knows ("CAP_CHOWN", ...), for features. */

@@ -94,6 +94,25 @@ cap_mask() {
 	assert_success
 	assert_output_contains "CapEff:	$(cap_mask $want)"
 	assert_output_contains "CapBnd:	$(cap_mask $want)"
+	# config.md: a capability that cannot be granted MUST be logged as a warning
+	if ((host & (1 << 24))); then
+		refute_output_contains "CAP_SYS_RESOURCE"
+	else
+		assert_output_contains "sheep-oci: process.capabilities: CAP_SYS_RESOURCE is outside the runtime's own bounding set: not granted"
+	fi
+}
+
+@test "capabilities: effective without permitted is warned about and not granted" {
+	requires sheep
+	update_config '.process.capabilities = {"bounding": ["CAP_KILL", "CAP_CHOWN"],
+		"effective": ["CAP_KILL", "CAP_CHOWN"], "permitted": ["CAP_KILL"],
+		"inheritable": [], "ambient": ["CAP_KILL"]}'
+	set_args /probe status
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output_contains "CapEff:	$(cap_mask $((1 << 5)))"
+	assert_output_contains "CapAmb:	$(cap_mask 0)"
+	assert_output_contains "sheep-oci: process.capabilities.effective: CAP_CHOWN is not in the permitted set: not granted"
 }
 
 @test "capabilities: an unknown name is an error naming the JSON path; nothing is left" {

@@ -8,6 +8,7 @@
 #include <sys/capability.h>
 
 #include "core/caps.h"
+#include "core/log.h"
 #include "core/security/caps_priv.h"
 #include "util/cleanup.h"
 
@@ -143,4 +144,32 @@ uint64_t sheep_caps_mask(const struct sheep_caps *caps, char which)
 void sheep_caps_free(struct sheep_caps *caps)
 {
 	free(caps);
+}
+
+/* One warning per capability in `bits`: config.md says a capability that cannot be granted MUST
+ * be logged as a warning (and the container still runs without it). */
+static void warn_each(uint64_t bits, const char *set, const char *why)
+{
+	const char *const *names = sheep_caps_all_names();
+
+	for (int i = 0; i < MAX_CAPS && names[i] != NULL; i++)
+		if (bits & SHEEP_CAP_BIT(i))
+			sheep_log(SHEEP_LOG_WARNING, "process.capabilities%s%s: %s %s: not granted",
+				  set ? "." : "", set ? set : "", names[i], why);
+}
+
+void sheep_caps_warn_ungrantable(const struct sheep_caps *caps)
+{
+	uint64_t bounding = 0, all;
+
+	if (caps == NULL)
+		return;
+	for (int i = 0; i < (int)cap_max_bits() && i < MAX_CAPS; i++)
+		if (cap_get_bound(i) == 1)
+			bounding |= SHEEP_CAP_BIT(i);
+	all =
+	    caps->bounding | caps->effective | caps->permitted | caps->inheritable | caps->ambient;
+	warn_each(all & ~bounding, NULL, "is outside the runtime's own bounding set");
+	warn_each(caps->effective & ~caps->permitted & bounding, "effective",
+		  "is not in the permitted set");
 }

@@ -172,6 +172,7 @@ static int prepare_security(struct create_job *j, struct sheep_err **err)
 
 	if (sheep_caps_parse(p->capabilities, &j->ctx.caps, err) < 0)
 		return -1;
+	sheep_caps_warn_ungrantable(j->ctx.caps);
 	if (l && l->seccomp &&
 	    sheep_seccomp_compile_cached(l->seccomp, n < (int)sizeof(cache) ? cache : NULL,
 					 &j->ctx.seccomp, err) < 0)

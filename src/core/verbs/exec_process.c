@@ -87,6 +87,7 @@ int exec_build_process(struct exec_job *j, struct sheep_err **err)
 	for (size_t i = 0; i < j->opts->caps_len; i++)
 		if (sheep_caps_add(j->ctx.caps, j->opts->caps[i], err) < 0)
 			return sheep_err_wrap(err, "--cap");
+	sheep_caps_warn_ungrantable(j->ctx.caps);
 	j->view = *j->config;
 	j->view.process = &j->proc;
 	j->ctx.config = &j->view;
