@@ -16,7 +16,10 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-#define STATE_MAX_SIZE (4 * 1024 * 1024)
+/* state.json holds config.json's annotations (at most OCI_MAX_INPUT_SIZE, written compact: never
+ * longer than they were in config.json) plus a few bounded fields: id, bundle, created, cgroup.
+ * The same bound is checked when writing, so a state that was written can always be read back. */
+#define STATE_MAX_SIZE (OCI_MAX_INPUT_SIZE + 1024 * 1024)
 
 static void gen_str(yajl_gen g, const char *key, const char *val)
 {
@@ -71,8 +74,11 @@ int sheep_state_save(int dirfd, const struct sheep_state *st, struct sheep_err *
 	gen_map(g, "annotations", &st->annotations);
 	yajl_gen_map_close(g);
 	yajl_gen_get_buf(g, &buf, &len);
-	ret =
-	    sheep_write_file_atomic_at(dirfd, SHEEP_STATE_FILE, (const char *)buf, len, 0600, err);
+	if (len > STATE_MAX_SIZE)
+		ret = sheep_err_code(err, EFBIG, "%zu bytes, more than %u", len, STATE_MAX_SIZE);
+	else
+		ret = sheep_write_file_atomic_at(dirfd, SHEEP_STATE_FILE, (const char *)buf, len,
+						 0600, err);
 	yajl_gen_free(g);
 	return ret < 0 ? sheep_err_wrap(err, "write state") : 0;
 }
