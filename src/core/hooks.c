@@ -15,7 +15,7 @@
 #include "util/fs.h"
 #include "util/strv.h"
 
-static void hook_child(const struct oci_hook *h, int stdin_fd)
+static void hook_child(const struct oci_hook *h, int stdin_fd, int errpipe)
 {
 	static char *no_env[] = {NULL};
 	char *argv0[] = {h->path, NULL};
@@ -31,6 +31,9 @@ static void hook_child(const struct oci_hook *h, int stdin_fd)
 	/* stdout of a hook must not mix with the runtime's own output (e.g. `state` JSON) */
 	dup2(STDERR_FILENO, STDOUT_FILENO);
 	execve(h->path, argv, envp);
+	/* the runtime reads why from the close-on-exec pipe (nothing arrives when execve worked) */
+	int e = errno;
+	(void)!write(errpipe, &e, sizeof(e));
 	_exit(127);
 }
 
@@ -62,11 +65,24 @@ static int wait_hook(pid_t pid, int timeout, int *ret_status, struct sheep_err *
 	return 0;
 }
 
+/* Why the hook's execve failed, read from its close-on-exec pipe; 0 when it ran. */
+static int exec_errno(int fd)
+{
+	int e = 0;
+
+	return read(fd, &e, sizeof(e)) == (ssize_t)sizeof(e) ? e : 0;
+}
+
 static int run_one(const struct oci_hook *h, const char *state_json, struct sheep_err **err)
 {
-	int pipefd[2], status = 0;
+	_cleanup_close_ int errr = -1, errw = -1;
+	int pipefd[2], errfds[2], status = 0, e;
 	pid_t pid;
 
+	if (pipe2(errfds, O_CLOEXEC) < 0)
+		return sheep_err_set(err, errno, "pipe");
+	errr = errfds[0];
+	errw = errfds[1];
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return sheep_err_set(err, errno, "pipe");
 	pid = fork();
@@ -76,18 +92,19 @@ static int run_one(const struct oci_hook *h, const char *state_json, struct shee
 		return sheep_err_set(err, errno, "fork");
 	}
 	if (pid == 0)
-		hook_child(h, pipefd[0]);
+		hook_child(h, pipefd[0], errw);
 	/* also here, so the group exists before a timeout can fire (the child may not have run yet) */
 	setpgid(pid, pid);
 	close(pipefd[0]);
+	close(TAKE_FD(errw));
 	/* A hook may exit without reading stdin: EPIPE is not a failure (SIGPIPE is ignored). */
 	(void)sheep_write_all(pipefd[1], state_json, strlen(state_json));
 	close(pipefd[1]);
 	if (wait_hook(pid, h->has_timeout ? (int)h->timeout : 0, &status, err) < 0)
 		return -1;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return sheep_err_set(err, 0,
-				     "exited with status 127 (not executable or not found?)");
+	e = exec_errno(errr);
+	if (e != 0)
+		return sheep_err_set(err, e, "exec '%s'", h->path);
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		return sheep_err_set(err, 0, "exited with status %d", WEXITSTATUS(status));
 	if (WIFSIGNALED(status))

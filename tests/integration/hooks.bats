@@ -88,6 +88,19 @@ add_hook() {
 	update_config '.hooks.createRuntime = [{"path": "/no/such/hook"}]'
 	sheep create --bundle "$BUNDLE" "$ID"
 	assert_failure 1
+	is_sheep && assert_output_contains \
+		"createRuntime hook 0 ('/no/such/hook'): exec '/no/such/hook': No such file or directory"
+	assert_nothing_left "$ID"
+}
+
+@test "a hook that is not executable fails create, naming why" {
+	local hook=$BATS_TEST_TMPDIR/hook.sh
+	printf '#!/bin/sh\nexit 0\n' >"$hook"
+	chmod 0644 "$hook"
+	update_config ".hooks.createRuntime = [{\"path\": \"$hook\"}]"
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_failure 1
+	is_sheep && assert_output_contains "exec '$hook': Permission denied"
 	assert_nothing_left "$ID"
 }
 

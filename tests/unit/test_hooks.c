@@ -179,16 +179,15 @@ static void test_missing_path(void **state)
 
 	(void)state;
 	assert_int_equal(sheep_hooks_run("poststop", &h, 1, STATE_JSON, &e), -1);
-	assert_err(e, 0,
-		   "poststop hook 0 ('/nonexistent/hook'): exited with status 127 (not executable "
-		   "or not found?)");
+	/* execve's own errno, from the hook's close-on-exec pipe */
+	assert_err(e, ENOENT,
+		   "poststop hook 0 ('/nonexistent/hook'): exec '/nonexistent/hook': No such file "
+		   "or directory");
 	h.path = noexec;
 	assert_int_equal(sheep_hooks_run("startContainer", &h, 1, STATE_JSON, &e), -1);
-	snprintf(want, sizeof(want),
-		 "startContainer hook 0 ('%s'): exited with status 127 (not executable or not "
-		 "found?)",
-		 noexec);
-	assert_err(e, 0, want);
+	snprintf(want, sizeof(want), "startContainer hook 0 ('%s'): exec '%s': Permission denied",
+		 noexec, noexec);
+	assert_err(e, EACCES, want);
 }
 
 /* A hook that never reads stdin: a state JSON larger than the pipe buffer must not block or kill
@@ -251,8 +250,8 @@ static void test_run_warn(void **state)
 	assert_int_equal(access(marker, F_OK), 0);
 	snprintf(want, sizeof(want),
 		 "poststop hook 0 ('%s'): exited with status 3\n"
-		 "poststop hook 1 ('/nonexistent'): exited with status 127 (not executable or not "
-		 "found?)\n",
+		 "poststop hook 1 ('/nonexistent'): exec '/nonexistent': No such file or "
+		 "directory\n",
 		 bad);
 	assert_string_equal(warnings, want);
 	/* no hooks, no work */
