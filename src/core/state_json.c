@@ -285,25 +285,28 @@ char *sheep_state_oci_json(const struct sheep_state *st, enum sheep_status statu
 	return json;
 }
 
+/* Parsed with yajl directly, not oci_state_parse_data: the parent's document is indented and may
+ * be longer than OCI_MAX_INPUT_SIZE (small annotations from a config.json near that limit). */
 char *sheep_state_oci_json_in_container(const char *json, enum sheep_status status, pid_t pid,
 					struct sheep_err **err)
 {
-	char *msg = NULL, *out;
-	struct oci_state *s = oci_state_parse_data(json, strlen(json), "state", &msg);
+	char ebuf[256];
+	yajl_val root = yajl_tree_parse(json, ebuf, sizeof(ebuf));
+	struct sheep_state st = {.pid = pid};
+	char *out = NULL;
 
-	if (s == NULL) {
-		sheep_err_take(err, EINVAL, msg);
+	if (root == NULL) {
+		ebuf[strcspn(ebuf, "\n")] = '\0';
+		sheep_err_code(err, EINVAL, "parse state: %s", ebuf);
 		return NULL;
 	}
-	free(s->status);
-	s->status = (char *)sheep_status_name(status);
-	s->has_pid = true;
-	s->pid = pid;
-	out = oci_state_to_json(s, NULL, &msg);
-	if (out == NULL)
-		sheep_err_take(err, EINVAL, msg);
-	/* status points at a constant name: not ours to free */
-	s->status = NULL;
-	oci_state_free(s);
+	st.id = tree_str(root, "id");
+	st.bundle = tree_str(root, "bundle");
+	if (st.id == NULL || tree_map(root, "annotations", &st.annotations) < 0)
+		sheep_err_code(err, EINVAL, "parse state: missing id or out of memory");
+	else
+		out = sheep_state_oci_json(&st, status, err);
+	yajl_tree_free(root);
+	sheep_state_clear(&st);
 	return out;
 }

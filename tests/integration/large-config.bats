@@ -119,3 +119,21 @@ lifecycle() {
 	assert_success
 	assert_nothing_left "$ID"
 }
+
+@test "a config.json near 16 MiB of small annotations, with a hook in the container" {
+	# indented, the state JSON is longer than the config (18 MB here): the in-container hooks'
+	# state was once re-parsed with the 16 MiB input limit and failed "state: file too large"
+	local cfg=$BUNDLE/config.json
+	state_hook startContainer /tmp
+	set_args /probe true
+	# compact (update_config indents), and last
+	jq -c '.annotations = ([range(0; 590000) | {key: "a.example.com/\(.)", value: "x"}] |
+		from_entries)' "$cfg" >"$cfg.new" && mv "$cfg.new" "$cfg"
+	[ "$(stat -c %s "$cfg")" -gt 15000000 ]
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	same_annotations "$BUNDLE/rootfs/tmp/startContainer.json"
+	[ "$(jq -c '[.status, .pid, .id]' "$BUNDLE/rootfs/tmp/startContainer.json")" = \
+		"[\"created\",1,\"$ID\"]" ]
+	assert_nothing_left "$ID"
+}
