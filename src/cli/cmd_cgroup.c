@@ -262,6 +262,19 @@ static void gen_u64(yajl_gen y, const char *key, uint64_t v)
 	yajl_gen_number(y, buf, (size_t)n);
 }
 
+static void gen_u64s(yajl_gen y, const char *key, const uint64_t *v, size_t n)
+{
+	gen_str(y, key);
+	yajl_gen_array_open(y);
+	for (size_t i = 0; i < n; i++) {
+		char buf[24];
+		int len = snprintf(buf, sizeof(buf), "%" PRIu64, v[i]);
+
+		yajl_gen_number(y, buf, (size_t)len);
+	}
+	yajl_gen_array_close(y);
+}
+
 static void gen_mem(yajl_gen y, const char *key, const struct sheep_cgroup_mem *m)
 {
 	gen_str(y, key);
@@ -280,17 +293,13 @@ static void gen_cpu(yajl_gen y, const struct sheep_cgroup_stats *st)
 	gen_str(y, "usage");
 	yajl_gen_map_open(y);
 	gen_u64(y, "total", st->cpu_total);
-	gen_str(y, "percpu");
-	yajl_gen_array_open(y);
-	for (size_t i = 0; i < st->cpu_percpu_len; i++) {
-		char buf[24];
-		int n = snprintf(buf, sizeof(buf), "%" PRIu64, st->cpu_percpu[i]);
-
-		yajl_gen_number(y, buf, (size_t)n);
-	}
-	yajl_gen_array_close(y);
+	gen_u64s(y, "percpu", st->cpu_percpu, st->cpu_percpu_len);
 	gen_u64(y, "kernel", st->cpu_kernel);
 	gen_u64(y, "user", st->cpu_user);
+	if (st->cpu_percpu_modes_len > 0) { /* runc: omitted when empty */
+		gen_u64s(y, "percpu_kernel", st->cpu_percpu_kernel, st->cpu_percpu_modes_len);
+		gen_u64s(y, "percpu_user", st->cpu_percpu_user, st->cpu_percpu_modes_len);
+	}
 	yajl_gen_map_close(y);
 	gen_str(y, "throttling");
 	yajl_gen_map_open(y);
@@ -318,17 +327,76 @@ static void gen_io(yajl_gen y, const char *key, const struct sheep_cgroup_io *v,
 	yajl_gen_array_close(y);
 }
 
-/* runc's stats document (libcontainer's events types): cpu, memory, pids, blkio. */
+/* runc's hugetlb map: {"2MB": {"usage": N, "max": N, "failcnt": N}}, {} without the controller */
+static void gen_hugetlb(yajl_gen y, const struct sheep_cgroup_stats *st)
+{
+	gen_str(y, "hugetlb");
+	yajl_gen_map_open(y);
+	for (size_t i = 0; i < st->hugetlb_len; i++) {
+		gen_str(y, st->hugetlb[i].size);
+		yajl_gen_map_open(y);
+		gen_u64(y, "usage", st->hugetlb[i].usage);
+		gen_u64(y, "max", st->hugetlb[i].max);
+		gen_u64(y, "failcnt", st->hugetlb[i].failcnt);
+		yajl_gen_map_close(y);
+	}
+	yajl_gen_map_close(y);
+}
+
+static void gen_u16s(yajl_gen y, const char *key, const uint16_t *v, size_t n)
+{
+	if (n == 0) /* runc: omitted when empty */
+		return;
+	gen_str(y, key);
+	yajl_gen_array_open(y);
+	for (size_t i = 0; i < n; i++)
+		yajl_gen_integer(y, v[i]);
+	yajl_gen_array_close(y);
+}
+
+/* runc's cpuset (v1 only), its key order */
+static void gen_cpuset(yajl_gen y, const struct sheep_cgroup_cpuset *c)
+{
+	if (!c->present)
+		return;
+	gen_str(y, "cpuset");
+	yajl_gen_map_open(y);
+	gen_u16s(y, "cpus", c->cpus, c->cpus_len);
+	gen_u64(y, "cpu_exclusive", c->cpu_exclusive);
+	gen_u16s(y, "mems", c->mems, c->mems_len);
+	gen_u64(y, "mem_hardwall", c->mem_hardwall);
+	gen_u64(y, "mem_exclusive", c->mem_exclusive);
+	gen_u64(y, "memory_migrate", c->memory_migrate);
+	gen_u64(y, "memory_spread_page", c->memory_spread_page);
+	gen_u64(y, "memory_spread_slab", c->memory_spread_slab);
+	gen_u64(y, "memory_pressure", c->memory_pressure);
+	gen_u64(y, "sched_load_balance", c->sched_load_balance);
+	gen_str(y, "sched_relax_domain_level");
+	yajl_gen_integer(y, c->sched_relax_domain_level);
+	yajl_gen_map_close(y);
+}
+
+/* runc's stats document (libcontainer's events types): cpu, cpuset, memory, pids, blkio, hugetlb. */
 static void gen_stats(yajl_gen y, const struct sheep_cgroup_stats *st)
 {
 	gen_str(y, "data");
 	yajl_gen_map_open(y);
 	gen_cpu(y, st);
+	gen_cpuset(y, &st->cpuset);
 	gen_str(y, "memory");
 	yajl_gen_map_open(y);
 	gen_u64(y, "cache", st->memory_cache);
 	gen_mem(y, "usage", &st->memory);
 	gen_mem(y, "swap", &st->swap);
+	gen_mem(y, "kernel", &st->kernel);
+	gen_mem(y, "kernelTCP", &st->kernel_tcp);
+	if (st->memory_raw_len > 0) { /* runc: omitted when empty */
+		gen_str(y, "raw");
+		yajl_gen_map_open(y);
+		for (size_t i = 0; i < st->memory_raw_len; i++)
+			gen_u64(y, st->memory_raw[i].key, st->memory_raw[i].value);
+		yajl_gen_map_close(y);
+	}
 	yajl_gen_map_close(y);
 	gen_str(y, "pids");
 	yajl_gen_map_open(y);
@@ -340,6 +408,7 @@ static void gen_stats(yajl_gen y, const struct sheep_cgroup_stats *st)
 	gen_io(y, "ioServiceBytesRecursive", st->io_bytes, st->io_bytes_len);
 	gen_io(y, "ioServicedRecursive", st->io_ops, st->io_ops_len);
 	yajl_gen_map_close(y);
+	gen_hugetlb(y, st);
 	yajl_gen_map_close(y);
 }
 

@@ -197,3 +197,32 @@ make_foreign_cgroup() {
 		grep -qx "$FOREIGN_PID" "$d/cgroup.procs" || fail "foreign process left $d"
 	done
 }
+
+@test "a joined cgroup: delete --force kills the container, not the other process in the cgroup" {
+	make_foreign_cgroup
+	update_config ".linux.cgroupsPath = \"join-$ID\""
+	run_probe
+	sheep delete --force "$ID"
+	assert_success
+	pid_alive "$FOREIGN_PID" || fail "delete --force killed the foreign process"
+	local d
+	for d in $JOINED; do
+		[ -d "$d" ] || fail "delete removed $d"
+	done
+}
+
+@test "events --stats: memory kernel, kernelTCP and raw, percpu by mode, hugetlb and cpuset as runc" {
+	run_probe
+	sheep events --stats "$ID"
+	assert_success
+	jq -e '.data | (.memory.kernel | has("usage") and has("limit")) and
+		(.memory.kernelTCP | has("limit")) and (.memory.raw | has("total_rss")) and
+		(.cpu.usage.percpu_kernel | length > 0) and
+		(.cpu.usage | (.percpu_user | length) == (.percpu | length)) and
+		(.hugetlb | type == "object") and (.cpuset.cpus | length > 0) and
+		(.cpuset.sched_relax_domain_level | type == "number")' <<<"$output" >/dev/null || fail "keys: $output"
+	local d
+	d=$(cgroup_dirs "$ID" | grep /memory/)
+	# raw is memory.stat as the kernel wrote it
+	[ "$(jq '.data.memory.raw | length' <<<"$output")" -eq "$(grep -c . "$d/memory.stat")" ]
+}

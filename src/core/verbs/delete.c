@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -13,13 +14,30 @@
 #include "util/cleanup.h"
 #include "util/fault.h"
 
-/* Kills the container and waits (up to 10 s) for its init to be gone. */
+/* Whether the config lists a pid namespace (new or joined): then the init's death ends the
+ * container's processes and a joined cgroup's other processes are not the container's to kill
+ * (as runc). In the host's pid namespace the cgroup is the only way to find them all. */
+static bool own_pid_namespace(const struct container_ref *r)
+{
+	_cleanup_err_ struct sheep_err *e = NULL;
+	struct oci_config *c = container_config(r, &e);
+	bool found = false;
+
+	for (size_t i = 0; c && c->linux_ && i < c->linux_->namespaces_len; i++)
+		if (strcmp(c->linux_->namespaces[i].type, "pid") == 0)
+			found = true;
+	oci_config_free(c);
+	return found;
+}
+
+/* Kills the container and waits (up to 10 s) for its init to be gone. A cgroup the runtime made
+ * is killed whole; a joined one only when the container has no pid namespace of its own. */
 static int kill_and_wait(struct container_ref *r, struct sheep_err **err)
 {
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, r->st->pid, 0);
 	struct pollfd p = {.fd = pidfd, .events = POLLIN};
 
-	if (r->cgroup)
+	if (r->cgroup && (sheep_cgroup_owned(r->cgroup) || !own_pid_namespace(r)))
 		(void)sheep_cgroup_kill(r->cgroup, SIGKILL, err);
 	sheep_err_freep(err);
 	if (pidfd < 0 || !sheep_pid_alive(r->st->pid, r->st->start_time))
