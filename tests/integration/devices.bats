@@ -41,6 +41,25 @@ teardown() {
 	assert_output_contains "type=fifo"
 }
 
+@test "linux.devices the device rules do not allow are made, and denied on open (as runc)" {
+	requires cgroup_v1
+	# the spec's default rules deny all; 10:229 (fuse) is in neither the config's nor the defaults
+	update_config '.linux.devices = [{"path":"/dev/myfuse","type":"c","major":10,"minor":229,
+		"fileMode":438}]'
+	set_args /bin/sh -c 'stat -c "%F %t:%T" /dev/myfuse; cat /dev/myfuse'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_failure 1
+	assert_output_contains "character special file a:e5"
+	assert_output_contains "cat: can't open '/dev/myfuse': Operation not permitted"
+	# allowed by the config: usable
+	update_config '.linux.resources.devices += [{"allow":true,"type":"c","major":10,"minor":229,
+		"access":"rw"}]'
+	set_args /bin/sh -c 'exec 3</dev/myfuse && echo opened'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output "opened"
+}
+
 @test "a /dev/null symlink in the image does not redirect to a host file" {
 	echo secret >"$BATS_TEST_TMPDIR/hostfile"
 	update_config '.mounts |= map(select(.destination != "/dev"))'

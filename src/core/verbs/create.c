@@ -100,9 +100,52 @@ static int record_cgroup(const struct sheep_cgroup *planned, void *data, struct 
 	return 0;
 }
 
+/* linux.devices nodes are made with mknod inside the container's cgroup, so its device rules
+ * must allow mknod ("m") of each, whatever the config's own rules say about using them: the
+ * spec makes the nodes part of the container, runc allows mknod of any node by default. Returns
+ * res itself when there is nothing to add, else *copy with the extra rules (*rules to free). */
+static const struct oci_resources *with_node_rules(const struct oci_linux *l,
+						   struct oci_resources *copy,
+						   struct oci_device_cgroup **rules)
+{
+	const struct oci_resources *res = l ? l->resources : NULL;
+	size_t n = res ? res->devices_len : 0;
+
+	*rules = NULL;
+	if (l == NULL || l->devices_len == 0)
+		return res;
+	*rules = calloc(n + l->devices_len, sizeof(**rules));
+	if (*rules == NULL)
+		return res;
+	if (n > 0)
+		memcpy(*rules, res->devices, n * sizeof(**rules));
+	for (size_t i = 0; i < l->devices_len; i++) {
+		const struct oci_device *d = &l->devices[i];
+
+		if (!d->has_major || !d->has_minor || d->type == NULL || strcmp(d->type, "p") == 0)
+			continue;
+		(*rules)[n++] = (struct oci_device_cgroup){
+		    .allow = true,
+		    .type = strcmp(d->type, "b") == 0 ? "b" : "c",
+		    .has_major = true,
+		    .major = d->major,
+		    .has_minor = true,
+		    .minor = d->minor,
+		    .access = "m",
+		};
+	}
+	*copy = res ? *res : (struct oci_resources){0};
+	copy->devices = *rules;
+	copy->devices_len = n;
+	return copy;
+}
+
 static int make_cgroup(struct create_job *j, struct sheep_err **err)
 {
 	const struct oci_linux *l = j->config->linux_;
+	_cleanup_free_ struct oci_device_cgroup *node_rules = NULL;
+	struct oci_resources res_copy;
+	const struct oci_resources *res = with_node_rules(l, &res_copy, &node_rules);
 	struct sheep_cgroup_opts o = {
 	    .id = j->opts->id,
 	    .cgroups_path = l ? l->cgroups_path : NULL,
@@ -112,7 +155,7 @@ static int make_cgroup(struct create_job *j, struct sheep_err **err)
 	    .record_data = j,
 	};
 
-	if (sheep_cgroup_create(&o, l ? l->resources : NULL, &j->cgroup, err) < 0)
+	if (sheep_cgroup_create(&o, res, &j->cgroup, err) < 0)
 		return -1;
 	sheep_fault_point("create:", "cgroup");
 	if (j->cgroup == NULL)
