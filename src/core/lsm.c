@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/lsm.h"
+#include "core/rootfs.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
 
@@ -43,30 +44,46 @@ int sheep_lsm_check(const char *apparmor_profile, const char *selinux_label, con
 	return 0;
 }
 
-static int write_attr(const char *lsm_path, const char *fallback, const char *text,
-		      struct sheep_err **err)
+/* "<pid>/task/<tid>/attr/<rel>" beneath a verified procfs, not /proc/thread-self by path: after
+ * pivot_root "/proc" is whatever the rootfs put there, and a write landing in an ordinary file
+ * would silently leave the process unconfined (the CVE-2025-52881 class). */
+static int write_attr(int procfd, const char *rel, const char *text, struct sheep_err **err)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "%d/task/%d/attr/%s", (int)getpid(), (int)gettid(), rel);
+	return sheep_procfs_write(procfd, path, text, err);
+}
+
+/* AppArmor's own attr directory where the kernel has it (stacking LSMs), else the shared file. */
+static int write_attr_either(int procfd, const char *rel, const char *fallback, const char *text,
+			     struct sheep_err **err)
 {
 	struct sheep_err *e = NULL;
 
-	if (sheep_write_file(lsm_path, text, strlen(text), &e) == 0)
+	if (write_attr(procfd, rel, text, &e) == 0)
 		return 0;
 	sheep_err_free(e);
-	return sheep_write_file(fallback, text, strlen(text), err);
+	return write_attr(procfd, fallback, text, err);
 }
 
 int sheep_lsm_apply(const char *apparmor_profile, const char *selinux_label, struct sheep_err **err)
 {
+	_cleanup_close_ int procfd = -1;
 	char buf[4096];
 
+	if ((apparmor_profile == NULL || !*apparmor_profile) &&
+	    (selinux_label == NULL || !*selinux_label))
+		return 0;
+	procfd = sheep_procfs_open(err);
+	if (procfd < 0)
+		return sheep_err_wrap(err, "set the LSM label");
 	if (apparmor_profile && *apparmor_profile) {
 		snprintf(buf, sizeof(buf), "exec %s", apparmor_profile);
-		if (write_attr("/proc/thread-self/attr/apparmor/exec",
-			       "/proc/thread-self/attr/exec", buf, err) < 0)
+		if (write_attr_either(procfd, "apparmor/exec", "exec", buf, err) < 0)
 			return sheep_err_wrap(err, "set AppArmor profile '%s'", apparmor_profile);
 	}
-	if (selinux_label && *selinux_label &&
-	    write_attr("/proc/thread-self/attr/exec", "/proc/self/attr/exec", selinux_label, err) <
-		0)
+	if (selinux_label && *selinux_label && write_attr(procfd, "exec", selinux_label, err) < 0)
 		return sheep_err_wrap(err, "set SELinux label '%s'", selinux_label);
 	return 0;
 }

@@ -51,6 +51,12 @@ int sheep_rootfs_setup(const struct oci_config *config, const struct sheep_rootf
  * Runs with the container's /proc as "/proc". Errors: "set sysctl 'x': open '/proc/sys/x': ...". */
 int sheep_rootfs_write_sysctl(const struct oci_map *sysctl, struct sheep_err **err);
 
+/* The process's "/proc", checked to be the root of a real procfs (an O_PATH fd), and a write to
+ * a file beneath it (path relative to it, e.g. "12/task/12/attr/exec") opened without following
+ * any symlink and checked to be on procfs: the rootfs cannot redirect the write (CVE-2025-52881). */
+int sheep_procfs_open(struct sheep_err **err);
+int sheep_procfs_write(int procfd, const char *path, const char *value, struct sheep_err **err);
+
 /* Validation without side effects, run by create before anything is made: each mount's options
  * known (`config.json: mounts[3].options[1]: unknown mount option 'foo'`), destinations absolute,
  * linux.devices paths, rootfsPropagation, maskedPaths/readonlyPaths absolute. */

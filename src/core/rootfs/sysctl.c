@@ -83,20 +83,14 @@ static bool already_set(int procfd, const char *path, const char *value, struct 
 	return (size_t)n == vlen && memcmp(buf, value, vlen) == 0;
 }
 
-static int write_one(int procfd, const char *key, const char *value, struct sheep_err **err)
+int sheep_procfs_write(int procfd, const char *path, const char *value, struct sheep_err **err)
 {
 	struct open_how how = {
 	    .flags = O_WRONLY | O_CLOEXEC,
 	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
-	_cleanup_close_ int fd = -1;
-	char path[512];
+	_cleanup_close_ int fd = (int)syscall(SYS_openat2, procfd, path, &how, sizeof(how));
 
-	if (sysctl_path(key, path, sizeof(path), err) < 0)
-		return -1;
-	if (already_set(procfd, path, value, how))
-		return 0;
-	fd = (int)syscall(SYS_openat2, procfd, path, &how, sizeof(how));
 	if (fd < 0)
 		return sheep_err_set(err, errno, "open '/proc/%s'", path);
 	if (check_procfs(fd, path, err) < 0)
@@ -104,6 +98,25 @@ static int write_one(int procfd, const char *key, const char *value, struct shee
 	if (sheep_write_all(fd, value, strlen(value)) < 0)
 		return sheep_err_set(err, errno, "write '/proc/%s'", path);
 	return 0;
+}
+
+static int write_one(int procfd, const char *key, const char *value, struct sheep_err **err)
+{
+	struct open_how how = {
+	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	char path[512];
+
+	if (sysctl_path(key, path, sizeof(path), err) < 0)
+		return -1;
+	if (already_set(procfd, path, value, how))
+		return 0;
+	return sheep_procfs_write(procfd, path, value, err);
+}
+
+int sheep_procfs_open(struct sheep_err **err)
+{
+	return rootfs_open_procfs(err);
 }
 
 int sheep_rootfs_write_sysctl(const struct oci_map *sysctl, struct sheep_err **err)
