@@ -98,10 +98,8 @@ static int parse_create(struct cli_globals *g, const char *verb, int argc, char 
 			break;
 		}
 	}
-	/* run deletes the container once its process exits; keeping it (runc's --keep) needs the
-	 * runtime library's run to skip that, which it cannot yet: refused rather than ignored */
-	if (keep && !*detach)
-		return cli_usage_error(g, verb, "--keep: not supported without --detach");
+	/* run deletes the container once its process exits, unless --keep (as runc) */
+	o->keep = keep;
 	if (optind + 1 != argc)
 		return cli_usage_error(
 		    g, verb, optind >= argc ? "missing container id" : "too many arguments");

@@ -26,7 +26,7 @@ const struct cli_verb cli_verbs[] = {
     {"run", cmd_run, "create and start a container",
      "[OPTIONS] ID\n"
      "  -d, --detach            return once the container runs\n"
-     "  --keep                  with --detach only (a detached container is kept anyway)\n"
+     "  --keep                  keep the stopped container (state, delete) after it exits\n"
      "  --no-subreaper          accepted: the runtime is never a subreaper\n"
      "  (and every option of create)"},
     {"exec", cmd_exec, "run a new process in a running container",

@@ -21,6 +21,8 @@ struct sheep_create_opts {
 	bool systemd_cgroup;
 	/* run in the foreground: the caller keeps the init as its child and the pty master */
 	bool foreground;
+	/* run: leave the stopped container for `state`/`delete` instead of deleting it (--keep) */
+	bool keep;
 };
 
 /* What a foreground create hands to run. */

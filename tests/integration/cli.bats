@@ -68,11 +68,16 @@ run_probe() {
 	jq -e --arg id "$ID" '.id == $id and .status == "created"' <"$OUTFILE"
 }
 
-@test "run --keep without --detach is refused and starts nothing" {
-	requires sheep
+@test "run --keep: the exit status is returned and the stopped container stays until delete" {
+	set_args /bin/sh -c 'exit 7'
+	update_config ".hooks.poststop = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"touch $BATS_TEST_TMPDIR/poststop\"]}]"
 	sheep run --keep --bundle "$BUNDLE" "$ID"
-	assert_failure 1
-	assert_output_contains "sheep-oci: run: --keep: not supported without --detach"
+	[ "$status" -eq 7 ] || fail "status $status"
+	[ "$(container_status "$ID")" = stopped ] || fail "status $(container_status "$ID")"
+	[ ! -e "$BATS_TEST_TMPDIR/poststop" ] || fail "poststop ran before delete"
+	sheep delete "$ID"
+	assert_success
+	[ -e "$BATS_TEST_TMPDIR/poststop" ] || fail "poststop did not run at delete"
 	assert_nothing_left "$ID"
 }
 

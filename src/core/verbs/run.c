@@ -43,6 +43,8 @@ static int foreground(const struct sheep_create_opts *o, int sigfd, int *ret_sta
 	if (raw)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 	sheep_closep(&c.pty_master);
+	if (o->keep)
+		return 0;
 	return sheep_container_delete(o->root, o->id, true, err);
 }
 
