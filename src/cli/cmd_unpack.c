@@ -1,5 +1,7 @@
 /* `sheep-oci unpack [--rootless] [--platform OS/ARCH] [--ref NAME] [--quiet] IMAGE BUNDLE`:
- * the default spec filled from the image, and a progress bar on a terminal. */
+ * the default spec filled from the image, a progress bar on a terminal, and Ctrl-C (or TERM,
+ * HUP, PIPE) ending the unpack through its failure path so that nothing is left behind. */
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -27,6 +29,47 @@ static void draw_progress(const struct sheep_unpack_progress *p, void *data)
 	fprintf(stderr, "] %7.1f/%.1f MiB ", (double)p->bytes_done / mib,
 		(double)p->bytes_total / mib);
 	*(int *)data = 1;
+}
+
+static volatile sig_atomic_t cancel_signal;
+
+static void on_cancel(int sig)
+{
+	if (cancel_signal == 0)
+		cancel_signal = sig;
+}
+
+/* Without SA_RESTART, so that a read blocked on a pipe returns EINTR. A signal the caller
+ * ignores (nohup, a background job of a non-interactive shell) stays ignored; SIGPIPE was set
+ * to SIG_IGN by main() itself and is always handled. */
+static void install_cancel_handlers(void)
+{
+	struct sigaction sa = {.sa_handler = on_cancel}, old;
+
+	sheep_unpack_signals(&sa.sa_mask);
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (!sigismember(&sa.sa_mask, sig))
+			continue;
+		if (sig != SIGPIPE && sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sig, &sa, NULL);
+	}
+}
+
+/* After the cleanup: die of the signal itself, as tar or podman would without a handler. The
+ * caller sees WIFSIGNALED (a shell: 128+N), and a script running us stops on Ctrl-C instead of
+ * taking an exit status for a handled interrupt. */
+static int die_of_cancel(int status)
+{
+	sigset_t set;
+
+	fflush(NULL);
+	signal(cancel_signal, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, cancel_signal);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(cancel_signal);
+	return status;
 }
 
 int cmd_unpack(struct cli_globals *g, int argc, char **argv)
@@ -65,6 +108,8 @@ int cmd_unpack(struct cli_globals *g, int argc, char **argv)
 		opts.progress_data = &drawn;
 	}
 	sopts.rootless = opts.rootless;
+	install_cancel_handlers();
+	opts.cancel = &cancel_signal;
 	config = sheep_spec_default(&sopts, &err);
 	if (config == NULL)
 		return cli_fail(g, "unpack", err);
@@ -72,5 +117,9 @@ int cmd_unpack(struct cli_globals *g, int argc, char **argv)
 	oci_config_free(config);
 	if (drawn)
 		fputc('\n', stderr);
-	return ret < 0 ? cli_fail(g, "unpack", err) : 0;
+	/* a signal after the bundle was renamed into place does not undo a finished unpack */
+	if (ret == 0)
+		return 0;
+	ret = cli_fail(g, "unpack", err);
+	return cancel_signal ? die_of_cancel(ret) : ret;
 }

@@ -138,6 +138,7 @@ struct hashing_reader {
 	struct unpack_sha256 h;
 	char buf[256 * 1024];
 	const struct sheep_unpack_opts *opts;
+	const struct unpack_layer_opts *lopts;
 	struct sheep_unpack_progress *prog;
 };
 
@@ -146,9 +147,15 @@ static la_ssize_t hashing_read(struct archive *a, void *data, const void **ret_b
 	struct hashing_reader *r = data;
 	ssize_t n;
 
-	do
+	do {
+		/* the handlers are installed without SA_RESTART: a read from a pipe or a slow
+		 * device that a signal interrupts returns EINTR, and only a cancel ends it */
+		if (r->lopts->cancel != NULL && *r->lopts->cancel != 0) {
+			archive_set_error(a, EINTR, "interrupted");
+			return -1;
+		}
 		n = read(r->fd, r->buf, sizeof(r->buf));
-	while (n < 0 && errno == EINTR);
+	} while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		archive_set_error(a, errno, "read");
 		return -1;
@@ -205,6 +212,7 @@ int unpack_blob_apply_fd(int fd, const char *path, const struct unpack_blob_want
 		return sheep_err_set(err, ENOMEM, "layer '%s'", path);
 	}
 	r->opts = opts;
+	r->lopts = lopts;
 	r->prog = prog;
 	r->fd = fd;
 	if (unpack_sha256_init(&r->h, err) < 0)
@@ -219,6 +227,8 @@ int unpack_blob_apply_fd(int fd, const char *path, const struct unpack_blob_want
 		goto out;
 	ret = verify(path, want, &r->h, err);
 out:
+	if (ret < 0)
+		unpack_cancelled(lopts, err);
 	if (a != NULL)
 		archive_read_free(a);
 	unpack_sha256_free(&r->h);

@@ -38,7 +38,8 @@ static int make_room(int parentfd, const char *name, bool want_dir, const char *
 	return 0;
 }
 
-static int copy_data(struct archive *a, int fd, const char *path, struct sheep_err **err)
+static int copy_data(struct unpack_layer_ctx *c, struct archive *a, int fd, const char *path,
+		     struct sheep_err **err)
 {
 	const void *buf;
 	size_t len;
@@ -46,6 +47,9 @@ static int copy_data(struct archive *a, int fd, const char *path, struct sheep_e
 	int r;
 
 	while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
+		/* a block is at most a read buffer: a 1 GiB file stops within a few ms */
+		if (unpack_cancelled(c->opts, err) < 0)
+			return -1;
 		/* sparse entries come as blocks at offsets; the holes stay holes */
 		if (off != end && lseek(fd, off, SEEK_SET) < 0)
 			return sheep_err_set(err, errno, "seek in '%s'", path);
@@ -69,7 +73,7 @@ static int create_file(struct unpack_layer_ctx *c, struct archive *a, struct arc
 	fd = openat(parentfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return sheep_err_set(err, errno, "create '%s'", path);
-	if (copy_data(a, fd, path, err) < 0)
+	if (copy_data(c, a, fd, path, err) < 0)
 		return -1;
 	/* a trailing hole still counts towards the size */
 	if (archive_entry_sparse_count(e) > 0 && ftruncate(fd, archive_entry_size(e)) < 0)

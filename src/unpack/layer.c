@@ -2,6 +2,7 @@
  * until the layer's last entry is written. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +12,22 @@
 #include "util/cleanup.h"
 
 #define WHITEOUT_PREFIX ".wh."
+
+int unpack_cancelled(const struct unpack_layer_opts *opts, struct sheep_err **err)
+{
+	int sig = opts->cancel ? *opts->cancel : 0;
+	const char *abbrev = sig > 0 ? sigabbrev_np(sig) : NULL;
+
+	if (sig == 0)
+		return 0;
+	if (err != NULL) {
+		sheep_err_free(*err);
+		*err = NULL;
+	}
+	if (abbrev == NULL)
+		return sheep_err_set(err, 0, "interrupted (signal %d)", sig);
+	return sheep_err_set(err, 0, "interrupted (SIG%s)", abbrev);
+}
 
 struct archive *unpack_archive_new(void)
 {
@@ -120,6 +137,8 @@ int unpack_layer_apply(int rootfd, struct archive *a, const struct unpack_layer_
 	int r, ret = -1;
 
 	for (;;) {
+		if (unpack_cancelled(opts, err) < 0)
+			goto out;
 		r = archive_read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
 			break;
@@ -135,6 +154,9 @@ int unpack_layer_apply(int rootfd, struct archive *a, const struct unpack_layer_
 	ret = finish_dirs(&c, err);
 out:
 	ctx_clear(&c);
+	/* a read or write the signal cut short (EINTR) failed for that reason */
+	if (ret < 0 && unpack_cancelled(opts, err) < 0)
+		return -1;
 	return ret;
 }
 

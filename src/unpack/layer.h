@@ -5,6 +5,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -16,6 +17,9 @@ struct unpack_layer_opts {
 	/* No chown, no device nodes (an unprivileged user cannot make them); files and
 	 * directories are owned by the caller. */
 	bool rootless;
+	/* NULL, or set (by a signal handler) to the signal number that asks the unpack to stop:
+	 * checked between entries and between data blocks, so a huge file does not delay it. */
+	const volatile sig_atomic_t *cancel;
 };
 
 /* A directory whose mode and times are set when the layer is done: writing entries into a
@@ -43,6 +47,9 @@ int unpack_layer_apply(int rootfd, struct archive *a, const struct unpack_layer_
 /* The same for a tar file given by fd (for plain rootfs tarballs and tests). */
 int unpack_layer_apply_fd(int rootfd, int fd, const struct unpack_layer_opts *opts,
 			  struct sheep_err **err);
+/* 0 while not cancelled; else replaces *err (whatever failure the interruption caused, e.g. an
+ * EINTR) with "interrupted (SIGINT)" and returns -1. */
+int unpack_cancelled(const struct unpack_layer_opts *opts, struct sheep_err **err);
 /* A new libarchive reader for layers: tar formats, every compression filter. */
 struct archive *unpack_archive_new(void);
 

@@ -1,6 +1,7 @@
 /* sheep_unpack(): the staging directory beside the bundle, telling the image formats apart, the
  * config, and the final rename. Nothing is visible at BUNDLE until every layer is applied and
- * every digest checked; a failure removes the staging directory. */
+ * every digest checked; a failure or a cancel removes the staging directory, the next unpack of
+ * the same bundle removes one a SIGKILL left. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -8,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "unpack/digest.h"
@@ -18,12 +21,39 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
+#define STAGING_SUFFIX ".unpack-"
+#define STAGING_RANDOM 6 /* mkdtemp's XXXXXX */
+
 struct staging {
 	int parentfd;	/* the bundle's parent directory */
 	char name[256]; /* ".NAME.unpack-XXXXXX" in it */
-	int fd;
+	int fd;		/* flock'ed while the unpack runs: a live staging directory is not stale */
 	int rootfd;
+	bool created;	     /* name is the staging directory's, which is ours to remove */
+	sigset_t saved_mask; /* while `blocked` */
+	bool blocked;
 };
+
+void sheep_unpack_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGPIPE);
+}
+
+/* From here on the unpack ends without being cut short: a second Ctrl-C while the staging
+ * directory is removed must not leave half of it behind. */
+static void staging_block_signals(struct staging *st)
+{
+	sigset_t set;
+
+	if (st->blocked)
+		return;
+	sheep_unpack_signals(&set);
+	st->blocked = sigprocmask(SIG_BLOCK, &set, &st->saved_mask) == 0;
+}
 
 void unpack_image_clear(struct unpack_image *img)
 {
@@ -88,9 +118,57 @@ static bool is_empty_dir(const char *path)
 	return empty;
 }
 
+/* ".NAME.unpack-" followed by exactly the six characters mkdtemp draws from. */
+static bool is_staging_name(const char *name, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+
+	return strncmp(name, prefix, plen) == 0 && strlen(name) == plen + STAGING_RANDOM &&
+	       strspn(name + plen,
+		      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") ==
+		   STAGING_RANDOM;
+}
+
+/* One candidate: a real directory, ours, made before this unpack began, and not locked by a
+ * running unpack (flock is released when its holder dies, SIGKILL included). Best effort: what
+ * cannot be removed stays, and this unpack goes on. */
+static void remove_if_stale(int parentfd, const char *name, const struct timespec *start)
+{
+	_cleanup_close_ int fd =
+	    openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat sb;
+
+	if (fd < 0 || fstat(fd, &sb) < 0 || sb.st_uid != geteuid())
+		return;
+	if (sb.st_mtim.tv_sec > start->tv_sec ||
+	    (sb.st_mtim.tv_sec == start->tv_sec && sb.st_mtim.tv_nsec >= start->tv_nsec))
+		return;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+		return;
+	sheep_rm_rf_at(parentfd, name, NULL);
+}
+
+static void remove_stale(int parentfd, const char *prefix, const struct timespec *start)
+{
+	int fd = openat(parentfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *de;
+
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (is_staging_name(de->d_name, prefix))
+			remove_if_stale(parentfd, de->d_name, start);
+	closedir(d);
+}
+
 /* BUNDLE must not exist or be an empty directory; the staging directory goes beside it so the
  * final rename stays on one file system. */
-static int staging_create(const char *bundle, struct staging *st, struct sheep_err **err)
+static int staging_create(const char *bundle, struct staging *st, const struct timespec *start,
+			  struct sheep_err **err)
 {
 	_cleanup_free_ char *b1 = strdup(bundle), *b2 = strdup(bundle);
 	struct stat sb;
@@ -100,18 +178,23 @@ static int staging_create(const char *bundle, struct staging *st, struct sheep_e
 	if (lstat(bundle, &sb) == 0 && (!S_ISDIR(sb.st_mode) || !is_empty_dir(bundle)))
 		return sheep_err_set(err, 0, "bundle '%s' exists and is not an empty directory",
 				     bundle);
-	snprintf(st->name, sizeof(st->name), ".%.200s.unpack-XXXXXX", basename(b2));
+	snprintf(st->name, sizeof(st->name), ".%.200s" STAGING_SUFFIX, basename(b2));
 	const char *dir = dirname(b1);
 	st->parentfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (st->parentfd < 0)
 		return sheep_err_set(err, errno, "open '%s'", dir);
+	remove_stale(st->parentfd, st->name, start);
+	strcat(st->name, "XXXXXX");
 	_cleanup_free_ char *tmpl = NULL;
 	if (asprintf(&tmpl, "%s/%s", dir, st->name) < 0)
 		return sheep_err_set(err, ENOMEM, "bundle");
 	if (mkdtemp(tmpl) == NULL)
 		return sheep_err_set(err, errno, "create staging directory beside '%s'", bundle);
 	memcpy(st->name, strrchr(tmpl, '/') + 1, strlen(st->name));
+	st->created = true;
 	st->fd = openat(st->parentfd, st->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (st->fd >= 0 && flock(st->fd, LOCK_EX | LOCK_NB) < 0)
+		return sheep_err_set(err, errno, "lock '%s'", st->name);
 	if (st->fd < 0 || mkdirat(st->fd, "rootfs", 0755) < 0)
 		return sheep_err_set(err, errno, "create '%s/rootfs'", st->name);
 	st->rootfd = openat(st->fd, "rootfs", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -217,38 +300,53 @@ static int unpack_into(const char *image, struct staging *st, struct unpack_sour
 	return 0;
 }
 
-int sheep_unpack(const char *image, const char *bundle, const struct sheep_unpack_opts *opts,
-		 struct oci_config *config, struct sheep_err **err)
+/* Moves the finished staging directory to BUNDLE, unless a cancel came first. */
+static int staging_commit(struct staging *st, const char *bundle,
+			  const struct unpack_layer_opts *lopts, struct sheep_err **err)
 {
-	struct unpack_layer_opts lopts = {.rootless = opts->rootless};
-	struct unpack_source s = {.imagefd = -1, .opts = opts, .lopts = &lopts};
-	struct staging st = {.parentfd = -1, .fd = -1, .rootfd = -1};
 	_cleanup_free_ char *b = strdup(bundle);
-	char platform[128];
-	int ret = -1;
 
 	if (b == NULL)
 		return sheep_err_set(err, ENOMEM, "unpack");
-	if (parse_platform(opts->platform, platform, sizeof(platform), &s, err) < 0 ||
-	    staging_create(bundle, &st, err) < 0)
-		goto out;
-	if (unpack_into(image, &st, &s, config, err) < 0)
-		goto out;
-	staging_close(&st);
+	staging_block_signals(st);
+	if (unpack_cancelled(lopts, err) < 0)
+		return -1;
 	/* rename(2) replaces an empty directory atomically, and fails on a non-empty one that
 	 * appeared meanwhile */
-	if (fchmodat(st.parentfd, st.name, 0755, 0) < 0 ||
-	    renameat(st.parentfd, st.name, st.parentfd, basename(b)) < 0) {
-		sheep_err_set(err, errno, "rename '%s' to '%s'", st.name, bundle);
+	if (fchmodat(st->parentfd, st->name, 0755, 0) < 0 ||
+	    renameat(st->parentfd, st->name, st->parentfd, basename(b)) < 0)
+		return sheep_err_set(err, errno, "rename '%s' to '%s'", st->name, bundle);
+	return 0;
+}
+
+int sheep_unpack(const char *image, const char *bundle, const struct sheep_unpack_opts *opts,
+		 struct oci_config *config, struct sheep_err **err)
+{
+	struct unpack_layer_opts lopts = {.rootless = opts->rootless, .cancel = opts->cancel};
+	struct unpack_source s = {.imagefd = -1, .opts = opts, .lopts = &lopts};
+	struct staging st = {.parentfd = -1, .fd = -1, .rootfd = -1};
+	struct timespec start;
+	char platform[128];
+	int ret = -1;
+
+	/* the clock file system timestamps come from */
+	clock_gettime(CLOCK_REALTIME_COARSE, &start);
+	if (parse_platform(opts->platform, platform, sizeof(platform), &s, err) < 0 ||
+	    staging_create(bundle, &st, &start, err) < 0 ||
+	    unpack_into(image, &st, &s, config, err) < 0)
 		goto out;
-	}
-	ret = 0;
+	ret = staging_commit(&st, bundle, &lopts, err);
 out:
+	staging_block_signals(&st);
 	staging_close(&st);
-	if (ret < 0 && st.parentfd >= 0 && st.name[0] != '\0' && strstr(st.name, "XXXXXX") == NULL)
+	if (ret < 0 && st.created)
 		sheep_rm_rf_at(st.parentfd, st.name, NULL);
 	if (st.parentfd >= 0)
 		close(st.parentfd);
+	if (st.blocked)
+		sigprocmask(SIG_SETMASK, &st.saved_mask, NULL);
+	if (ret < 0 && unpack_cancelled(&lopts, err) < 0)
+		return -1;
 	if (ret < 0)
 		return sheep_err_wrap(err, "image '%s'", image);
 	return 0;
