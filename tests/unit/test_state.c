@@ -495,6 +495,57 @@ static void test_oci_json_in_container(void **state)
 	sheep_err_free(e);
 }
 
+/* A state a little over OCI_MAX_INPUT_SIZE (a config.json's annotations) is written, read back
+ * and given to in-container hooks; one over STATE_MAX_SIZE is refused, not left unreadable. */
+static void test_save_limit(void **state)
+{
+	const size_t max = OCI_MAX_INPUT_SIZE + 1024 * 1024;
+	struct root *r = *state;
+	struct sheep_err *e = NULL;
+	struct sheep_state in, *out = NULL;
+	char *vals[2] = {(char *)"1", (char *)""}, msg[128];
+	_cleanup_free_ char *big = malloc(max + 1), *host = NULL, *inside = NULL;
+	int dirfd = -1, lfd = -1;
+	struct stat st;
+	size_t base;
+
+	assert_non_null(big);
+	memset(big, 'x', max);
+	big[max] = '\0';
+	fill(&in, "big");
+	in.annotations.values = vals;
+	assert_int_equal(sheep_state_dir_create(r->fd, "big", &dirfd, &e), 0);
+	assert_int_equal(sheep_state_save(dirfd, &in, &e), 0);
+	assert_int_equal(fstatat(dirfd, SHEEP_STATE_FILE, &st, 0), 0);
+	base = (size_t)st.st_size;
+	/* 16 MiB + 512 KiB of annotation: written, loaded, and its indented form (over the 16 MiB
+	 * parser limit) still makes the in-container state */
+	vals[1] = big + max - OCI_MAX_INPUT_SIZE - 512 * 1024;
+	assert_int_equal(sheep_state_save(dirfd, &in, &e), 0);
+	close(dirfd); /* unlocked for the load, whose fd (locked again) is used from here on */
+	assert_int_equal(sheep_state_load(r->fd, "big", &out, &dirfd, &e), 0);
+	assert_int_equal(strlen(out->annotations.values[1]), OCI_MAX_INPUT_SIZE + 512 * 1024);
+	host = sheep_state_oci_json(out, SHEEP_CREATING, &e);
+	assert_non_null(host);
+	inside = sheep_state_oci_json_in_container(host, SHEEP_CREATED, 1, &e);
+	assert_non_null(inside);
+	assert_non_null(strstr(inside, vals[1]));
+	sheep_state_free(out);
+	/* the largest state is written; one byte more is refused and the old state stays */
+	vals[1] = big + base;
+	assert_int_equal(sheep_state_save(dirfd, &in, &e), 0);
+	vals[1] = big + base - 1;
+	assert_int_equal(sheep_state_save(dirfd, &in, &e), -1);
+	snprintf(msg, sizeof(msg), "write state: %zu bytes, more than %zu", max + 1, max);
+	assert_err(e, EFBIG, msg);
+	assert_int_equal(fstatat(dirfd, SHEEP_STATE_FILE, &st, 0), 0);
+	assert_int_equal((size_t)st.st_size, max);
+	close(dirfd);
+	assert_int_equal(sheep_state_load(r->fd, "big", &out, &lfd, &e), 0);
+	close(lfd);
+	sheep_state_free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -513,6 +564,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_remove_without_free_fd, setup, teardown),
 	    cmocka_unit_test(test_oci_json),
 	    cmocka_unit_test(test_oci_json_in_container),
+	    cmocka_unit_test_setup_teardown(test_save_limit, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
