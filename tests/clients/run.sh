@@ -12,10 +12,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/podman.sh"
 . "$here/containerd.sh"
 . "$here/docker.sh"
+. "$here/podman_more.sh"
+. "$here/containerd_more.sh"
+. "$here/docker_more.sh"
 
 GROUPS_ALL="podman_basic podman_detached podman_restart podman_pause podman_limits
 podman_security podman_network podman_mounts podman_pid_host podman_stats podman_oom
-ctr_run_rm ctr_detached docker_run_rm docker_detached docker_oom"
+ctr_run_rm ctr_detached docker_run_rm docker_detached docker_oom
+podman_run_opts podman_names podman_mounts_more podman_devices podman_security_more
+podman_resources podman_userns podman_pod podman_exec_more podman_lifecycle_more podman_wait_logs
+ctr_more docker_more docker_update"
 GROUP_TIMEOUT=${GROUP_TIMEOUT:-180}
 SHEEP_OCI=${SHEEP_OCI:-/usr/local/bin/sheep-oci}
 RUNC=${RUNC:-/usr/sbin/runc}
