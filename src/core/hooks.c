@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/hooks.h"
@@ -37,26 +38,81 @@ static void hook_child(const struct oci_hook *h, int stdin_fd, int errpipe)
 	_exit(127);
 }
 
-/* Waits for pid; with a timeout (seconds, 0 = none) the hook is killed when it runs over, with
- * its process group: a shell hook's children would otherwise outlive it, holding the runtime's
- * stderr open (a caller reading it to the end would hang) and whatever the hook was doing. */
-static int wait_hook(pid_t pid, int timeout, int *ret_status, struct sheep_err **err)
+static long now_ms(void)
 {
-	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct timespec ts;
 
-	if (pidfd >= 0 && timeout > 0) {
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Milliseconds left until deadline for poll(2): -1 without a deadline (0), never below 0. */
+static int left_ms(long deadline)
+{
+	long left;
+
+	if (deadline == 0)
+		return -1;
+	left = deadline - now_ms();
+	return left > 0 ? (int)left : 0;
+}
+
+static int timed_out(pid_t pid, int timeout, struct sheep_err **err)
+{
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return sheep_err_code(err, ETIMEDOUT, "timed out after %d s", timeout);
+}
+
+/* Writes the state to the hook's stdin without blocking past the deadline: a hook that does not
+ * read it (a state larger than the pipe's 64 KiB) would otherwise hold the runtime in write(2)
+ * with the timeout not yet counting. Stops early when the hook exits or closes its stdin. */
+static int feed_state(int fd, int pidfd, const char *state, long deadline, struct sheep_err **err)
+{
+	size_t len = strlen(state), off = 0;
+
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	while (off < len) {
+		struct pollfd p[2] = {{.fd = fd, .events = POLLOUT},
+				      {.fd = pidfd, .events = POLLIN}};
+		ssize_t w = write(fd, state + off, len - off);
+		int r;
+
+		if (w > 0) {
+			off += (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno != EAGAIN)
+			return 0; /* EPIPE: the hook does not read its stdin, which is its right */
+		r = poll(p, pidfd >= 0 ? 2 : 1, left_ms(deadline));
+		if (r < 0 && errno != EINTR)
+			return sheep_err_set(err, errno, "poll");
+		if (r == 0)
+			return 1; /* the deadline passed */
+		if (p[1].revents)
+			return 0; /* the hook has exited */
+	}
+	return 0;
+}
+
+/* Waits for pid until the deadline (0 = none); a hook that runs over is killed with its process
+ * group: a shell hook's children would otherwise outlive it, holding the runtime's stderr open (a
+ * caller reading it to the end would hang) and whatever the hook was doing. */
+static int wait_hook(pid_t pid, int pidfd, long deadline, int timeout, int *ret_status,
+		     struct sheep_err **err)
+{
+	if (pidfd >= 0 && deadline != 0) {
 		struct pollfd p = {.fd = pidfd, .events = POLLIN};
 		int r;
 
 		do
-			r = poll(&p, 1, timeout * 1000);
+			r = poll(&p, 1, left_ms(deadline));
 		while (r < 0 && errno == EINTR);
-		if (r == 0) {
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
-			waitpid(pid, NULL, 0);
-			return sheep_err_code(err, ETIMEDOUT, "timed out after %d s", timeout);
-		}
+		if (r == 0)
+			return timed_out(pid, timeout, err);
 	}
 	while (waitpid(pid, ret_status, 0) < 0) {
 		if (errno != EINTR)
@@ -75,8 +131,9 @@ static int exec_errno(int fd)
 
 static int run_one(const struct oci_hook *h, const char *state_json, struct sheep_err **err)
 {
-	_cleanup_close_ int errr = -1, errw = -1;
-	int pipefd[2], errfds[2], status = 0, e;
+	_cleanup_close_ int errr = -1, errw = -1, pidfd = -1;
+	int pipefd[2], errfds[2], status = 0, e, timeout, fed;
+	long deadline;
 	pid_t pid;
 
 	if (pipe2(errfds, O_CLOEXEC) < 0)
@@ -97,10 +154,17 @@ static int run_one(const struct oci_hook *h, const char *state_json, struct shee
 	setpgid(pid, pid);
 	close(pipefd[0]);
 	close(TAKE_FD(errw));
+	timeout = h->has_timeout ? (int)h->timeout : 0;
+	deadline = timeout > 0 ? now_ms() + timeout * 1000L : 0;
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	/* A hook may exit without reading stdin: EPIPE is not a failure (SIGPIPE is ignored). */
-	(void)sheep_write_all(pipefd[1], state_json, strlen(state_json));
+	fed = feed_state(pipefd[1], pidfd, state_json, deadline, err);
 	close(pipefd[1]);
-	if (wait_hook(pid, h->has_timeout ? (int)h->timeout : 0, &status, err) < 0)
+	if (fed < 0)
+		return -1;
+	if (fed > 0)
+		return timed_out(pid, timeout, err);
+	if (wait_hook(pid, pidfd, deadline, timeout, &status, err) < 0)
 		return -1;
 	e = exec_errno(errr);
 	if (e != 0)

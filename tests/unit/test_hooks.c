@@ -207,6 +207,30 @@ static void test_hook_ignores_stdin(void **state)
 	assert_null(e);
 }
 
+/* The timeout counts while the state is still being written: a hook that neither reads its stdin
+ * nor exits, given a state larger than the pipe buffer, is killed at its timeout (the runtime
+ * used to sit in write(2) until the hook ended by itself). */
+static void test_timeout_while_state_unread(void **state)
+{
+	_cleanup_free_ char *hook = script("deaf-slow", "exec /bin/sleep 30");
+	struct oci_hook h = {.path = hook, .has_timeout = true, .timeout = 1};
+	struct sheep_err *e = NULL;
+	size_t n = 1 << 20;
+	_cleanup_free_ char *big = malloc(n + 1);
+	struct timespec t0, t1;
+	char want[256];
+
+	(void)state;
+	memset(big, ' ', n);
+	big[n] = '\0';
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(sheep_hooks_run("createRuntime", &h, 1, big, &e), -1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	snprintf(want, sizeof(want), "createRuntime hook 0 ('%s'): timed out after 1 s", hook);
+	assert_err(e, ETIMEDOUT, want);
+	assert_true(t1.tv_sec - t0.tv_sec < 5);
+}
+
 static void test_stdout_goes_to_stderr(void **state)
 {
 	_cleanup_free_ char *hook = script("talk", "echo from-hook");
@@ -270,6 +294,7 @@ int main(void)
 	    T(test_timeout),
 	    T(test_missing_path),
 	    T(test_hook_ignores_stdin),
+	    T(test_timeout_while_state_unread),
 	    T(test_stdout_goes_to_stderr),
 	    T(test_run_warn),
 	};
