@@ -39,7 +39,8 @@ struct sheep_rootfs_opts {
 /* In the container's init, already inside its new mount namespace (and user namespace if any):
  * rootfsPropagation, bind the rootfs onto itself, mounts in order, default devices and links,
  * linux.devices, before_pivot, pivot_root (or no_pivot), linux.sysctl (before readonlyPaths, which
- * usually include /proc/sys), maskedPaths, readonlyPaths, root.readonly.
+ * usually include /proc/sys), maskedPaths, readonlyPaths, root.readonly, and last a shared or
+ * unbindable rootfsPropagation on the rootfs mount (pivot_root(2) refuses a shared new root).
  * Returns with "/" = the container's root and cwd "/".
  * Errors: "set up rootfs: mount 'proc' on '/proc' (mounts[0]): Operation not permitted". */
 int sheep_rootfs_setup(const struct oci_config *config, const struct sheep_rootfs_opts *opts,

@@ -9,44 +9,64 @@
 #include "core/rootfs/rootfs_int.h"
 #include "util/cleanup.h"
 
-static bool propagation_shared(const struct oci_config *config)
-{
-	const char *p = config->linux_ ? config->linux_->rootfs_propagation : NULL;
-
-	return p != NULL && (strcmp(p, "shared") == 0 || strcmp(p, "rshared") == 0);
-}
-
-/* Before anything is mounted: nothing done here may propagate to the host (runtime-spec
- * config-linux.md "rootfsPropagation"; default rslave, as runc). "shared" is applied to the
- * rootfs mount alone, since pivot_root(2) refuses a shared parent mount. */
-static int set_propagation(const struct oci_config *config, struct sheep_err **err)
+/* rootfsPropagation in two steps (runtime-spec config-linux.md "rootfsPropagation"; default
+ * rslave, as runc). Before anything is mounted, "/" gets the named propagation so nothing done
+ * here reaches the host: "shared" there would join the host's peer groups, and the spec's shared
+ * is "a new peer group ... not shared with the host", so it starts as rslave; "unbindable" starts
+ * as rprivate, since the rootfs must still be bound onto itself. The rootfs mount gets its shared
+ * or unbindable propagation only after pivot_root(2), which refuses a shared mount as new_root. */
+static int propagation(const struct oci_config *config, unsigned long *early, unsigned long *late)
 {
 	const char *name = config->linux_ ? config->linux_->rootfs_propagation : NULL;
 	unsigned long flags = MS_SLAVE | MS_REC;
 
-	if (name != NULL && name[0] != '\0' && !propagation_shared(config) &&
-	    rootfs_propagation_flags(name, &flags) < 0)
-		return sheep_err_set(err, EINVAL, "unknown rootfsPropagation '%s'", name);
-	if (mount(NULL, "/", NULL, flags, NULL) < 0)
+	*late = 0;
+	if (name != NULL && name[0] != '\0' && rootfs_propagation_flags(name, &flags) < 0)
+		return -1;
+	if (flags & (MS_SHARED | MS_UNBINDABLE)) {
+		/* only the r-forms reach the mounts below the rootfs */
+		*late = (flags & ~MS_REC) | (name[0] == 'r' ? MS_REC : 0);
+		flags = (flags & MS_SHARED ? MS_SLAVE : MS_PRIVATE) | MS_REC;
+	}
+	*early = flags;
+	return 0;
+}
+
+static int set_propagation(const struct oci_config *config, struct sheep_err **err)
+{
+	unsigned long early, late;
+
+	if (propagation(config, &early, &late) < 0)
+		return sheep_err_set(err, EINVAL, "unknown rootfsPropagation '%s'",
+				     config->linux_->rootfs_propagation);
+	if (mount(NULL, "/", NULL, early, NULL) < 0)
 		return sheep_err_set(err, errno, "set propagation of '/'");
+	return 0;
+}
+
+/* Last step: "/" is the rootfs mount now, and every mount below it is made. */
+static int set_root_propagation(const struct oci_config *config, struct sheep_err **err)
+{
+	unsigned long early, late;
+
+	if (propagation(config, &early, &late) < 0 || late == 0)
+		return 0;
+	if (mount(NULL, "/", NULL, late, NULL) < 0)
+		return sheep_err_set(err, errno, "set propagation of the rootfs mount");
 	return 0;
 }
 
 /* The rootfs bound onto itself: pivot_root needs a mount point, and the bind gives the container a
  * mount of its own to make read-only. Returns the new mount's fd: the root for every lookup. */
-static int bind_rootfs(const struct oci_config *config, const char *rootfs, struct sheep_err **err)
+static int bind_rootfs(const char *rootfs, struct sheep_err **err)
 {
 	_cleanup_close_ int mfd =
 	    open_tree(AT_FDCWD, rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	struct mount_attr shared = {.propagation = MS_SHARED};
 
 	if (mfd < 0)
 		return sheep_err_set(err, errno, "open_tree '%s'", rootfs);
 	if (move_mount(mfd, "", AT_FDCWD, rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return sheep_err_set(err, errno, "bind '%s' onto itself", rootfs);
-	if (propagation_shared(config) &&
-	    mount_setattr(mfd, "", AT_EMPTY_PATH, &shared, sizeof(shared)) < 0)
-		return sheep_err_set(err, errno, "make '%s' shared", rootfs);
 	return TAKE_FD(mfd);
 }
 
@@ -77,7 +97,7 @@ static int setup(struct rootfs_ctx *c, struct sheep_err **err)
 
 	if (set_propagation(config, err) < 0)
 		return -1;
-	c->rootfd = bind_rootfs(config, c->opts->rootfs, err);
+	c->rootfd = bind_rootfs(c->opts->rootfs, err);
 	if (c->rootfd < 0)
 		return -1;
 	for (size_t i = 0; i < config->mounts_len; i++)
@@ -90,7 +110,9 @@ static int setup(struct rootfs_ctx *c, struct sheep_err **err)
 		return -1;
 	if (rootfs_mask_paths(config, err) < 0 || rootfs_readonly_paths(config, err) < 0)
 		return -1;
-	return root_readonly(config, err);
+	if (root_readonly(config, err) < 0)
+		return -1;
+	return set_root_propagation(config, err);
 }
 
 int sheep_rootfs_setup(const struct oci_config *config, const struct sheep_rootfs_opts *opts,

@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# mounts-conformance: config.md "Mounts" and config-linux.md "rootfsPropagation" on benign configs,
+# checked against what runc 1.1.5 does. Where runc differs and sheep-oci follows the spec, the test
+# says so and requires sheep.
+
+load helpers
+
+setup() {
+	setup_sheep
+	SHARED=$BATS_TEST_TMPDIR/shared
+	mkdir -p "$BUNDLE/data"
+	echo hello >"$BUNDLE/data/file"
+}
+
+teardown() {
+	teardown_sheep
+	if [ -n "${SHARED_MOUNTED:-}" ]; then
+		umount -R "$SHARED" || echo "teardown: umount -R $SHARED failed" >&2
+	fi
+}
+
+add_mount() {
+	update_config ".mounts += [$1]"
+}
+
+# shared_bundle: a bundle inside a shared mount of the host (as /var/lib/kubelet or /run often
+# are), so that what propagates between the host and the container can be seen. Sets BUNDLE.
+shared_bundle() {
+	mkdir -p "$SHARED"
+	mount --bind "$SHARED" "$SHARED" && SHARED_MOUNTED=1
+	mount --make-shared "$SHARED"
+	make_bundle "$SHARED/bundle"
+	mkdir -p "$BUNDLE/rootfs/mnt/host" "$BUNDLE/rootfs/mnt/ctr"
+}
+
+# propagation_case NAME: creates and starts a sleeping container with rootfsPropagation NAME, mounts
+# a tmpfs below its rootfs on the host and one from inside the container; sets PID, SEEN_IN (the
+# host's mount as the container sees it, or empty) and SEEN_OUT (the container's mount on the
+# host, or empty).
+propagation_case() {
+	update_config ".linux.rootfsPropagation = \"$1\""
+	set_args /bin/sleep 60
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_success || return
+	sheep start "$ID"
+	assert_success || return
+	PID=$(container_pid "$ID")
+	mount -t tmpfs hostmnt "$BUNDLE/rootfs/mnt/host"
+	nsenter -t "$PID" -m -r /bin/mount -t tmpfs ctrmnt /mnt/ctr || fail "mount in the container"
+	SEEN_IN=$(grep ' /mnt/host ' "/proc/$PID/mountinfo" || true)
+	SEEN_OUT=$(grep " $BUNDLE/rootfs/mnt/ctr " /proc/self/mountinfo || true)
+	umount "$BUNDLE/rootfs/mnt/host"
+	[ -z "$SEEN_OUT" ] || umount "$BUNDLE/rootfs/mnt/ctr"
+	sheep delete --force "$ID"
+	echo "rootfsPropagation $1: in: '$SEEN_IN' out: '$SEEN_OUT'" >&2
+}
+
+# run_mountinfo PROPAGATION [RUN-FLAG...]: runs cat /proc/self/mountinfo with that rootfsPropagation.
+run_mountinfo() {
+	update_config ".linux.rootfsPropagation = \"$1\""
+	set_args /bin/cat /proc/self/mountinfo
+	sheep run "${@:2}" --bundle "$BUNDLE" "$ID"
+	assert_success
+}
+
+# runc 1.1.5 makes "/" rshared before binding the rootfs, then the rootfs's parent private, so its
+# rootfs ends up private; pivot_root(2) refuses a shared new root, which sheep-oci makes shared
+# after it. config-linux.md: "the rootfs mount belongs to a new peer group ... not shared with the
+# host".
+@test "rootfsPropagation shared and rshared: the rootfs is a new peer group, not the host's" {
+	requires sheep
+	for p in shared rshared; do
+		run_mountinfo $p || return
+		grep -E "^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / [^ ]+ shared:[0-9]+ " <<<"$output" ||
+			fail "$p: the root mount is not shared"
+		if [ "$p" = rshared ]; then
+			grep -E " /proc [^ ]+ shared:" <<<"$output" || fail "rshared: /proc not shared"
+		else
+			grep -E " /proc [^ ]+ shared:" <<<"$output" && fail "shared: /proc is shared"
+		fi
+	done
+	grep -q "$BUNDLE/rootfs" /proc/self/mountinfo && fail "rootfs mount visible on the host"
+	true
+}
+
+@test "rootfsPropagation rshared: a mount made on the host appears, the container's stay in" {
+	requires sheep
+	shared_bundle
+	propagation_case rshared
+	[ -n "$SEEN_IN" ] || fail "the host's mount did not reach the container"
+	[ -z "$SEEN_OUT" ] || fail "the container's mount reached the host: $SEEN_OUT"
+}
+
+@test "rootfsPropagation rslave: host mounts come in, nothing goes out" {
+	shared_bundle
+	propagation_case rslave
+	[ -n "$SEEN_IN" ] || fail "the host's mount did not reach the container"
+	[ -z "$SEEN_OUT" ] || fail "the container's mount reached the host: $SEEN_OUT"
+}
+
+# runc 1.1.5 makes only "/" a slave for "slave": the host's shared submounts stay shared with the
+# host in the container's namespace. The spec's slave "receives propagation events from the host".
+@test "rootfsPropagation slave: host mounts come in, nothing goes out" {
+	requires sheep
+	shared_bundle
+	propagation_case slave
+	[ -n "$SEEN_IN" ] || fail "the host's mount did not reach the container"
+	[ -z "$SEEN_OUT" ] || fail "the container's mount reached the host: $SEEN_OUT"
+}
+
+@test "rootfsPropagation private and rprivate: nothing comes in, nothing goes out" {
+	shared_bundle
+	for p in private rprivate; do
+		propagation_case $p
+		[ -z "$SEEN_IN" ] || fail "$p: the host's mount reached the container: $SEEN_IN"
+		[ -z "$SEEN_OUT" ] || fail "$p: the container's mount reached the host: $SEEN_OUT"
+	done
+}
+
+# runc 1.1.5 fails these: "/" made unbindable first, the rootfs cannot be bound onto itself.
+@test "rootfsPropagation unbindable and runbindable: the rootfs mount is unbindable" {
+	requires sheep
+	for p in unbindable runbindable; do
+		run_mountinfo $p || return
+		grep -E "^[0-9]+ [0-9]+ [0-9:]+ [^ ]+ / [^ ]+ unbindable - " <<<"$output" ||
+			fail "$p: the root mount is not unbindable"
+		if [ "$p" = runbindable ]; then
+			grep -E " /dev [^ ]+ unbindable - " <<<"$output" || fail "/dev is bindable"
+		fi
+	done
+}
+
+@test "rootfsPropagation shared with --no-pivot" {
+	requires sheep
+	run_mountinfo shared --no-pivot || return
+	grep -E " / [^ ]+ shared:[0-9]+ " <<<"$output" || fail "the root mount is not shared"
+}
+
+# Docker and podman keep SELinux relabelling (z, Z) and ownership (U) for themselves, crun knows
+# copy-symlink; runc passes them to mount(2) as data, which a bind ignores.
+@test "a bind accepts z, Z, U and copy-symlink and ignores them, as runc does" {
+	add_mount '{"destination":"/data","type":"bind","source":"data","options":["rbind","z","Z","U","copy-symlink","ro"]}'
+	add_mount '{"destination":"/data2","source":"data","options":["bind","Z"]}'
+	set_args /bin/sh -c 'cat /data/file /data2/file; grep -E " /data2? " /proc/self/mountinfo'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output_contains "hello"
+	grep -E " /data ro," <<<"$output" || fail "/data is not read-only"
+	refute_output_contains "Z"
+}
+
+# runc passes an unknown word on a bind to mount(2), which ignores it: "noexce" would silently
+# leave the bind executable. sheep-oci names it.
+@test "a typo in a bind's options is refused with its index" {
+	requires sheep
+	add_mount '{"destination":"/data","type":"bind","source":"data","options":["rbind","noexce"]}'
+	sheep run --bundle "$BUNDLE" "$ID"
+	n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
+	assert_sheep_error run "$ID" "config.json: mounts[$n].options[1]: unknown mount option 'noexce'"
+	assert_nothing_left "$ID"
+}
+
+@test "z on a tmpfs is refused with its index (runc: the kernel's EINVAL)" {
+	add_mount '{"destination":"/t","type":"tmpfs","source":"tmpfs","options":["size=1m","z"]}'
+	sheep run --bundle "$BUNDLE" "$ID"
+	n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
+	assert_sheep_error run "$ID" "config.json: mounts[$n].options[1]: unknown mount option 'z'"
+	assert_nothing_left "$ID"
+}
