@@ -186,6 +186,22 @@ static bool data_word_ok(const struct oci_mount *m, const char *word)
 	return true;
 }
 
+/* Words managers keep in a bind's options for their own use: SELinux relabelling (z, Z) and
+ * ownership (U) that podman and Docker do before create, and crun's copy-symlink. runc 1.1.5 passes
+ * them as data, which a bind ignores, so they are accepted and dropped here too (copy-symlink
+ * thus binds the symlink's target, as runc does). A typo on a bind is still an error. */
+static bool bind_ignores(const struct oci_mount *m, const char *word)
+{
+	static const char *const words[] = {"z", "Z", "U", "copy-symlink"};
+
+	if (!sheep_mount_is_bind(m))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strcmp(words[i], word) == 0)
+			return true;
+	return false;
+}
+
 static int add_data(struct sheep_mount_opts *o, const char *word)
 {
 	char *data = NULL;
@@ -249,6 +265,8 @@ int sheep_mount_opts_parse(const struct oci_mount *m, size_t index, struct sheep
 
 		if (opt != NULL)
 			r = apply_opt(&o, opt);
+		else if (bind_ignores(m, name))
+			r = 0;
 		else if (*name != '\0' && data_word_ok(m, name))
 			r = add_data(&o, name);
 		else {

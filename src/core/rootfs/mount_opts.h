@@ -35,7 +35,8 @@ bool sheep_mount_takes_context(const char *type, const char *data);
 
 /* Parses mounts[index].options. An unknown bare word is an error on filesystems whose options are
  * all known (bind, proc, sysfs, tmpfs, devpts, mqueue, cgroup2): "config.json: mounts[2].options[0]:
- * unknown mount option 'bogus'"; elsewhere it is passed on as data. */
+ * unknown mount option 'bogus'"; elsewhere it is passed on as data. The managers' own words z, Z,
+ * U and copy-symlink are ignored on binds, as runc ignores them. */
 int sheep_mount_opts_parse(const struct oci_mount *m, size_t index, struct sheep_mount_opts *ret,
 			   struct sheep_err **err);
 void sheep_mount_opts_clear(struct sheep_mount_opts *o);
