@@ -31,9 +31,9 @@ $(cat "/sys/fs/cgroup/memory$cg/cgroup.procs" 2>&1)" \
 	expect_out "ctr task exec --user 1000" "1000 1000" ctrc task exec --exec-id u1 \
 		--user 1000 "$c" sh -c 'echo $(id -u) $(id -g)'
 	expect_match "ctr task metrics" 'memory\.usage_in_bytes +[1-9][0-9]*' ctrc task metrics "$c"
-	expect_rc "ctr task pause" 0 ctrc task pause "$c"
+	expect_rc "ctr task pause (--cgroup)" 0 ctrc task pause "$c"
 	expect_match "ctr task metrics (paused)" 'pids\.current +[1-9]' ctrc task metrics "$c"
-	expect_rc "ctr task resume" 0 ctrc task resume "$c"
+	expect_rc "ctr task resume (--cgroup)" 0 ctrc task resume "$c"
 	expect_rc "ctr task kill (SIGTERM)" 0 ctrc task kill "$c"
 	wait_for 10 "[ \"\$(task_status $c)\" = STOPPED ]"
 	expect_out "ctr task: exited 0 after SIGTERM" "STOPPED" task_status "$c"
@@ -42,6 +42,6 @@ $(cat "/sys/fs/cgroup/memory$cg/cgroup.procs" 2>&1)" \
 	expect_true "ctr: the --cgroup directory removed" "still there" \
 		[ ! -d "/sys/fs/cgroup/memory$cg" ]
 	run ls -A "$T/ctr-root-$RT_NAME/$CTR_NS"
-	expect_true "ctr: runtime state removed" "status $rc, state dir: $out" \
+	expect_true "ctr --cgroup: runtime state removed" "status $rc, state dir: $out" \
 		[ "$rc" -eq 0 -a -z "$out" ]
 }

@@ -23,7 +23,7 @@ group_docker_more() {
 	EOF2
 	expect_match "docker run --security-opt seccomp=FILE" "Operation not permitted" dkrun --rm \
 		--security-opt "seccomp=$T/dk-deny-mkdir.json" "$IMAGE" sh -c 'mkdir /tmp/d 2>&1; true'
-	expect_rc "docker run -d" 0 dkrun -d --name "$c" "$IMAGE" sh -c "$TERM_OK"
+	expect_rc "docker run -d (more)" 0 dkrun -d --name "$c" "$IMAGE" sh -c "$TERM_OK"
 	wait_for 10 "dk logs $c | grep -q started"
 	expect_out "docker exec -u -w -e" "1000 /tmp v1" dk exec -u 1000 -w /tmp -e X=v1 "$c" \
 		sh -c 'echo $(id -u) $(pwd) $X'

@@ -161,23 +161,25 @@ make_pause_image() {
 		>/dev/null 2>&1
 }
 
+# busybox readlink takes one file
+NS_LINKS='for n in net ipc uts; do readlink /proc/self/ns/$n; done'
+
 group_podman_pod() {
 	local p=st-$RT_NAME-pod a b
 	make_pause_image
 	expect_rc "podman pod create" 0 pmr pod create --name "$p" --network none \
 		--infra-image localhost/sheeppause:latest --infra-command /pause
 	expect_rc "podman run --pod: server" 0 pmr run -d --pod "$p" --name "$p-srv" "$IMAGE" \
-		sh -c 'echo from-server | nc -l -p 8080'
+		sh -c 'while :; do echo from-server | nc -l -p 8080; done'
 	wait_for 10 "pm exec $p-srv sh -c 'netstat -ltn | grep -q :8080'"
 	expect_out "podman pod: localhost between containers" "from-server" pmr run --rm \
 		--pod "$p" "$IMAGE" nc 127.0.0.1 8080
-	run pmr exec "$p-srv" sh -c 'readlink /proc/self/ns/net /proc/self/ns/ipc /proc/self/ns/uts'
+	run pmr exec "$p-srv" sh -c "$NS_LINKS"
 	a=$out
-	run pmr run --rm --pod "$p" "$IMAGE" sh -c \
-		'readlink /proc/self/ns/net /proc/self/ns/ipc /proc/self/ns/uts'
+	run pmr run --rm --pod "$p" "$IMAGE" sh -c "$NS_LINKS"
 	b=$out
 	expect_true "podman pod: net, ipc, uts shared" "server: $a; other: $b" \
-		[ -n "$a" -a "$a" = "$b" ]
+		[ "$(grep -cE '^(net|ipc|uts):\[[0-9]+\]$' <<<"$a")" -eq 3 -a "$a" = "$b" ]
 	expect_out "podman pod: hostname is the pod's" "$p" pmr run --rm --pod "$p" "$IMAGE" hostname
 	expect_rc "podman pod rm -f" 0 pmr pod rm -f -t 2 "$p"
 	expect_rc "podman pod rm: pod gone" 1 pmr pod exists "$p"
