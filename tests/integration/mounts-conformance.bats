@@ -167,3 +167,23 @@ run_mountinfo() {
 	assert_sheep_error run "$ID" "config.json: mounts[$n].options[1]: unknown mount option 'z'"
 	assert_nothing_left "$ID"
 }
+
+# After pivot_root the old root is made an rslave before it is detached; done through "." (the new
+# root, which mount(2) does not cross) it turned every mount of the container into a slave, and the
+# "shared" of these mounts was lost.
+@test "a mount's own shared or rshared propagation survives pivot_root" {
+	mkdir -p "$BUNDLE/data/sub"
+	add_mount '{"destination":"/t1","type":"tmpfs","source":"tmpfs","options":["shared"]}'
+	add_mount '{"destination":"/t2","type":"tmpfs","source":"tmpfs","options":["rshared"]}'
+	add_mount '{"destination":"/b","type":"bind","source":"data","options":["rbind","shared"]}'
+	set_args /bin/cat /proc/self/mountinfo
+	for flag in "" --no-pivot; do
+		sheep run $flag --bundle "$BUNDLE" "$ID"
+		assert_success
+		for d in /t1 /t2 /b; do
+			grep -E " $d [^ ]+ shared:[0-9]+ " <<<"$output" || fail "$flag: $d is not shared"
+		done
+	done
+	grep -q "$BUNDLE/rootfs" /proc/self/mountinfo && fail "rootfs mount visible on the host"
+	true
+}

@@ -14,12 +14,18 @@
 #include "util/path.h"
 
 /* pivot_root(".", "."): the old root ends up stacked on top of the new one at "/"; it is made a
- * slave first so detaching it cannot propagate an unmount back to the host (pivot_root(2)). */
+ * slave first so detaching it cannot propagate an unmount back to the host (pivot_root(2)). The
+ * cwd still names the new root's mount, and mount(2) does not cross onto what is stacked on a
+ * path's last "." (umount2 does): the old root is named by an fd taken before the pivot, or the
+ * rslave would land on the container's own mounts and undo their "shared" options. */
 static int do_pivot(void)
 {
-	if (syscall(SYS_pivot_root, ".", ".") < 0)
+	_cleanup_close_ int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct mount_attr slave = {.propagation = MS_SLAVE};
+
+	if (oldroot < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
 		return -1;
-	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+	if (mount_setattr(oldroot, "", AT_EMPTY_PATH | AT_RECURSIVE, &slave, sizeof(slave)) < 0)
 		return -1;
 	if (umount2(".", MNT_DETACH) < 0)
 		return -1;
