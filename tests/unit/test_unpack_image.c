@@ -2,9 +2,12 @@
  * resolution in the unpacked root, the config conversion and sheep_unpack()'s bundle rules. */
 #include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -295,6 +298,54 @@ static void test_unpack_errors(void **state)
 	assert_int_not_equal(system(cmd), 0);
 }
 
+static void mkdir_aged(const char *dir, const char *name, time_t age)
+{
+	char p[256];
+	struct timespec t[2] = {{time(NULL) - age, 0}, {time(NULL) - age, 0}};
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	assert_int_equal(mkdir(p, 0700), 0);
+	assert_int_equal(utimensat(AT_FDCWD, p, t, 0), 0);
+}
+
+/* A cancel fails the unpack with the bare "interrupted (SIGINT)" (no "image '...'": the
+ * interruption is not the image's fault), after the stale staging directory of the bundle went
+ * and before anything else stayed; the signal mask is as it was. */
+static void test_unpack_cancel_and_stale(void **state)
+{
+	static volatile sig_atomic_t cancel = SIGINT;
+	struct fx_dir *d = *state;
+	struct sheep_unpack_opts opts = {.rootless = true, .cancel = &cancel};
+	char image[128], bundle[128], cmd[300];
+	struct sheep_err *err = NULL;
+	struct oci_config c = {0};
+	sigset_t set, after;
+
+	snprintf(image, sizeof(image), "%s/root", d->path);
+	snprintf(bundle, sizeof(bundle), "%s/bundle", d->path);
+	mkdir_aged(d->path, ".bundle.unpack-Ab12Yz", 60);  /* stale: goes */
+	mkdir_aged(d->path, ".bundle.unpack-Ab12Yz7", 60); /* one character too many */
+	mkdir_aged(d->path, ".bundle.unpack-Ab.2Yz", 60);  /* not what mkdtemp makes */
+	mkdir_aged(d->path, ".bundle2.unpack-Ab12Yz", 60); /* another bundle's */
+	mkdir_aged(d->path, ".bundle.unpack-future", -60); /* newer than this unpack */
+	sheep_unpack_signals(&set);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	assert_int_equal(sheep_unpack(image, bundle, &opts, &c, &err), -1);
+	sigprocmask(SIG_SETMASK, NULL, &after);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&set, sig))
+			assert_false(sigismember(&after, sig));
+	assert_string_equal(err->msg, "interrupted (SIGINT)");
+	sheep_err_free(err);
+	assert_int_equal(access(bundle, F_OK), -1);
+	snprintf(cmd, sizeof(cmd),
+		 "test \"$(ls -A '%s' | grep unpack- | sort | tr '\\n' ' ')\" = "
+		 "'.bundle.unpack-Ab.2Yz .bundle.unpack-Ab12Yz7 .bundle.unpack-future "
+		 ".bundle2.unpack-Ab12Yz '",
+		 d->path);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +356,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_user, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_config_fill, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unpack_errors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unpack_cancel_and_stale, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

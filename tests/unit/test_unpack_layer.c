@@ -1,14 +1,18 @@
 /* The layer applier: entries, metadata, whiteouts, and hostile layers that aim outside the root. */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
+#include <time.h>
 
 #include <cmocka.h>
 
+#include "unpack/digest.h"
 #include "unpack/layer.h"
 #include "unpack/resolve.h"
 #include "unpack_fixture.h"
@@ -371,6 +375,149 @@ static void test_rootless_device_links(void **state)
 	sheep_err_free(err);
 }
 
+/* A cancel set before the first entry: nothing is created. */
+static void test_cancel_before(void **state)
+{
+	static const struct fx_entry ents[] = {{.path = "a", .data = "x"}};
+	static volatile sig_atomic_t cancel = SIGINT;
+	const struct unpack_layer_opts opts = {.cancel = &cancel};
+	struct fx_dir *d = *state;
+	struct sheep_err *err = NULL;
+	int fd = fx_tar(ents, 1, ARCHIVE_FILTER_NONE);
+
+	assert_int_equal(unpack_layer_apply_fd(d->rootfd, fd, &opts, &err), -1);
+	assert_string_equal(err->msg, "interrupted (SIGINT)");
+	sheep_err_free(err);
+	err = NULL;
+	close(fd);
+	assert_false(exists(d, "a"));
+	cancel = 0;
+	assert_int_equal(unpack_cancelled(&opts, NULL), 0);
+	cancel = 64; /* a real-time signal has no abbreviation */
+	assert_int_equal(unpack_cancelled(&opts, &err), -1);
+	assert_string_equal(err->msg, "interrupted (signal 64)");
+	sheep_err_free(err);
+}
+
+#define BIG_FILE (1024ull * 1024 * 1024)
+
+/* Feeds a 1 GiB entry into a pipe and sets the cancel after `before` bytes. Then it goes on
+ * writing, or, when `stall`, it lets the reader block in read(2) on the empty pipe first and
+ * sends it SIGUSR1 until it is done (for at most 3 s: a read that EINTR does not end is then
+ * ended by the rest of the entry, and the test fails on the time it took instead of hanging). */
+struct feeder {
+	int fd;
+	size_t before;
+	bool stall;
+	pthread_t reader;
+	volatile sig_atomic_t cancel;
+	volatile int done;
+	struct timespec set_at;
+};
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+static struct archive *feed_header(int fd)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+
+	archive_write_set_format_pax_restricted(a);
+	archive_write_open_fd(a, fd);
+	archive_entry_set_pathname(e, "big");
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)BIG_FILE);
+	archive_write_header(a, e);
+	archive_entry_free(e);
+	return a;
+}
+
+static void *feed(void *data)
+{
+	static char buf[64 * 1024];
+	struct feeder *f = data;
+	struct archive *a = feed_header(f->fd);
+	size_t sent = 0;
+	int kicks = 0;
+
+	while (sent < BIG_FILE && !f->done) {
+		if (sent >= f->before && f->cancel == 0) {
+			if (f->stall)
+				usleep(50000);
+			clock_gettime(CLOCK_MONOTONIC, &f->set_at);
+			f->cancel = SIGTERM;
+		}
+		if (f->cancel != 0 && f->stall && kicks++ < 300) {
+			pthread_kill(f->reader, SIGUSR1);
+			usleep(10000);
+			continue;
+		}
+		if (archive_write_data(a, buf, sizeof(buf)) < 0)
+			break; /* EPIPE: the reader stopped and closed its end */
+		sent += sizeof(buf);
+	}
+	archive_write_free(a);
+	close(f->fd);
+	return NULL;
+}
+
+/* It stops within a data block, not at the end of the 1 GiB file: data still coming (the check
+ * between blocks, through libarchive's own fd reader), or a read(2) blocked on the empty pipe
+ * (EINTR, through the hashing reader the unpack uses for layers). */
+static void cancel_during(struct fx_dir *d, bool stall)
+{
+	struct feeder f = {.before = 8u << 20, .stall = stall, .reader = pthread_self()};
+	const struct unpack_layer_opts lopts = {.cancel = &f.cancel};
+	const struct sheep_unpack_opts opts = {.cancel = &f.cancel};
+	const struct unpack_blob_want want = {NULL, -1};
+	struct sheep_unpack_progress prog = {0};
+	struct sigaction sa = {.sa_handler = on_usr1}; /* no SA_RESTART */
+	struct sheep_err *err = NULL;
+	struct timespec end;
+	struct stat st;
+	pthread_t t;
+	int p[2];
+
+	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGUSR1, &sa, NULL);
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	f.fd = p[1];
+	assert_int_equal(pthread_create(&t, NULL, feed, &f), 0);
+	if (stall) /* takes p[0] over and closes it */
+		assert_int_equal(unpack_blob_apply_fd(p[0], "pipe", &want, d->rootfd, &lopts, &opts,
+						      &prog, &err),
+				 -1);
+	else
+		assert_int_equal(unpack_layer_apply_fd(d->rootfd, p[0], &lopts, &err), -1);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	if (!stall)
+		close(p[0]);
+	f.done = 1;
+	pthread_join(t, NULL);
+	assert_string_equal(err->msg, "interrupted (SIGTERM)");
+	sheep_err_free(err);
+	/* ~100 ms: the brief's bound, here with room for a loaded machine */
+	assert_true((end.tv_sec - f.set_at.tv_sec) * 1000 +
+			(end.tv_nsec - f.set_at.tv_nsec) / 1000000 <
+		    100);
+	assert_int_equal(fstatat(d->rootfd, "big", &st, 0), 0);
+	assert_true((uint64_t)st.st_size < BIG_FILE / 4);
+}
+
+static void test_cancel_in_copy(void **state)
+{
+	cancel_during(*state, false);
+}
+
+static void test_cancel_blocked_read(void **state)
+{
+	cancel_during(*state, true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +533,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_compressed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rootless_device_links, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cancel_before, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cancel_in_copy, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cancel_blocked_read, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
