@@ -187,3 +187,40 @@ run_mountinfo() {
 	grep -q "$BUNDLE/rootfs" /proc/self/mountinfo && fail "rootfs mount visible on the host"
 	true
 }
+
+# mount(2) with MS_REMOUNT and no MS_BIND changes the superblock: "remount,ro" on a bind of a host
+# filesystem made the HOST's filesystem read-only (runc 1.1.5 does that too). The per-mount flags
+# now change on the container's mount alone.
+@test "remount,ro of a bind makes the bind read-only, not the host's filesystem" {
+	requires sheep
+	mkdir -p "$BATS_TEST_TMPDIR/hostfs"
+	mount -t tmpfs -o size=1m sheephostfs "$BATS_TEST_TMPDIR/hostfs"
+	add_mount '{"destination":"/h","type":"bind","source":"'"$BATS_TEST_TMPDIR/hostfs"'","options":["rbind","nosuid"]}'
+	add_mount '{"destination":"/h","type":"none","source":"none","options":["remount","ro"]}'
+	set_args /bin/sh -c 'grep " /h " /proc/self/mountinfo; touch /h/x'
+	sheep run --bundle "$BUNDLE" "$ID"
+	sb=$(grep " $BATS_TEST_TMPDIR/hostfs " /proc/self/mountinfo | sed 's/.* - //')
+	touch "$BATS_TEST_TMPDIR/hostfs/y" && w=yes || w=no
+	mount -o remount,rw "$BATS_TEST_TMPDIR/hostfs"
+	umount "$BATS_TEST_TMPDIR/hostfs"
+	echo "host superblock: $sb, host writable: $w" >&2
+	assert_failure 1
+	assert_output_contains "Read-only file system"
+	grep -E " /h ro,nosuid," <<<"$output" || fail "/h is not ro,nosuid"
+	[ "$w" = yes ] || fail "the host's filesystem became read-only: $sb"
+	[[ "$sb" == "tmpfs sheephostfs rw,"* ]] || fail "host superblock changed: $sb"
+}
+
+# MS_REMOUNT resets the flags not passed: a data remount (tmpfs size=) kept no nosuid or ro.
+@test "remount with filesystem data keeps the mount's flags and adds the named ones" {
+	requires sheep
+	add_mount '{"destination":"/t","type":"tmpfs","source":"tmpfs","options":["size=1m","nosuid","ro"]}'
+	add_mount '{"destination":"/t","type":"tmpfs","source":"tmpfs","options":["remount","size=2m","noexec"]}'
+	add_mount '{"destination":"/u","type":"tmpfs","source":"tmpfs","options":["size=1m","nodev","ro"]}'
+	add_mount '{"destination":"/u","type":"tmpfs","source":"tmpfs","options":["remount","rw","size=3m"]}'
+	set_args /bin/sh -c 'grep -E " /(t|u) " /proc/self/mountinfo; touch /u/x'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	grep -E " /t ro,nosuid,noexec,.* ro,size=2048k" <<<"$output" || fail "/t lost its flags"
+	grep -E " /u rw,nodev,.* rw,size=3072k" <<<"$output" || fail "/u is not rw,nodev"
+}

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "core/rootfs/mount_opts.h"
@@ -167,17 +168,44 @@ static int finish_mount(int mfd, const struct sheep_mount_opts *o, struct sheep_
 	return 0;
 }
 
-/* "remount": change an existing mount at the destination (resolved now, so the top mount). */
+/* A superblock remount for data and the superblock's own flags. MS_REMOUNT also resets the
+ * mount's flags to those passed, so the current ones (statvfs's ST_* are the MS_* values) go
+ * along; ro stays as it is unless the options name ro or rw. */
+static int remount_sb(int fd, const struct sheep_mount_opts *o, struct sheep_err **err)
+{
+	const unsigned long sb_flags = MS_SYNCHRONOUS | MS_DIRSYNC | MS_LAZYTIME;
+	const unsigned long keep = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
+				   MS_NODIRATIME | MS_RELATIME | MS_NOSYMFOLLOW | MS_SYNCHRONOUS;
+	char path[SHEEP_FD_PATH_MAX];
+	unsigned long flags;
+	struct statvfs sv;
+
+	if (o->data == NULL && !(o->flags & sb_flags))
+		return 0;
+	if (fstatvfs(fd, &sv) < 0)
+		return sheep_err_set(err, errno, "remount: statvfs");
+	flags = (sv.f_flag & keep & ~o->cleared) | (o->flags & (sb_flags | MS_RDONLY));
+	if (mount(NULL, sheep_path_fd_name(fd, path), NULL, MS_REMOUNT | flags, o->data) < 0)
+		return sheep_err_set(err, errno, "remount");
+	return 0;
+}
+
+/* "remount": change an existing mount at the destination (resolved now, so the top mount). Its
+ * per-mount flags (ro, nosuid, nodev, noexec, atimes, nosymfollow) change with mount_setattr, on
+ * that mount only, and only those named: mount(2) with MS_REMOUNT would apply ro to the
+ * superblock, and "remount,ro" on a bind of a host filesystem made the host's filesystem
+ * read-only (runc does that). Filesystem data and sync, dirsync, lazytime still need a superblock
+ * remount, done first since it resets the mount's flags. */
 static int remount(struct rootfs_ctx *c, const struct oci_mount *m,
 		   const struct sheep_mount_opts *o, struct sheep_err **err)
 {
 	_cleanup_close_ int fd = sheep_path_open_in_root(c->rootfd, m->destination, O_PATH, 0, err);
-	char path[SHEEP_FD_PATH_MAX];
+	struct mount_attr a = bind_attr(o);
 
-	if (fd < 0)
+	if (fd < 0 || remount_sb(fd, o, err) < 0)
 		return -1;
-	if (mount(NULL, sheep_path_fd_name(fd, path), NULL, o->flags, o->data) < 0)
-		return sheep_err_set(err, errno, "remount");
+	if ((a.attr_set || a.attr_clr) && mount_setattr(fd, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
+		return sheep_err_set(err, errno, "remount: mount_setattr");
 	return finish_mount(fd, o, err);
 }
 
