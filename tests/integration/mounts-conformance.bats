@@ -224,3 +224,28 @@ run_mountinfo() {
 	grep -E " /t ro,nosuid,noexec,.* ro,size=2048k" <<<"$output" || fail "/t lost its flags"
 	grep -E " /u rw,nodev,.* rw,size=3072k" <<<"$output" || fail "/u is not rw,nodev"
 }
+
+# A bind's "rw" cleared the per-mount ro of its source: a directory the host had bound read-only
+# became writable in the container (runc 1.1.5 keeps it read-only for "rbind,rw", though not once
+# another flag such as nosuid is named). "rrw" still clears it on purpose.
+@test "a bind with rw of a host read-only bind stays read-only; rrw makes it writable" {
+	local ro=$BATS_TEST_TMPDIR/robind
+	mkdir -p "$ro" "$BUNDLE/data/w"
+	mount --bind "$BUNDLE/data/w" "$ro"
+	mount -o remount,bind,ro "$ro"
+	add_mount '{"destination":"/r","type":"bind","source":"'"$ro"'","options":["rbind","rw"]}'
+	set_args /bin/touch /r/x
+	sheep run --bundle "$BUNDLE" "$ID"
+	local st1=$status out1=$output
+	update_config '.mounts[-1].options = ["rbind","rw","nosuid","nodev"]'
+	is_runc || sheep run --bundle "$BUNDLE" "$ID"
+	local st2=$status out2=$output
+	update_config '.mounts[-1].options = ["rbind","rrw"]'
+	is_runc || sheep run --bundle "$BUNDLE" "$ID"
+	local st3=$status
+	umount "$ro"
+	[ "$st1" -eq 1 ] && [[ "$out1" == *"Read-only file system"* ]] || fail "rw: $st1 $out1"
+	[ "$st2" -eq 1 ] && [[ "$out2" == *"Read-only file system"* ]] || fail "rw,nosuid: $st2 $out2"
+	is_runc || [ "$st3" -eq 0 ] || fail "rrw: status $st3"
+	is_runc || [ -e "$BUNDLE/data/w/x" ] || fail "rrw: nothing written"
+}

@@ -96,13 +96,17 @@ static int make_fs(const struct oci_mount *m, const struct sheep_mount_opts *o, 
 	return mfd;
 }
 
-/* Per-mount flags of a bind: only what the options name, so a bind inherits the rest. */
-static struct mount_attr bind_attr(const struct sheep_mount_opts *o)
+/* Per-mount flags of a bind: only what the options name, so a bind inherits the rest. A new
+ * bind's "rw" (rw_clears false) does not make a read-only source writable: managers add "rw" to
+ * volumes by default, and a directory the host bound read-only stays read-only in the container
+ * (runc keeps it so for "rbind,rw"); "rrw" or a "remount,rw" clear it on purpose. */
+static struct mount_attr bind_attr(const struct sheep_mount_opts *o, bool rw_clears)
 {
 	const unsigned long atime = MS_NOATIME | MS_STRICTATIME | MS_RELATIME;
 	struct mount_attr a = {
 	    .attr_set = sheep_mount_flags_to_attr(o->flags) & ~(uint64_t)MOUNT_ATTR__ATIME,
-	    .attr_clr = sheep_mount_flags_to_attr(o->cleared & ~atime),
+	    .attr_clr =
+		sheep_mount_flags_to_attr(o->cleared & ~(atime | (rw_clears ? 0 : MS_RDONLY))),
 	};
 
 	if ((o->flags | o->cleared) & atime) {
@@ -139,7 +143,7 @@ static int make_bind(const struct oci_config *config, const struct oci_mount *m,
 	unsigned flags =
 	    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | ((o->flags & MS_REC) ? AT_RECURSIVE : 0);
 	_cleanup_close_ int mfd = open_tree(AT_FDCWD, src, flags);
-	struct mount_attr a = bind_attr(o);
+	struct mount_attr a = bind_attr(o, false);
 
 	if (mfd < 0)
 		return sheep_err_set(err, errno, "open_tree '%s'", src);
@@ -200,7 +204,7 @@ static int remount(struct rootfs_ctx *c, const struct oci_mount *m,
 		   const struct sheep_mount_opts *o, struct sheep_err **err)
 {
 	_cleanup_close_ int fd = sheep_path_open_in_root(c->rootfd, m->destination, O_PATH, 0, err);
-	struct mount_attr a = bind_attr(o);
+	struct mount_attr a = bind_attr(o, true); /* a remount's rw is meant for this mount */
 
 	if (fd < 0 || remount_sb(fd, o, err) < 0)
 		return -1;
