@@ -45,3 +45,15 @@ $(cat "/sys/fs/cgroup/memory$cg/cgroup.procs" 2>&1)" \
 	expect_true "ctr --cgroup: runtime state removed" "status $rc, state dir: $out" \
 		[ "$rc" -eq 0 -a -z "$out" ]
 }
+
+# --with-ns pid:PATH: the new container's init joins another task's pid namespace.
+group_ctr_ns_join() {
+	local c=st-$RT_NAME-nsj pid
+	ctrc run -d $(ctr_runflags) "$IMAGE" "$c" sleep 1000 >/dev/null 2>&1
+	wait_for 10 "[ \"\$(task_status $c)\" = RUNNING ]"
+	pid=$(ctrc task ls 2>/dev/null | awk -v id="$c" '$1 == id {print $2}')
+	expect_match "ctr run --with-ns pid:PATH: only that task's processes" \
+		'^init=[0-9]{1,2} procs=[0-9] pid1=sleep 1000$' ctrc run --rm $(ctr_runflags) \
+		--with-ns "pid:/proc/$pid/ns/pid" "$IMAGE" "$c-join" \
+		sh -c 'echo init=$$ procs=$(ps -o pid= | wc -l) pid1=$(tr "\0" " " </proc/1/cmdline)'
+}

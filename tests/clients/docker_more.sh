@@ -59,3 +59,12 @@ group_docker_update() {
 	expect_out "docker update: memory limit kept after --cpus" "134217728" dk exec "$c" \
 		cat /sys/fs/cgroup/memory/memory.limit_in_bytes
 }
+
+# --pid container:X: the new container's init is in X's pid namespace (ps shows X's processes).
+group_docker_ns_join() {
+	local c=st-$RT_NAME-nsj
+	dkrun -d --name "$c" "$IMAGE" sleep 1000 >/dev/null 2>&1
+	expect_match "docker --pid container:X: only X's processes" \
+		'^init=[0-9]{1,2} procs=[0-9] pid1=sleep 1000$' dkrun --rm --pid "container:$c" "$IMAGE" \
+		sh -c 'echo init=$$ procs=$(ps -o pid= | wc -l) pid1=$(tr "\0" " " </proc/1/cmdline)'
+}

@@ -262,3 +262,28 @@ group_podman_wait_logs() {
 	expect_out "podman healthcheck: healthy" "healthy" pmr inspect --format \
 		'{{.State.Health.Status}}' "$c-hc"
 }
+
+# Namespaces joined by path (--pid/--ipc/--network container:X): the new container's processes,
+# its init included, live in X's namespaces, so ps lists X's processes only and the init's own
+# pid there is small; a container's host pid (the suite's shell) is no one's to signal.
+JOINED_VIEW='echo init=$$ procs=$(ps -o pid= | wc -l) pid1=$(cat /proc/1/cmdline | tr "\0" " ")
+kill -0 '
+
+group_podman_ns_join() {
+	local c=st-$RT_NAME-nsj a b
+	pmrun -d --name "$c" "$IMAGE" sleep 1000 >/dev/null 2>&1
+	run pmrun --rm --pid "container:$c" "$IMAGE" sh -c "$JOINED_VIEW$$ 2>/dev/null &&
+		echo host-pid-$$-signalled; true"
+	expect_match "podman --pid container:X: only X's processes" \
+		'^init=[0-9]{1,2} procs=[0-9] pid1=sleep 1000$' printf '%s\n' "$out"
+	expect_true "podman --pid container:X: host pids out of reach" "got: $out" \
+		[ "$(grep -c signalled <<<"$out")" -eq 0 -a "$rc" -eq 0 ]
+	run pmr exec "$c" sh -c "$NS_LINKS; readlink /proc/self/ns/pid"
+	a=$out
+	run pmr run --rm --pid "container:$c" --ipc "container:$c" --network "container:$c" "$IMAGE" \
+		sh -c "$NS_LINKS; readlink /proc/self/ns/pid; true"
+	b=$out
+	expect_true "podman --pid/--ipc/--network container:X: same namespaces" "X: $a; new: $b" \
+		[ "$(grep -cE '^(net|ipc|uts|pid):\[[0-9]+\]$' <<<"$a")" -eq 4 -a \
+		"$(sed '3d' <<<"$a")" = "$(sed '3d' <<<"$b")" ]
+}
