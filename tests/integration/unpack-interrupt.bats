@@ -49,6 +49,7 @@ start_unpack() {
 		PID=$!
 		return
 	fi
+	command -v strace >/dev/null || skip "needs strace (to hold a syscall while the signal comes)"
 	env --default-signal strace -qq -o /dev/null "$@" "$SHEEP_OCI" unpack "$IMG" "$T/bundle" \
 		2>"$T/err" &
 	TRACER=$!
