@@ -287,3 +287,23 @@ group_podman_ns_join() {
 		[ "$(grep -cE '^(net|ipc|uts|pid):\[[0-9]+\]$' <<<"$a")" -eq 4 -a \
 		"$(sed '3d' <<<"$a")" = "$(sed '3d' <<<"$b")" ]
 }
+
+# conmon --timeout kills the init's process group (getpgid of the init): like runc, the runtime
+# gives the init, and each exec'd process, a session and process group of its own.
+SESSION='echo $(cut -d" " -f5,6 /proc/$$/stat)'
+
+group_podman_session() {
+	local c=st-$RT_NAME-to t0
+	expect_out "podman run: the init leads its own session" "1 1" pmrun --rm "$IMAGE" \
+		sh -c "$SESSION; true"
+	pmrun -d --name "$c-x" "$IMAGE" sleep 1000 >/dev/null 2>&1
+	run pmr exec "$c-x" sh -c 'echo $$ $(cut -d" " -f5,6 /proc/$$/stat)'
+	expect_true "podman exec: the process leads its own session" "status $rc: $out" \
+		[ "$rc" -eq 0 -a "$(awk '$1 == $2 && $2 == $3' <<<"$out")" = "$out" -a -n "$out" ]
+	t0=$SECONDS
+	CMD_TIMEOUT=40 run pmrun --name "$c" --timeout 2 "$IMAGE" sleep 100
+	expect_true "podman run --timeout 2: killed after 2 s" \
+		"status $rc after $((SECONDS - t0)) s: $out" [ $((SECONDS - t0)) -lt 10 -a "$rc" -ne 0 ]
+	expect_match "podman run --timeout 2: exited, conmon recorded it" '^exited ' \
+		pmr inspect --format '{{.State.Status}} {{.State.ExitCode}}' "$c"
+}

@@ -21,7 +21,8 @@ podman_security podman_network podman_mounts podman_pid_host podman_stats podman
 ctr_run_rm ctr_detached docker_run_rm docker_detached docker_oom
 podman_run_opts podman_names podman_mounts_more podman_devices podman_security_more
 podman_resources podman_userns podman_pod podman_exec_more podman_lifecycle_more podman_wait_logs
-ctr_more ctr_ns_join docker_more docker_update docker_ns_join podman_ns_join"
+ctr_more ctr_ns_join docker_more docker_update docker_ns_join podman_ns_join
+podman_session"
 GROUP_TIMEOUT=${GROUP_TIMEOUT:-180}
 SHEEP_OCI=${SHEEP_OCI:-/usr/local/bin/sheep-oci}
 RUNC=${RUNC:-/usr/sbin/runc}
