@@ -140,8 +140,8 @@ int sheep_process_validate(const struct oci_process *p, const char *prefix, stru
 		const char *eq = strchr(p->env[i], '=');
 
 		if (eq == NULL || eq == p->env[i])
-			return sheep_err_set(err, 0, "%senv[%zu]: '%s' is not NAME=VALUE", prefix, i,
-					     p->env[i]);
+			return sheep_err_set(err, 0, "%senv[%zu]: '%s' is not NAME=VALUE", prefix,
+					     i, p->env[i]);
 	}
 	if (check_affinity(p, prefix, err) < 0)
 		return -1;
