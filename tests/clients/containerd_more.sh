@@ -57,3 +57,29 @@ group_ctr_ns_join() {
 		--with-ns "pid:/proc/$pid/ns/pid" "$IMAGE" "$c-join" \
 		sh -c 'echo init=$$ procs=$(ps -o pid= | wc -l) pid1=$(tr "\0" " " </proc/1/cmdline)'
 }
+
+group_ctr_opts() {
+	local left
+	expect_match "ctr run --privileged: host devices" '^fuse$' ctrc run --rm $(ctr_runflags) \
+		--privileged "$IMAGE" st-$RT_NAME-priv sh -c 'test -c /dev/fuse && echo fuse'
+	# ctr's spec mounts no cgroupfs: the limits are read on the host, in /sheeptest/<id>
+	expect_rc "ctr run -d --memory-limit --cpus" 0 ctrc run -d $(ctr_runflags) \
+		--memory-limit 67108864 --cpus 0.5 "$IMAGE" st-$RT_NAME-res sleep 1000
+	expect_out "ctr --memory-limit --cpus: host cgroup files" "67108864 50000" sh -c \
+		"cd /sys/fs/cgroup; echo \$(cat memory/sheeptest/st-$RT_NAME-res/memory.limit_in_bytes \
+		cpu/sheeptest/st-$RT_NAME-res/cpu.cfs_quota_us)"
+	ctrc task kill -s SIGKILL "st-$RT_NAME-res" >/dev/null 2>&1
+	wait_for 10 "[ \"\$(task_status st-$RT_NAME-res)\" = STOPPED ]"
+	expect_rc "ctr task rm (--memory-limit)" 0 ctrc task rm "st-$RT_NAME-res"
+	left=$(ls -d /sys/fs/cgroup/*/sheeptest/st-$RT_NAME-res 2>/dev/null)
+	expect_true "ctr: the task's cgroups removed" "left: $left" [ -z "$left" ]
+	expect_match "ctr run --read-only" 'Read-only file system' ctrc run --rm $(ctr_runflags) \
+		--read-only "$IMAGE" st-$RT_NAME-ro sh -c 'touch /x 2>&1; true'
+	expect_out "ctr run --env" "v1" ctrc run --rm $(ctr_runflags) --env X=v1 "$IMAGE" \
+		st-$RT_NAME-env sh -c 'echo $X'
+	expect_match "ctr run --seccomp (default profile)" '^Seccomp:	2$' ctrc run --rm \
+		$(ctr_runflags) --seccomp "$IMAGE" st-$RT_NAME-sec grep Seccomp: /proc/self/status
+	expect_out "ctr run --net-host: host's net namespace" "$(readlink /proc/self/ns/net)" \
+		ctrc run --rm $(ctr_runflags) --net-host "$IMAGE" st-$RT_NAME-nh \
+		readlink /proc/self/ns/net
+}

@@ -22,7 +22,7 @@ ctr_run_rm ctr_detached docker_run_rm docker_detached docker_oom
 podman_run_opts podman_names podman_mounts_more podman_devices podman_security_more
 podman_resources podman_userns podman_pod podman_exec_more podman_lifecycle_more podman_wait_logs
 ctr_more ctr_ns_join docker_more docker_update docker_ns_join podman_ns_join
-podman_session docker_opts docker_lifecycle"
+podman_session docker_opts docker_lifecycle ctr_opts"
 GROUP_TIMEOUT=${GROUP_TIMEOUT:-180}
 SHEEP_OCI=${SHEEP_OCI:-/usr/local/bin/sheep-oci}
 RUNC=${RUNC:-/usr/sbin/runc}
