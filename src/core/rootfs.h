@@ -30,6 +30,10 @@ struct sheep_rootfs_opts {
 	/* linux.mountLabel where SELinux runs (sheep_lsm_mount_label), else NULL: the context= of
 	 * every new filesystem that takes one (sheep_mount_takes_context). */
 	const char *mount_label;
+	/* Per config->mounts index: a detached bind tree the runtime made on the host
+	 * (sheep_rootfs_premake_idmap), attached instead of opening the source here; -1 or NULL
+	 * for none. */
+	const int *premade_binds;
 	/* Runs after all mounts, before pivot_root (createContainer hooks, per the runtime-spec);
 	 * NULL = none. Its cwd is the rootfs. */
 	int (*before_pivot)(void *data, struct sheep_err **err);
@@ -56,6 +60,14 @@ int sheep_rootfs_write_sysctl(const struct oci_map *sysctl, struct sheep_err **e
  * a file beneath it (path relative to it, e.g. "12/task/12/attr/exec") opened without following
  * any symlink and checked to be on procfs: the rootfs cannot redirect the write (CVE-2025-52881). */
 int sheep_procfs_open(struct sheep_err **err);
+
+/* In the runtime, before clone: the idmapped bind trees (options idmap/ridmap) of config->mounts,
+ * made on the host where the ids and the privilege to idmap a host filesystem are (the init in
+ * a new user namespace has neither). *ret_fds has one entry per mount (-1 where none), or is NULL
+ * when no mount is idmapped. Errors name the mount. */
+int sheep_rootfs_premake_idmap(const struct oci_config *config, const char *bundle, int **ret_fds,
+			       struct sheep_err **err);
+void sheep_rootfs_premade_close(int *fds, size_t n);
 int sheep_procfs_write(int procfd, const char *path, const char *value, struct sheep_err **err);
 
 /* Validation without side effects, run by create before anything is made: each mount's options

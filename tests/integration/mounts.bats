@@ -107,3 +107,31 @@ add_mount() {
 	assert_success
 	assert_output_contains "uid=100000 gid=100000"
 }
+
+@test "idmap in a container with a user namespace: host root's files appear as the container's root" {
+	requires sheep userns
+	update_config '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	local d=$BUNDLE
+	while [ "$d" != "$BATS_TMPDIR" ] && [ "$d" != / ]; do
+		chmod o+x "$d"
+		d=$(dirname "$d")
+	done
+	chown 0:0 "$BUNDLE/data" "$BUNDLE/data/file"
+	add_mount '{"destination":"/plain","type":"bind","source":"data","options":["bind"]}'
+	add_mount '{"destination":"/data","type":"bind","source":"data","options":["bind","idmap"],
+		"uidMappings":[{"containerID":0,"hostID":100000,"size":65536}],
+		"gidMappings":[{"containerID":0,"hostID":100000,"size":65536}]}'
+	set_args /probe stat /plain/file \; stat /data/file \; write /data/new x
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	# without idmap host root is the overflow id in the container; with it, the container's root
+	[[ "${lines[0]}" == *"uid=65534 gid=65534"* ]] || fail "plain: ${lines[0]}"
+	[[ "${lines[1]}" == *"uid=0 gid=0"* ]] || fail "idmapped: ${lines[1]}"
+	# a file the container's root makes there belongs to host root
+	[ "$(stat -c %u:%g "$BUNDLE/data/new")" = 0:0 ]
+	# the mount was made by the runtime on the host: nothing of it is left there
+	! grep -q " $BUNDLE/data " /proc/self/mountinfo
+}

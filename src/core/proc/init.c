@@ -163,6 +163,7 @@ static int step_rootfs(struct sheep_init_ctx *c, struct sheep_err **err)
 		sheep_lsm_mount_label(c->config->linux_ ? c->config->linux_->mount_label : NULL),
 	    .cgroup_mounts = c->cgroup_mounts,
 	    .cgroup_mounts_len = c->cgroup_mounts_len,
+	    .premade_binds = c->premade_binds,
 	    .before_pivot = before_pivot,
 	    .before_pivot_data = c,
 	};

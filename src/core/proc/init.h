@@ -22,8 +22,9 @@ struct sheep_init_ctx {
 	struct sheep_seccomp *seccomp;
 	struct sheep_cgroup_mount *cgroup_mounts;
 	size_t cgroup_mounts_len;
-	int sync_fd; /* the child's end of the sync socket */
-	int fifo_fd; /* exec.fifo, opened O_RDWR: reading blocks until `start` writes */
+	int *premade_binds; /* idmapped bind trees made on the host, per mount (rootfs.h) */
+	int sync_fd;	    /* the child's end of the sync socket */
+	int fifo_fd;	    /* exec.fifo, opened O_RDWR: reading blocks until `start` writes */
 	int preserve_fds;
 	int listen_fds;
 	bool no_pivot;

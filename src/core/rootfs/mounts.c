@@ -137,18 +137,34 @@ static int bind_idmap(int mfd, const struct oci_config *config, const struct oci
 	return 0;
 }
 
-static int make_bind(const struct oci_config *config, const struct oci_mount *m,
-		     const struct sheep_mount_opts *o, const char *src, struct sheep_err **err)
+/* The detached bind tree of src, idmapped when the options ask for it. */
+static int open_bind_tree(const struct oci_config *config, const struct oci_mount *m,
+			  const struct sheep_mount_opts *o, const char *src, struct sheep_err **err)
 {
 	unsigned flags =
 	    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | ((o->flags & MS_REC) ? AT_RECURSIVE : 0);
 	_cleanup_close_ int mfd = open_tree(AT_FDCWD, src, flags);
-	struct mount_attr a = bind_attr(o, false);
 
 	if (mfd < 0)
 		return sheep_err_set(err, errno, "open_tree '%s'", src);
 	if (o->idmap && bind_idmap(mfd, config, m, o, err) < 0)
 		return -1;
+	return TAKE_FD(mfd);
+}
+
+/* premade: the tree the runtime made on the host for this mount (idmapped binds), or -1. */
+static int make_bind(const struct oci_config *config, const struct oci_mount *m,
+		     const struct sheep_mount_opts *o, const char *src, int premade,
+		     struct sheep_err **err)
+{
+	_cleanup_close_ int mfd = premade >= 0 ? fcntl(premade, F_DUPFD_CLOEXEC, 3)
+					       : open_bind_tree(config, m, o, src, err);
+	struct mount_attr a = bind_attr(o, false);
+
+	if (mfd < 0)
+		return premade >= 0
+			   ? sheep_err_set(err, errno, "dup the idmapped tree of '%s'", src)
+			   : -1;
 	if ((a.attr_set || a.attr_clr) && mount_setattr(mfd, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
 		return sheep_err_set(err, errno, "mount_setattr '%s'", src);
 	return TAKE_FD(mfd);
@@ -251,9 +267,10 @@ static int open_destination(struct rootfs_ctx *c, const struct oci_mount *m, con
 	return sheep_path_mkdir_in_root(c->rootfd, m->destination, 0755, err);
 }
 
-static int mount_new(struct rootfs_ctx *c, const struct oci_mount *m,
+static int mount_new(struct rootfs_ctx *c, size_t index, const struct oci_mount *m,
 		     const struct sheep_mount_opts *o, const char *what, struct sheep_err **err)
 {
+	int premade = c->opts->premade_binds ? c->opts->premade_binds[index] : -1;
 	bool bind = sheep_mount_is_bind(m);
 	_cleanup_free_ char *src = bind ? bind_source(c, m->source) : NULL;
 	_cleanup_close_ int dst = -1, mfd = -1;
@@ -265,7 +282,7 @@ static int mount_new(struct rootfs_ctx *c, const struct oci_mount *m,
 		return -1;
 	if (!bind && strcmp(m->type, "cgroup") == 0)
 		return rootfs_mount_cgroup(c, dst, m->destination, !(o->flags & MS_RDONLY), err);
-	mfd = bind ? make_bind(c->config, m, o, src, err)
+	mfd = bind ? make_bind(c->config, m, o, src, premade, err)
 		   : make_fs(m, o, c->opts->mount_label, what, err);
 	if (mfd < 0)
 		return -1;
@@ -290,10 +307,61 @@ int rootfs_mount_one(struct rootfs_ctx *c, size_t index, struct sheep_err **err)
 	if (o.flags & MS_REMOUNT)
 		r = remount(c, m, &o, err);
 	else
-		r = mount_new(c, m, &o, what, err);
+		r = mount_new(c, index, m, &o, what, err);
 	sheep_mount_opts_clear(&o);
 	/* leaves that already say "mount 'x' on 'y' (mounts[i])" need no second prefix */
 	if (r < 0 && (*err)->msg != NULL && strncmp((*err)->msg, what, strlen(what)) != 0)
 		sheep_err_wrap(err, "%s", what);
 	return r;
+}
+
+/* In a new user namespace the init cannot idmap a host filesystem (MOUNT_ATTR_IDMAP needs
+ * CAP_SYS_ADMIN where the filesystem was mounted, and the mappings name host ids), so the runtime
+ * makes those trees on the host before clone; the init inherits the fds and attaches them. */
+int sheep_rootfs_premake_idmap(const struct oci_config *config, const char *bundle, int **ret_fds,
+			       struct sheep_err **err)
+{
+	struct sheep_rootfs_opts ro = {.bundle = bundle};
+	struct rootfs_ctx c = {.config = config, .opts = &ro};
+	int *fds = NULL;
+
+	*ret_fds = NULL;
+	for (size_t i = 0; i < config->mounts_len; i++) {
+		const struct oci_mount *m = &config->mounts[i];
+		_cleanup_free_ char *src = NULL;
+		struct sheep_mount_opts o;
+		int fd;
+
+		if (!sheep_mount_is_bind(m) || sheep_mount_opts_parse(m, i, &o, err) < 0) {
+			sheep_err_freep(err); /* the init reports a bad option with its context */
+			continue;
+		}
+		if (!o.idmap || (o.flags & MS_REMOUNT)) {
+			sheep_mount_opts_clear(&o);
+			continue;
+		}
+		if (fds == NULL && (fds = malloc(config->mounts_len * sizeof(*fds))) != NULL)
+			for (size_t k = 0; k < config->mounts_len; k++)
+				fds[k] = -1;
+		src = bind_source(&c, m->source);
+		fd = fds && src ? open_bind_tree(config, m, &o, src, err)
+				: sheep_err_set(err, ENOMEM, "idmap");
+		sheep_mount_opts_clear(&o);
+		if (fd < 0) {
+			sheep_rootfs_premade_close(fds, config->mounts_len);
+			return sheep_err_wrap(err, "mount '%s' on '%s' (mounts[%zu])", m->source,
+					      m->destination, i);
+		}
+		fds[i] = fd;
+	}
+	*ret_fds = fds;
+	return 0;
+}
+
+void sheep_rootfs_premade_close(int *fds, size_t n)
+{
+	for (size_t i = 0; fds && i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
 }

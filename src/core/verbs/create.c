@@ -20,6 +20,7 @@
 #include "core/hooks.h"
 #include "core/log.h"
 #include "core/proc/spawn.h"
+#include "core/rootfs.h"
 #include "core/verbs/create_job.h"
 #include "util/cleanup.h"
 #include "util/fault.h"
@@ -177,8 +178,13 @@ static int start_init(struct create_job *j, struct sheep_err **err)
 
 	if (sync_pair_open(&j->sync, err) < 0)
 		return -1;
+	if (sheep_rootfs_premake_idmap(j->config, j->bundle, &j->ctx.premade_binds, err) < 0)
+		return -1;
 	j->pid = sheep_spawn(&j->ctx, &j->sync, j->ctx.ns.clone_flags,
 			     j->cgroup ? sheep_cgroup_clone_fd(j->cgroup) : -1, err);
+	/* the init has its own copies (the fd table is copied at clone) */
+	sheep_rootfs_premade_close(j->ctx.premade_binds, j->config->mounts_len);
+	j->ctx.premade_binds = NULL;
 	if (j->pid < 0)
 		return -1;
 	j->poststop_due = true;
