@@ -262,3 +262,12 @@ state_hook() {
 	assert_failure 1
 	assert_output_contains "'=x' is not NAME=VALUE"
 }
+
+@test "the init started through a symlink (a busybox applet) is named after it, as with runc" {
+	set_args /bin/sleep 100
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	local pid
+	pid=$(container_pid "$ID")
+	[ "$(cat "/proc/$pid/comm")" = sleep ] || fail "comm: $(cat "/proc/$pid/comm")"
+}
