@@ -12,7 +12,8 @@ group_ctr_more() {
 		--mount "type=bind,src=$T/cmnt,dst=/m,options=rbind:ro" "$IMAGE" st-$RT_NAME-m1 \
 		cat /m/file
 	expect_match "ctr run --mount rbind:ro: write refused" 'Read-only file system' ctrc run \
-		--rm $(ctr_runflags) --mount "type=bind,src=$T/cmnt,dst=/m,options=rbind:ro" "$IMAGE" \
+		--rm $(ctr_runflags) --mount "type=bind,src=$T/cmnt,dst=/m,options=rbind:ro" \
+		"$IMAGE" \
 		st-$RT_NAME-m2 sh -c 'echo x > /m/file 2>&1; true'
 	# nobody else makes process.cwd here: the runtime creates a missing one (as runc does)
 	expect_out "ctr run --cwd (missing dir created)" "/no/such/dir" ctrc run --rm \
@@ -46,7 +47,8 @@ $(cat "/sys/fs/cgroup/memory$cg/cgroup.procs" 2>&1)" \
 		[ "$rc" -eq 0 -a -z "$out" ]
 }
 
-# --with-ns pid:PATH: the new container's init joins another task's pid namespace.
+# --with-ns pid:PATH: the new container's init joins another task's pid namespace (PID_VIEW in
+# podman_more.sh).
 group_ctr_ns_join() {
 	local c=st-$RT_NAME-nsj pid
 	ctrc run -d $(ctr_runflags) "$IMAGE" "$c" sleep 1000 >/dev/null 2>&1
@@ -55,7 +57,7 @@ group_ctr_ns_join() {
 	expect_match "ctr run --with-ns pid:PATH: only that task's processes" \
 		'^init=[0-9]{1,2} procs=[0-9] pid1=sleep 1000$' ctrc run --rm $(ctr_runflags) \
 		--with-ns "pid:/proc/$pid/ns/pid" "$IMAGE" "$c-join" \
-		sh -c 'echo init=$$ procs=$(ps -o pid= | wc -l) pid1=$(tr "\0" " " </proc/1/cmdline)'
+		sh -c "$PID_VIEW"
 }
 
 group_ctr_opts() {
@@ -65,9 +67,10 @@ group_ctr_opts() {
 	# ctr's spec mounts no cgroupfs: the limits are read on the host, in /sheeptest/<id>
 	expect_rc "ctr run -d --memory-limit --cpus" 0 ctrc run -d $(ctr_runflags) \
 		--memory-limit 67108864 --cpus 0.5 "$IMAGE" st-$RT_NAME-res sleep 1000
+	local d=sheeptest/st-$RT_NAME-res
 	expect_out "ctr --memory-limit --cpus: host cgroup files" "67108864 50000" sh -c \
-		"cd /sys/fs/cgroup; echo \$(cat memory/sheeptest/st-$RT_NAME-res/memory.limit_in_bytes \
-		cpu/sheeptest/st-$RT_NAME-res/cpu.cfs_quota_us)"
+		"cd /sys/fs/cgroup; echo \$(cat memory/$d/memory.limit_in_bytes \
+		cpu/$d/cpu.cfs_quota_us)"
 	ctrc task kill -s SIGKILL "st-$RT_NAME-res" >/dev/null 2>&1
 	wait_for 10 "[ \"\$(task_status st-$RT_NAME-res)\" = STOPPED ]"
 	expect_rc "ctr task rm (--memory-limit)" 0 ctrc task rm "st-$RT_NAME-res"

@@ -22,7 +22,8 @@ group_docker_more() {
 		 "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
 	EOF2
 	expect_match "docker run --security-opt seccomp=FILE" "Operation not permitted" dkrun --rm \
-		--security-opt "seccomp=$T/dk-deny-mkdir.json" "$IMAGE" sh -c 'mkdir /tmp/d 2>&1; true'
+		--security-opt "seccomp=$T/dk-deny-mkdir.json" "$IMAGE" \
+		sh -c 'mkdir /tmp/d 2>&1; true'
 	expect_rc "docker run -d (more)" 0 dkrun -d --name "$c" "$IMAGE" sh -c "$TERM_OK"
 	wait_for 10 "dk logs $c | grep -q started"
 	expect_out "docker exec -u -w -e" "1000 /tmp v1" dk exec -u 1000 -w /tmp -e X=v1 "$c" \
@@ -50,7 +51,8 @@ group_docker_update() {
 	expect_rc "docker update --memory 128m --memory-swap 256m" 0 dk update --memory 128m \
 		--memory-swap 256m "$c"
 	expect_out "docker update --memory: read back" "134217728 268435456" dk exec "$c" sh -c \
-		'cd /sys/fs/cgroup/memory; echo $(cat memory.limit_in_bytes memory.memsw.limit_in_bytes)'
+		'cd /sys/fs/cgroup/memory
+		echo $(cat memory.limit_in_bytes memory.memsw.limit_in_bytes)'
 	expect_rc "docker update --cpus 0.5" 0 dk update --cpus 0.5 "$c"
 	expect_out "docker update --cpus: read back" "50000 100000" dk exec "$c" sh -c \
 		'cd /sys/fs/cgroup/cpu; echo $(cat cpu.cfs_quota_us cpu.cfs_period_us)'
@@ -60,13 +62,14 @@ group_docker_update() {
 		cat /sys/fs/cgroup/memory/memory.limit_in_bytes
 }
 
-# --pid container:X: the new container's init is in X's pid namespace (ps shows X's processes).
+# --pid container:X: the new container's init is in X's pid namespace (ps shows X's processes;
+# PID_VIEW in podman_more.sh).
 group_docker_ns_join() {
 	local c=st-$RT_NAME-nsj
 	dkrun -d --name "$c" "$IMAGE" sleep 1000 >/dev/null 2>&1
 	expect_match "docker --pid container:X: only X's processes" \
-		'^init=[0-9]{1,2} procs=[0-9] pid1=sleep 1000$' dkrun --rm --pid "container:$c" "$IMAGE" \
-		sh -c 'echo init=$$ procs=$(ps -o pid= | wc -l) pid1=$(tr "\0" " " </proc/1/cmdline)'
+		'^init=[0-9]{1,2} procs=[0-9] pid1=sleep 1000$' dkrun --rm --pid "container:$c" \
+		"$IMAGE" sh -c "$PID_VIEW"
 }
 
 group_docker_opts() {
@@ -87,16 +90,18 @@ refuses capabilities outside its bounding set ($bnd here)"
 		record fail "docker run --privileged: every capability, host devices" \
 			"status $rc, wanted 'CapEff:	$bnd fuse', got: $out"
 	fi
-	expect_out "docker run --read-only --tmpfs /run" "ro ok" dkrun --rm --read-only --tmpfs /run \
-		"$IMAGE" sh -c 'touch /x 2>/dev/null || echo -n "ro "; touch /run/x && echo ok'
+	expect_out "docker run --read-only --tmpfs /run" "ro ok" dkrun --rm --read-only \
+		--tmpfs /run "$IMAGE" \
+		sh -c 'touch /x 2>/dev/null || echo -n "ro "; touch /run/x && echo ok'
 	before=$(cat /proc/sys/net/ipv4/ping_group_range)
 	expect_out "docker run --sysctl net.ipv4.ping_group_range" "0	1000" dkrun --rm \
-		--sysctl "net.ipv4.ping_group_range=0 1000" "$IMAGE" cat /proc/sys/net/ipv4/ping_group_range
+		--sysctl "net.ipv4.ping_group_range=0 1000" "$IMAGE" \
+		cat /proc/sys/net/ipv4/ping_group_range
 	after=$(cat /proc/sys/net/ipv4/ping_group_range)
 	expect_true "docker --sysctl: host value unchanged" "before $before, after $after" \
 		[ "$before" = "$after" ]
-	expect_out "docker run --ulimit nofile=256:512" "256 512" dkrun --rm --ulimit nofile=256:512 \
-		"$IMAGE" sh -c 'echo $(ulimit -n) $(ulimit -Hn)'
+	expect_out "docker run --ulimit nofile=256:512" "256 512" dkrun --rm \
+		--ulimit nofile=256:512 "$IMAGE" sh -c 'echo $(ulimit -n) $(ulimit -Hn)'
 	expect_out "docker run --device-cgroup-rule + mknod" "opened" dkrun --rm \
 		--device-cgroup-rule 'c 10:229 rwm' "$IMAGE" \
 		sh -c 'mknod /dev/f c 10 229 && exec 3<>/dev/f && echo opened'
@@ -105,7 +110,8 @@ refuses capabilities outside its bounding set ($bnd here)"
 	expect_rc "docker run -d --pids-limit 50" 0 dkrun -d --name "$c" --pids-limit 50 "$IMAGE" \
 		sh -c "$TERM_OK"
 	wait_for 10 "dk logs $c | grep -q started"
-	expect_out "docker --pids-limit read back" "50" dk exec "$c" cat /sys/fs/cgroup/pids/pids.max
+	expect_out "docker --pids-limit read back" "50" dk exec "$c" \
+		cat /sys/fs/cgroup/pids/pids.max
 	expect_rc "docker update --pids-limit 70" 0 dk update --pids-limit 70 "$c"
 	expect_out "docker update --pids-limit: read back" "70" dk exec "$c" \
 		cat /sys/fs/cgroup/pids/pids.max

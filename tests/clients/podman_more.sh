@@ -29,7 +29,8 @@ group_podman_run_opts() {
 	expect_out "podman run --workdir (existing)" "/home/user" pmrun --rm --workdir /home/user \
 		"$IMAGE" pwd
 	# podman 4.3 itself refuses a --workdir the image lacks (before any runtime runs)
-	expect_match "podman run --workdir (missing): podman refuses" 'workdir "/no/such" does not' \
+	expect_match "podman run --workdir (missing): podman refuses" \
+		'workdir "/no/such" does not' \
 		bash -c 'pmrun --rm --workdir /no/such "$IMAGE" pwd; true'
 	expect_out "podman run --user nobody --group-add 1000" \
 		"uid=65534(nobody) gid=65534(nogroup) groups=1000(user),65534(nogroup)" \
@@ -39,14 +40,28 @@ group_podman_run_opts() {
 	expect_out "podman run --ulimit nofile=512:2048" "512 2048" pmrun --rm \
 		--ulimit nofile=512:2048 --ulimit nproc=1024:1024 "$IMAGE" \
 		sh -c 'echo $(ulimit -n) $(ulimit -Hn)'
+	expect_out "podman run --umask 0027" "0027" pmrun --rm --umask 0027 "$IMAGE" sh -c umask
+	# an empty HOME counts as none (runc): the user's home from the image's /etc/passwd
+	expect_out "podman run -e HOME= --user 1000: HOME from passwd" "/home/user" pmrun --rm \
+		-e HOME= --user 1000 "$IMAGE" sh -c 'echo "$HOME"'
+	run pmrun --rm --personality LINUX32 "$IMAGE" uname -m
+	if [ "$rc" -eq 0 ] && [ "$out" = i686 ]; then
+		record ok "podman run --personality LINUX32"
+	elif [ "$RT_NAME" = runc ] && [ "$out" = x86_64 ]; then
+		record xfail "podman run --personality LINUX32" \
+			"runc 1.1.5 ignores linux.personality"
+	else
+		record fail "podman run --personality LINUX32" "status $rc, wanted i686, got: $out"
+	fi
 	expect_out "podman run --oom-score-adj 100" "100" pmrun --rm --oom-score-adj 100 "$IMAGE" \
 		cat /proc/self/oom_score_adj
 }
 
 # --dns and --add-host need a network of the container's own: the default bridge, no traffic
 group_podman_names() {
-	expect_match "podman run --add-host" '^198\.51\.100\.7[[:space:]]+foo\.example' pmr run --rm \
-		--add-host foo.example:198.51.100.7 "$IMAGE" grep foo.example /etc/hosts
+	expect_match "podman run --add-host" '^198\.51\.100\.7[[:space:]]+foo\.example' \
+		pmr run --rm --add-host foo.example:198.51.100.7 "$IMAGE" \
+		grep foo.example /etc/hosts
 	expect_out "podman run --dns: resolv.conf" "nameserver 203.0.113.53" pmr run --rm \
 		--dns 203.0.113.53 "$IMAGE" grep nameserver /etc/resolv.conf
 }
@@ -66,7 +81,14 @@ group_podman_mounts_more() {
 		--read-only --read-only-tmpfs "$IMAGE" \
 		sh -c 'touch /tmp/a /run/a /var/tmp/a && ! touch /a 2>/dev/null && echo ok'
 	expect_match "podman --read-only --read-only-tmpfs=false: /tmp ro" 'Read-only file system' \
-		pmrun --rm --read-only --read-only-tmpfs=false "$IMAGE" sh -c 'touch /tmp/a 2>&1; true'
+		pmrun --rm --read-only --read-only-tmpfs=false "$IMAGE" \
+		sh -c 'touch /tmp/a 2>&1; true'
+	# a volume with rshared makes podman ask for rootfsPropagation "shared" (pivot_root
+	# refuses a shared new root: the runtime shares the rootfs only after it)
+	mkdir -p "$T/rshared"
+	expect_match "podman -v :rshared: the volume is shared inside" '^shared:[0-9]+$' \
+		pmrun --rm -v "$T/rshared:/h:rshared" "$IMAGE" sh -c \
+		'grep " /h " /proc/self/mountinfo | grep -o "shared:[0-9]*" | head -1'
 	run pmrun -d --name "st-$RT_NAME-exp" "$IMAGE" sh -c 'echo data > /tmp/exported; sleep 1000'
 	wait_for 10 "pm exec st-$RT_NAME-exp test -e /tmp/exported"
 	run bash -c "pm export st-$RT_NAME-exp | tar tf -"
@@ -83,7 +105,8 @@ group_podman_devices() {
 	expect_out "podman run --device-cgroup-rule + mknod" "opened" pmrun --rm \
 		--device-cgroup-rule 'c 10:229 rwm' "$IMAGE" \
 		sh -c 'mknod /dev/f c 10 229 && exec 3<>/dev/f && echo opened'
-	expect_match "podman run without the rule: mknod'ed node refused" 'Operation not permitted' \
+	expect_match "podman run without the rule: mknod'ed node refused" \
+		'Operation not permitted' \
 		pmrun --rm "$IMAGE" sh -c 'mknod /dev/f c 10 229 && cat /dev/f 2>&1; true'
 }
 
@@ -96,17 +119,18 @@ group_podman_security_more() {
 		{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"],
 		 "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
 	EOF
-	expect_out "podman custom seccomp: mkdir denied, touch allowed" "EPERM touch-ok" pmrun --rm \
-		--security-opt "seccomp=$T/deny-mkdir.json" "$IMAGE" sh -c \
-		'mkdir /tmp/d 2>&1 | grep -q "not permitted" && echo -n "EPERM "; touch /tmp/f && echo touch-ok'
+	expect_out "podman custom seccomp: mkdir denied, touch allowed" "EPERM touch-ok" \
+		pmrun --rm --security-opt "seccomp=$T/deny-mkdir.json" "$IMAGE" sh -c \
+		'mkdir /tmp/d 2>&1 | grep -q "not permitted" && echo -n "EPERM "
+		touch /tmp/f && echo touch-ok'
 	expect_out "podman no-new-privileges" "NoNewPrivs:	1" pmrun --rm \
 		--security-opt no-new-privileges "$IMAGE" grep NoNewPrivs: /proc/self/status
 	expect_out "podman --cap-add SYS_ADMIN: mount works" "mounted" pmrun --rm \
 		--cap-add SYS_ADMIN "$IMAGE" sh -c 'mount -t tmpfs t /tmp && echo mounted'
-	expect_out "podman --privileged: every capability" "CapEff:	$bnd" pmrun --rm --privileged \
-		"$IMAGE" grep CapEff: /proc/self/status
-	expect_out "podman --privileged: host devices, sysfs rw, no seccomp" "fuse rw 0" pmrun --rm \
-		--privileged "$IMAGE" sh -c 'test -c /dev/fuse && echo -n "fuse "; \
+	expect_out "podman --privileged: every capability" "CapEff:	$bnd" pmrun --rm \
+		--privileged "$IMAGE" grep CapEff: /proc/self/status
+	expect_out "podman --privileged: host devices, sysfs rw, no seccomp" "fuse rw 0" \
+		pmrun --rm --privileged "$IMAGE" sh -c 'test -c /dev/fuse && echo -n "fuse "; \
 		awk "\$2 == \"/sys\" {split(\$4, o, \",\"); printf \"%s \", o[1]}" /proc/mounts; \
 		awk "/^Seccomp:/ {print \$2}" /proc/self/status'
 }
@@ -128,8 +152,9 @@ group_podman_resources() {
 		pmrun --rm --blkio-weight 300 "$IMAGE" true
 	before=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/kernel/msgmax)
 	expect_out "podman --sysctl (net, ipc) inside" "0 4096" pmrun --rm \
-		--sysctl net.ipv4.ip_unprivileged_port_start=0 --sysctl kernel.msgmax=4096 "$IMAGE" \
-		sh -c 'echo $(cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/kernel/msgmax)'
+		--sysctl net.ipv4.ip_unprivileged_port_start=0 --sysctl kernel.msgmax=4096 \
+		"$IMAGE" \
+		sh -c 'cd /proc/sys; echo $(cat net/ipv4/ip_unprivileged_port_start kernel/msgmax)'
 	after=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/kernel/msgmax)
 	expect_true "podman --sysctl: host values unchanged" "before $before, after $after" \
 		[ "$before" = "$after" ]
@@ -180,7 +205,8 @@ group_podman_pod() {
 	b=$out
 	expect_true "podman pod: net, ipc, uts shared" "server: $a; other: $b" \
 		[ "$(grep -cE '^(net|ipc|uts):\[[0-9]+\]$' <<<"$a")" -eq 3 -a "$a" = "$b" ]
-	expect_out "podman pod: hostname is the pod's" "$p" pmr run --rm --pod "$p" "$IMAGE" hostname
+	expect_out "podman pod: hostname is the pod's" "$p" pmr run --rm --pod "$p" "$IMAGE" \
+		hostname
 	expect_rc "podman pod rm -f" 0 pmr pod rm -f -t 2 "$p"
 	expect_rc "podman pod rm: pod gone" 1 pmr pod exists "$p"
 }
@@ -266,8 +292,9 @@ group_podman_wait_logs() {
 # Namespaces joined by path (--pid/--ipc/--network container:X): the new container's processes,
 # its init included, live in X's namespaces, so ps lists X's processes only and the init's own
 # pid there is small; a container's host pid (the suite's shell) is no one's to signal.
-JOINED_VIEW='echo init=$$ procs=$(ps -o pid= | wc -l) pid1=$(cat /proc/1/cmdline | tr "\0" " ")
-kill -0 '
+PID_VIEW='echo init=$$ procs=$(ps -o pid= | wc -l) pid1=$(tr "\0" " " </proc/1/cmdline)'
+JOINED_VIEW="$PID_VIEW
+kill -0 "
 
 group_podman_ns_join() {
 	local c=st-$RT_NAME-nsj a b
@@ -280,8 +307,8 @@ group_podman_ns_join() {
 		[ "$(grep -c signalled <<<"$out")" -eq 0 -a "$rc" -eq 0 ]
 	run pmr exec "$c" sh -c "$NS_LINKS; readlink /proc/self/ns/pid"
 	a=$out
-	run pmr run --rm --pid "container:$c" --ipc "container:$c" --network "container:$c" "$IMAGE" \
-		sh -c "$NS_LINKS; readlink /proc/self/ns/pid; true"
+	run pmr run --rm --pid "container:$c" --ipc "container:$c" --network "container:$c" \
+		"$IMAGE" sh -c "$NS_LINKS; readlink /proc/self/ns/pid; true"
 	b=$out
 	expect_true "podman --pid/--ipc/--network container:X: same namespaces" "X: $a; new: $b" \
 		[ "$(grep -cE '^(net|ipc|uts|pid):\[[0-9]+\]$' <<<"$a")" -eq 4 -a \
@@ -303,7 +330,8 @@ group_podman_session() {
 	t0=$SECONDS
 	CMD_TIMEOUT=40 run pmrun --name "$c" --timeout 2 "$IMAGE" sleep 100
 	expect_true "podman run --timeout 2: killed after 2 s" \
-		"status $rc after $((SECONDS - t0)) s: $out" [ $((SECONDS - t0)) -lt 10 -a "$rc" -ne 0 ]
+		"status $rc after $((SECONDS - t0)) s: $out" \
+		[ $((SECONDS - t0)) -lt 10 -a "$rc" -ne 0 ]
 	expect_match "podman run --timeout 2: exited, conmon recorded it" '^exited ' \
 		pmr inspect --format '{{.State.Status}} {{.State.ExitCode}}' "$c"
 }
