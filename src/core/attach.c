@@ -2,10 +2,12 @@
  * the terminal, and wait for the process. */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "core/attach.h"
@@ -50,6 +52,36 @@ static int relay(int from, int to)
 	return sheep_write_all(to, buf, (size_t)n) < 0 ? -1 : 0;
 }
 
+/* Our input ended: a process reads end-of-file from a terminal only when the line discipline sees
+ * its EOF character (termios(3) VEOF, ^D) at the start of a line, so send that (after a newline's
+ * worth: a second one when the input did not end with a line feed). Otherwise `echo x | exec -t ID
+ * cat` waits forever. On a pty master, tcgetattr reads the slave's settings. */
+static void send_eof(int pty, bool line_open)
+{
+	struct termios t;
+	char eof[2] = {4, 4};
+
+	if (tcgetattr(pty, &t) == 0 && t.c_cc[VEOF] != _POSIX_VDISABLE)
+		eof[0] = eof[1] = (char)t.c_cc[VEOF];
+	(void)sheep_write_all(pty, eof, line_open ? 2 : 1);
+}
+
+/* stdin to the terminal, remembering whether the last byte ended a line; -1 at end of input. */
+static int relay_input(int pty, bool *line_open)
+{
+	char buf[16384];
+	ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n == 0)
+		send_eof(pty, *line_open);
+	if (n <= 0)
+		return -1;
+	*line_open = buf[n - 1] != '\n';
+	return sheep_write_all(pty, buf, (size_t)n) < 0 ? -1 : 0;
+}
+
 static int exit_status_of(int wstatus)
 {
 	if (WIFSIGNALED(wstatus))
@@ -60,6 +92,7 @@ static int exit_status_of(int wstatus)
 int sheep_attach_wait(pid_t pid, int sigfd, int pty)
 {
 	struct pollfd p[3] = {{sigfd, POLLIN, 0}, {pty, POLLIN, 0}, {pty >= 0 ? 0 : -1, POLLIN, 0}};
+	bool line_open = false;
 	int wstatus;
 
 	for (;;) {
@@ -67,7 +100,7 @@ int sheep_attach_wait(pid_t pid, int sigfd, int pty)
 			return 1;
 		if (p[1].revents && relay(pty, STDOUT_FILENO) < 0)
 			p[1].fd = -1;
-		if (p[2].revents && relay(STDIN_FILENO, pty) < 0)
+		if (p[2].revents && relay_input(pty, &line_open) < 0)
 			p[2].fd = -1;
 		if (!(p[0].revents & POLLIN))
 			continue;

@@ -294,3 +294,14 @@ teardown_sheep() {
 	done
 	return $rc
 }
+
+# userns_rootfs HOSTID: the bundle's rootfs owned by HOSTID (a user namespace's mapped root), and
+# bats' private (0700) temp directories above it made passable for that id.
+userns_rootfs() {
+	local d=$BUNDLE
+	chown -R "$1:$1" "$BUNDLE/rootfs"
+	while [ "$d" != "$BATS_TMPDIR" ] && [ "$d" != / ]; do
+		chmod o+x "$d"
+		d=$(dirname "$d")
+	done
+}

@@ -67,6 +67,10 @@ int exec_build_process(struct exec_job *j, struct sheep_err **err)
 		if (j->proc_file == NULL)
 			return sheep_err_take(err, EINVAL, msg);
 		j->proc = *j->proc_file;
+		/* a document without "capabilities" gets the container's, as runc does (an explicit
+		 * {} still means none): the process stays within what the init was given */
+		if (j->proc.capabilities == NULL && j->config->process)
+			j->proc.capabilities = j->config->process->capabilities;
 		if (j->opts->tty)
 			j->proc.terminal = true;
 	} else if (from_command_line(j, err) < 0) {

@@ -1,0 +1,201 @@
+#!/usr/bin/env bats
+# exec compared with runc 1.1.5 and the runtime-spec (conformance audit): a terminal's end of input,
+# a --process document without capabilities, every namespace kind joined (user with mappings,
+# cgroup, time) as the host sees it, concurrent execs, and nothing left behind (fds, mounts, procs).
+
+load helpers
+
+setup() {
+	requires exec
+	setup_sheep
+}
+
+teardown() {
+	teardown_sheep
+}
+
+# start_paused: a running container whose init waits for signals; sets INIT (its host pid).
+start_paused() {
+	set_args /probe pause --ready /tmp/ready
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	assert_success || return
+	wait_file "$BUNDLE/rootfs/tmp/ready" || return
+	INIT=$(container_pid "$ID")
+	[ "$INIT" -gt 0 ] || fail "no init pid: '$INIT'"
+}
+
+# exec_input INPUT ARGS...: `exec ARGS` in the foreground with INPUT (printf %b) on a pipe as stdin.
+exec_input() {
+	status=0
+	output=$(printf '%b' "$1" | SHEEP_TEST_MARK=$BATS_TEST_TMPDIR timeout -k 5 20 \
+		"$SHEEP_OCI" --root "$ROOT" exec "${@:2}" 2>&1 3>&-) || status=$?
+	printf '$ exec %s\nstatus: %s\n%s\n' "${*:2}" "$status" "$output" >&2
+}
+
+# ns_links PID: "NAME -> ns:[inode]" for every namespace kind the kernel has.
+ns_links() {
+	local n
+	for n in cgroup ipc mnt net pid time user uts; do
+		[ ! -e "/proc/$1/ns/$n" ] || echo "$n -> $(readlink "/proc/$1/ns/$n")"
+	done
+}
+
+# assert_same_ns PID: PID (an exec'd process) is in every namespace of the init, seen from the host.
+assert_same_ns() {
+	diff <(ns_links "$INIT") <(ns_links "$1") >&2 || fail "namespaces of $1 differ from the init's"
+}
+
+# exec_detached_pid ARGS...: `exec -d --pid-file` and the pid it wrote in EXEC_PID.
+exec_detached_pid() {
+	sheep exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$ID" "$@"
+	assert_success || return
+	EXEC_PID=$(cat "$BATS_TEST_TMPDIR/exec.pid")
+}
+
+# --- the terminal relay -------------------------------------------------------------------------
+
+# runc refuses --tty in the foreground without a controlling terminal ("open /dev/tty"); sheep-oci
+# relays a pty. The end of its input used to stay unseen: a `cat` on the terminal waited forever
+# and so did exec.
+@test "exec --tty in the foreground: the end of the input reaches the process as end-of-file" {
+	requires sheep
+	start_paused
+	exec_input 'hello\n' -t "$ID" /bin/sh -c 'cat >/tmp/got; echo "cat ended"'
+	assert_success
+	assert_output_contains "cat ended"
+	[ "$(cat "$BUNDLE/rootfs/tmp/got")" = hello ] || fail "got: $(cat "$BUNDLE/rootfs/tmp/got")"
+	# input without a final line feed: the first EOF character ends the line, the second the input
+	exec_input 'no newline' -t "$ID" /bin/sh -c 'cat >/tmp/got; echo "cat ended"'
+	assert_success
+	assert_output_contains "cat ended"
+	[ "$(cat "$BUNDLE/rootfs/tmp/got")" = "no newline" ] || fail "got: $(cat "$BUNDLE/rootfs/tmp/got")"
+	# no input at all
+	exec_input '' -t "$ID" /bin/sh -c 'cat; echo "exit $?"'
+	assert_success
+	assert_output_contains "exit 0"
+}
+
+@test "exec --tty in the foreground: the exit status comes back through the relay" {
+	requires sheep
+	start_paused
+	exec_input '' -t "$ID" /bin/sh -c 'exit 3'
+	assert_failure 3
+	exec_input '' -t "$ID" /bin/sh -c 'kill -TERM $$'
+	assert_failure 143
+}
+
+# --- the process document -----------------------------------------------------------------------
+
+# runc: a process without "capabilities" gets the container's (make_bundle's spec: AUDIT_WRITE 29,
+# KILL 5, NET_BIND_SERVICE 10); an explicit empty object gives none.
+@test "exec --process without capabilities: the container's sets; {} means none" {
+	start_paused
+	echo '{"args": ["/probe", "status"], "cwd": "/"}' >"$BATS_TEST_TMPDIR/p.json"
+	sheep exec --process "$BATS_TEST_TMPDIR/p.json" "$ID"
+	assert_success
+	assert_output_contains "CapEff:	0000000020000420"
+	assert_output_contains "CapBnd:	0000000020000420"
+	jq '.capabilities = {}' "$BATS_TEST_TMPDIR/p.json" >"$BATS_TEST_TMPDIR/q.json"
+	sheep exec --process "$BATS_TEST_TMPDIR/q.json" "$ID"
+	assert_success
+	assert_output_contains "CapEff:	0000000000000000"
+	assert_output_contains "CapBnd:	0000000000000000"
+}
+
+# runtime-spec config.md: user.umask and oomScoreAdj are part of the process; runc 1.1.5 drops both
+# on exec (umask 0022, oom_score_adj 0), so this runs for sheep-oci only.
+@test "exec --process: user.umask and oomScoreAdj apply" {
+	requires sheep
+	start_paused
+	echo '{"args": ["/bin/sh", "-c", "/probe umask; cat /proc/self/oom_score_adj"], "cwd": "/",
+		"user": {"uid": 1000, "gid": 1000, "umask": 63}, "oomScoreAdj": 500}' \
+		>"$BATS_TEST_TMPDIR/p.json"
+	sheep exec --process "$BATS_TEST_TMPDIR/p.json" "$ID"
+	assert_success
+	assert_output "0077
+500"
+}
+
+# --- namespaces and cgroups, seen from the host -------------------------------------------------
+
+@test "exec: every namespace of the init is joined, a mapped user namespace and cgroup too" {
+	requires userns
+	update_config '.linux.namespaces += [{"type": "user"}] |
+		.linux.namespaces |= (map(select(.type != "cgroup")) + [{"type": "cgroup"}]) |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	userns_rootfs 100000
+	start_paused
+	exec_detached_pid /probe sleep 1000 || return
+	assert_same_ns "$EXEC_PID"
+	diff "/proc/$INIT/cgroup" "/proc/$EXEC_PID/cgroup" >&2 || fail "cgroups differ"
+	# root in the container is host uid 100000, with the container's capabilities only
+	grep -q '^Uid:	100000	100000	100000	100000$' "/proc/$EXEC_PID/status" ||
+		fail "$(grep Uid "/proc/$EXEC_PID/status")"
+	diff <(grep ^Cap "/proc/$INIT/status") <(grep ^Cap "/proc/$EXEC_PID/status") >&2 ||
+		fail "capabilities differ from the init's"
+	sheep exec "$ID" /bin/sh -c 'cat /proc/self/uid_map; grep -c ":/$" /proc/self/cgroup'
+	assert_success
+	[[ "${lines[0]}" =~ ^\ +0\ +100000\ +65536$ ]] || fail "uid_map: ${lines[0]}"
+	# in its cgroup namespace the process sees its cgroup as the root in every hierarchy
+	[ "${lines[1]}" = "$(wc -l <"/proc/$EXEC_PID/cgroup")" ] || fail "cgroup view: $output"
+}
+
+# runc 1.1.5 has no time namespace ("namespace time does not exist").
+@test "exec: the container's time namespace is joined and its offsets apply" {
+	requires sheep
+	[ -e /proc/self/ns/time ] || skip "requires time namespaces"
+	update_config '.linux.namespaces += [{"type": "time"}] |
+		.linux.timeOffsets = {"boottime": {"secs": 1000000, "nanosecs": 0}}'
+	start_paused
+	exec_detached_pid /probe sleep 1000 || return
+	assert_same_ns "$EXEC_PID"
+	sheep exec "$ID" cat /proc/uptime
+	assert_success
+	local host inside
+	host=$(cut -d. -f1 /proc/uptime)
+	inside=${output%%.*}
+	((inside - host >= 999990 && inside - host <= 1000010)) || fail "uptime $inside, host $host"
+}
+
+# --- many execs, and what they leave ------------------------------------------------------------
+
+@test "exec: 20 concurrent execs each get their own output and status; nothing is left" {
+	start_paused
+	local fds mounts i pids=()
+	fds=$(ls "/proc/$INIT/fd" | wc -l)
+	mounts=$(wc -l </proc/self/mountinfo)
+	for i in $(seq 1 20); do
+		SHEEP_TEST_MARK=$BATS_TEST_TMPDIR timeout 60 "$SHEEP_OCI" --root "$ROOT" exec "$ID" \
+			/bin/sh -c "echo out-$i; exit $((i % 5))" >"$BATS_TEST_TMPDIR/c.$i" 2>&1 \
+			</dev/null 3>&- &
+		pids+=($!)
+	done
+	for i in $(seq 1 20); do
+		status=0
+		wait "${pids[i - 1]}" || status=$?
+		[ "$status" -eq $((i % 5)) ] || fail "exec $i: status $status" || return
+		[ "$(cat "$BATS_TEST_TMPDIR/c.$i")" = "out-$i" ] ||
+			fail "exec $i: $(cat "$BATS_TEST_TMPDIR/c.$i")" || return
+	done
+	[ "$(container_status "$ID")" = running ] || fail "container is $(container_status "$ID")"
+	[ "$(ls "/proc/$INIT/fd" | wc -l)" -eq "$fds" ] || fail "init fds: $(ls -l "/proc/$INIT/fd")"
+	[ "$(wc -l </proc/self/mountinfo)" -eq "$mounts" ] || fail "host mounts changed"
+	[ "$(test_processes | xargs)" = "$INIT" ] || fail "processes: $(test_processes | xargs)"
+}
+
+@test "exec: a failing exec leaves no process, fd or mount behind either" {
+	start_paused
+	local fds mounts
+	fds=$(ls "/proc/$INIT/fd" | wc -l)
+	mounts=$(wc -l </proc/self/mountinfo)
+	sheep exec --cwd /no/such "$ID" /probe true
+	assert_failure
+	sheep exec "$ID" /no/such/program
+	assert_failure
+	sheep exec -d "$ID" /probe true
+	assert_success
+	[ "$(ls "/proc/$INIT/fd" | wc -l)" -eq "$fds" ] || fail "init fds: $(ls -l "/proc/$INIT/fd")"
+	[ "$(wc -l </proc/self/mountinfo)" -eq "$mounts" ] || fail "host mounts changed"
+	retry 20 0.1 test "$(test_processes | xargs)" = "$INIT"
+}
