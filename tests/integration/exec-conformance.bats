@@ -199,3 +199,36 @@ exec_detached_pid() {
 	[ "$(wc -l </proc/self/mountinfo)" -eq "$mounts" ] || fail "host mounts changed"
 	retry 20 0.1 test "$(test_processes | xargs)" = "$INIT"
 }
+
+# An init that exits while execs start: each exec runs (0), is killed with the pid namespace (137:
+# the kernel SIGKILLs its members when the init dies) or says the container stopped. The race used
+# to surface as "send sync message 1: Broken pipe" (the half-made process killed before GO).
+@test "exec racing the init's exit: success, 137 or 'stopped', never another error; nothing left" {
+	set_args /probe sleep 1
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	local i pids=() st out
+	for i in $(seq 1 30); do
+		SHEEP_TEST_MARK=$BATS_TEST_TMPDIR timeout 30 "$SHEEP_OCI" --root "$ROOT" exec "$ID" \
+			/probe sleep 0.3 >"$BATS_TEST_TMPDIR/r.$i" 2>&1 </dev/null 3>&- &
+		pids+=($!)
+		sleep 0.05
+	done
+	for i in $(seq 1 30); do
+		st=0
+		wait "${pids[i - 1]}" || st=$?
+		out=$(cat "$BATS_TEST_TMPDIR/r.$i")
+		echo "exec $i: $st $out" >&2
+		case "$st:$out" in
+		0: | 137:) ;;
+		255:*) is_runc || fail "exec $i: status 255: $out" || return ;; # runc's own words
+		1:"sheep-oci: exec '$ID': cannot exec in a stopped container") ;;
+		1:"sheep-oci: exec '$ID': cannot exec in a stopped container (its init exited)") ;;
+		*) fail "exec $i: status $st: $out" || return ;;
+		esac
+	done
+	wait_status "$ID" stopped
+	sheep delete "$ID"
+	assert_success
+	retry 20 0.1 assert_no_test_processes
+}

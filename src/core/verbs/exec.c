@@ -176,8 +176,12 @@ static int start_process(struct exec_job *j, struct sheep_err **err)
 	if (j->ref.cgroup && cgfd < 0 && sheep_cgroup_enter(j->ref.cgroup, j->pid, err) < 0)
 		return -1;
 	state = sheep_state_oci_json(j->ref.st, j->ref.status, err);
-	if (state == NULL || sync_send(j->sync.parent, SYNC_GO, state, strlen(state), -1, err) < 0)
+	if (state == NULL)
 		return -1;
+	if (sync_send(j->sync.parent, SYNC_GO, state, strlen(state), -1, err) < 0)
+		return (*err)->errnum == EPIPE || (*err)->errnum == ECONNRESET
+			   ? sheep_spawn_reap_died(&j->pid, "the process", "it was executed", err)
+			   : -1;
 	sheep_fault_point("exec:", "go");
 	return serve(j, err);
 }
@@ -216,17 +220,27 @@ static void job_free(struct exec_job *j)
 	sync_close_child(&j->sync);
 }
 
+/* The exec failed after the status check: when the init exited meanwhile, that is why (the kernel
+ * SIGKILLs every process of a pid namespace whose init dies, a half-made exec'd one too), and the
+ * error says so instead of naming whatever step the process died in. */
+static int failed_after_check(struct exec_job *j, struct sheep_err **err)
+{
+	if (j->pid > 0) {
+		kill(j->pid, SIGKILL);
+		waitpid(j->pid, NULL, 0);
+	}
+	if (container_status(j->ref.st, j->ref.dirfd, j->ref.cgroup) != SHEEP_STOPPED)
+		return -1;
+	sheep_err_freep(err);
+	return sheep_err_set(err, 0, "cannot exec in a stopped container (its init exited)");
+}
+
 static int exec_steps(struct exec_job *j, int sigfd, int *ret_status, struct sheep_err **err)
 {
 	if (prepare(j, err) < 0)
 		return -1;
-	if (start_process(j, err) < 0) {
-		if (j->pid > 0) {
-			kill(j->pid, SIGKILL);
-			waitpid(j->pid, NULL, 0);
-		}
-		return -1;
-	}
+	if (start_process(j, err) < 0)
+		return failed_after_check(j, err);
 	sheep_fault_point("exec:", "served");
 	/* the process runs: other verbs on this container must not wait for it */
 	container_close(&j->ref);
