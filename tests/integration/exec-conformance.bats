@@ -232,3 +232,21 @@ exec_detached_pid() {
 	assert_success
 	retry 20 0.1 assert_no_test_processes
 }
+
+# runc: --user changes the ids only and --additional-gids adds to the container's groups; both used
+# to replace the container's additionalGids (and --user its umask).
+@test "exec --user keeps the container's groups and umask; --additional-gids adds to them" {
+	update_config '.process.user = {"uid": 0, "gid": 0, "additionalGids": [10, 11], "umask": 63}'
+	start_paused
+	sheep exec --user 1000 "$ID" /probe id
+	assert_success
+	assert_output "uid=1000 gid=0 euid=1000 egid=0 groups=10,11"
+	sheep exec --user 1000:1000 --additional-gids 20 --additional-gids 21 "$ID" /probe id
+	assert_success
+	assert_output "uid=1000 gid=1000 euid=1000 egid=1000 groups=10,11,20,21"
+	# runc 1.1.5 leaves exec's umask at 0022 whatever the config says
+	if is_sheep; then
+		sheep exec -u 1000 "$ID" /probe umask
+		assert_output "0077"
+	fi
+}

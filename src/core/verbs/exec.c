@@ -210,6 +210,7 @@ static void job_free(struct exec_job *j)
 	sheep_seccomp_free(j->ctx.seccomp);
 	free(j->ctx.state_json);
 	free(j->env);
+	free(j->gids);
 	oci_process_free(j->proc_file);
 	oci_config_free(j->config);
 	container_close(&j->ref);

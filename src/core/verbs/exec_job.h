@@ -18,6 +18,7 @@ struct exec_job {
 	struct oci_process proc;       /* what runs (borrows from the two above and opts) */
 	struct oci_config view;	       /* config with .process = &proc, for the init steps */
 	char **env;
+	uint32_t *gids; /* the container's additionalGids plus --additional-gids */
 	int pidns_fd;
 	struct sheep_init_ctx ctx;
 	struct sync_pair sync;

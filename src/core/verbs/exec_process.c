@@ -34,6 +34,25 @@ static int merge_env(struct exec_job *j, const struct oci_process *base, struct 
 	return 0;
 }
 
+/* --additional-gids adds to the container's supplementary groups, as in runc. */
+static int add_gids(struct exec_job *j, const struct oci_process *base, struct sheep_err **err)
+{
+	const struct sheep_exec_opts *o = j->opts;
+	size_t n = base->user.additional_gids_len;
+
+	if (o->additional_gids_len == 0)
+		return 0;
+	j->gids = calloc(n + o->additional_gids_len, sizeof(uint32_t));
+	if (j->gids == NULL)
+		return sheep_err_set(err, ENOMEM, "exec additional gids");
+	if (n)
+		memcpy(j->gids, base->user.additional_gids, n * sizeof(uint32_t));
+	memcpy(j->gids + n, o->additional_gids, o->additional_gids_len * sizeof(uint32_t));
+	j->proc.user.additional_gids = j->gids;
+	j->proc.user.additional_gids_len = n + o->additional_gids_len;
+	return 0;
+}
+
 static int from_command_line(struct exec_job *j, struct sheep_err **err)
 {
 	const struct sheep_exec_opts *o = j->opts;
@@ -47,14 +66,14 @@ static int from_command_line(struct exec_job *j, struct sheep_err **err)
 	j->proc.no_new_privileges = base->no_new_privileges || o->no_new_privs;
 	if (o->cwd)
 		j->proc.cwd = (char *)o->cwd;
+	/* like runc: --user sets the ids only (the container's groups and umask stay) */
 	if (o->has_user) {
-		j->proc.user = (struct oci_user){.uid = o->uid, .gid = o->gid};
+		j->proc.user.uid = o->uid;
+		j->proc.user.gid = o->gid;
 		j->proc.has_user = true;
 	}
-	if (o->additional_gids_len) {
-		j->proc.user.additional_gids = o->additional_gids;
-		j->proc.user.additional_gids_len = o->additional_gids_len;
-	}
+	if (add_gids(j, base, err) < 0)
+		return -1;
 	return merge_env(j, base, err);
 }
 
