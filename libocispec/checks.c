@@ -23,8 +23,9 @@ int oci_check_file_mode(struct oci_decoder *d, const void *v)
 {
 	uint32_t mode = *(const uint32_t *)v;
 
-	/* defs.json FileMode: decimal 0..511, i.e. permission bits only (0777) */
-	if (mode > 0777)
+	/* defs.json FileMode: decimal 0..511, i.e. permission bits only (0777); podman sends the
+	 * host node's whole st_mode (S_IFCHR | 0600), which runc and crun accept: type bits pass */
+	if ((mode & ~0170000u) > 0777)
 		return oci_decode_fail(d, "file mode %u out of range (0 to 0777)", mode);
 	return 0;
 }

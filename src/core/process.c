@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,8 +344,7 @@ char **sheep_process_env(char *const *env, size_t n, char *const *extra, size_t 
 			 const char *home)
 {
 	char **out = calloc(n + n_extra + 2, sizeof(char *));
-	size_t len = 0, j;
-	bool has_home = false;
+	size_t len = 0, j, home_at = SIZE_MAX;
 
 	if (out == NULL)
 		return NULL;
@@ -355,10 +355,14 @@ char **sheep_process_env(char *const *env, size_t n, char *const *extra, size_t 
 			;
 		out[j] = e;
 		len += j == len;
-		has_home |= env_same_name(e, "HOME=");
+		if (env_same_name(e, "HOME="))
+			home_at = j;
 	}
-	if (!has_home && home)
+	/* an empty HOME counts as unset (as runc): the passwd home takes its place */
+	if (home && home_at == SIZE_MAX)
 		out[len] = (char *)home;
+	else if (home && strcmp(out[home_at], "HOME=") == 0)
+		out[home_at] = (char *)home;
 	return out;
 }
 

@@ -271,3 +271,48 @@ state_hook() {
 	pid=$(container_pid "$ID")
 	[ "$(cat "/proc/$pid/comm")" = sleep ] || fail "comm: $(cat "/proc/$pid/comm")"
 }
+
+@test "a pid namespace given by path: the container's process is in it, not in the runtime's" {
+	set_args /probe pause
+	sheep run -d --bundle "$BUNDLE" "$ID-a"
+	assert_success
+	local apid
+	apid=$(container_pid "$ID-a")
+	make_bundle "$BATS_TEST_TMPDIR/b2"
+	update_config ".linux.namespaces |= map(if .type == \"pid\" then .path = \"/proc/$apid/ns/pid\" else . end)"
+	set_args /bin/sh -c 'echo $$; readlink /proc/self/ns/pid; cat /proc/1/cmdline | tr "\0" " "'
+	sheep run --bundle "$BUNDLE" "$ID-b"
+	assert_success
+	# the first container's init is pid 1 there, and the new process has a small pid of that
+	# namespace (in the runtime's namespace it would be a host pid and /proc the host's)
+	[ "${lines[0]}" -lt 100 ] || fail "pid ${lines[0]} is not of the joined namespace"
+	[ "${lines[1]}" = "$(readlink "/proc/$apid/ns/pid")" ] || fail "ns ${lines[1]}"
+	[[ "${lines[2]}" == "/probe pause"* ]] || fail "pid 1 there: ${lines[2]}"
+}
+
+@test "a new network namespace has lo up; the process is the leader of its own session" {
+	set_args /bin/sh -c 'cat /sys/class/net/lo/operstate /sys/class/net/lo/flags;
+		set -- $(cat /proc/$$/stat); echo "$1 $6"'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ "$(($(sed -n 2p <<<"$output") & 1))" -eq 1 ] || fail "lo is down: $output"
+	local pid sid
+	read -r pid sid <<<"${lines[2]}"
+	[ "$pid" = "$sid" ] || fail "not a session leader: pid $pid sid $sid"
+	set_args /probe pause
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	sheep exec "$ID" /bin/sh -c 'set -- $(cat /proc/$$/stat); echo "$1 $6"'
+	assert_success
+	read -r pid sid <<<"$output"
+	[ "$pid" = "$sid" ] || fail "exec: not a session leader: pid $pid sid $sid"
+}
+
+@test "an empty HOME= counts as unset: the home of the user from /etc/passwd (as runc)" {
+	update_config '.process.env |= map(select(startswith("HOME=") | not)) + ["HOME="] |
+		.process.user = {"uid": 1000, "gid": 1000}'
+	set_args /bin/sh -c 'echo "home=$HOME"'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output "home=/home/user"
+}

@@ -60,6 +60,16 @@ teardown() {
 	assert_output "opened"
 }
 
+@test "linux.devices fileMode with the file-type bits (podman sends st_mode): the permission bits apply" {
+	# 8630 = S_IFCHR (020000) | 0666, as podman --device writes it; runc and crun accept it
+	update_config '.linux.devices = [{"path":"/dev/mynull","type":"c","major":1,"minor":3,
+		"fileMode":8630}]'
+	set_args /probe stat /dev/mynull
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output_contains "type=char mode=0666"
+}
+
 @test "a /dev/null symlink in the image does not redirect to a host file" {
 	echo secret >"$BATS_TEST_TMPDIR/hostfile"
 	update_config '.mounts |= map(select(.destination != "/dev"))'

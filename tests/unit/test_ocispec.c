@@ -394,6 +394,9 @@ static const struct {
      "config.json: linux.devices[0].path: required"},
     {CFG("\"linux\": {\"devices\": [{\"type\": \"c\", \"path\": \"/d\", \"fileMode\": 512}]}"),
      "config.json: linux.devices[0].fileMode: file mode 512 out of range (0 to 0777)"},
+    /* the file-type bits podman sends (S_IFCHR | 0600 = 8576) pass; anything else above 0777 not */
+    {CFG("\"linux\": {\"devices\": [{\"type\": \"c\", \"path\": \"/d\", \"fileMode\": 9088}]}"),
+     "config.json: linux.devices[0].fileMode: file mode 9088 out of range (0 to 0777)"},
     {CFG("\"process\": {\"cwd\": \"/\", \"rlimits\": [{\"type\": \"RLIMIT_nofile\", "
 	 "\"soft\": 1, \"hard\": 1}]}"),
      "config.json: process.rlimits[0].type: invalid rlimit type 'RLIMIT_nofile'"},

@@ -266,6 +266,12 @@ static void test_env(void **state)
 		   (const char *const[]){"PATH=/bin", "HOME=/srv", NULL});
 	assert_env(sheep_process_env(NULL, 0, NULL, 0, "HOME=/"),
 		   (const char *const[]){"HOME=/", NULL});
+	/* an empty HOME counts as unset: the passwd home takes its place (as runc) */
+	char *empty_home[] = {"HOME=", "PATH=/bin"};
+	assert_env(sheep_process_env(empty_home, 2, NULL, 0, "HOME=/root"),
+		   (const char *const[]){"HOME=/root", "PATH=/bin", NULL});
+	assert_env(sheep_process_env(empty_home, 2, NULL, 0, NULL),
+		   (const char *const[]){"HOME=", "PATH=/bin", NULL});
 }
 
 /* The last PATH is the one searched: the one the process gets. */

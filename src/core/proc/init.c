@@ -1,6 +1,9 @@
 /* The container's init, as a table of named steps run in order after clone. A failing step's
  * name becomes the error's context; the error goes to the parent as SYNC_ERROR and init exits. */
 #include <errno.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
@@ -39,6 +42,23 @@ static int step_wait_parent(struct sheep_init_ctx *c, struct sheep_err **err)
 	return c->state_json ? 0 : sheep_err_set(err, EPROTO, "no state from the parent");
 }
 
+/* A new network namespace has only lo, and down; runc brings it up, and podman's "none" network,
+ * ctr's default and pods talking over localhost rely on it. */
+static int loopback_up(struct sheep_err **err)
+{
+	struct ifreq ifr = {.ifr_name = "lo"};
+	_cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return sheep_err_set(err, errno, "socket AF_INET");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return sheep_err_set(err, errno, "SIOCGIFFLAGS 'lo'");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		return sheep_err_set(err, errno, "set 'lo' up");
+	return 0;
+}
+
 static int step_namespaces(struct sheep_init_ctx *c, struct sheep_err **err)
 {
 	struct sync_msg m;
@@ -58,6 +78,9 @@ static int step_namespaces(struct sheep_init_ctx *c, struct sheep_err **err)
 	}
 	if (rest && unshare(rest) < 0)
 		return sheep_err_set(err, errno, "unshare namespaces 0x%x", rest);
+	if (!c->is_exec && ((c->ns.clone_flags | c->ns.unshare_flags) & CLONE_NEWNET) &&
+	    loopback_up(err) < 0)
+		return -1;
 	if (c->ns.new_time) {
 		if (unshare(CLONE_NEWTIME) < 0)
 			return sheep_err_set(err, errno, "unshare time namespace");

@@ -32,8 +32,10 @@ int sheep_init_step_console(struct sheep_init_ctx *c, struct sheep_err **err)
 	_cleanup_close_ int master = -1, slave = -1, console = -1;
 	char path[64];
 
+	/* a session of its own either way (as runc): a signal for the runtime's or the manager's
+	 * process group (conmon kills -pgid at --timeout) is not the container's */
 	if (!p->terminal)
-		return 0;
+		return setsid() < 0 ? sheep_err_set(err, errno, "setsid") : 0;
 	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (master < 0)
 		return sheep_err_set(err, errno, "open '/dev/ptmx'");
@@ -173,10 +175,11 @@ static char home_entry[4096 + sizeof("HOME=")];
 int sheep_init_step_env(struct sheep_init_ctx *c, struct sheep_err **err)
 {
 	const struct oci_process *p = c->config->process;
+	const char *home = sheep_strv_env_get(p->env, p->env_len, "HOME");
 	_cleanup_close_ int root = -1;
 
 	home_entry[0] = '\0';
-	if (sheep_strv_env_get(p->env, p->env_len, "HOME"))
+	if (home && *home)
 		return 0;
 	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
