@@ -45,7 +45,7 @@ group_ctr_detached() {
 	run ctrc containers ls -q
 	expect_true "ctr: nothing left" "containers: $out" [ -z "$out" ]
 	run ls -A "$T/ctr-root-$RT_NAME/$CTR_NS"
-	expect_true "ctr: runtime state removed" "state dir: $out" [ "$rc" -eq 0 ] && [ -z "$out" ]
+	expect_true "ctr: runtime state removed" "state dir: $out" [ "$rc" -eq 0 -a -z "$out" ]
 }
 
 # Between groups and at the end: kill and delete every task and container in the namespace.

@@ -62,7 +62,7 @@ group_podman_restart() {
 	run pmr inspect --format '{{.State.Status}} {{.State.Pid}}' "$c"
 	pid2=${out#running }
 	expect_true "podman restart: running with a new init" "before '$pid1', after '$out'" \
-		[ "${out%% *}" = running ] && [ "$pid2" != "$pid1" ] && [ -n "$pid1" ]
+		[ "${out%% *}" = running -a "$pid2" != "$pid1" -a -n "$pid1" ]
 	expect_out "podman restart: exec after restart" "again" pmr exec "$c" echo again
 }
 
