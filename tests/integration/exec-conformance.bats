@@ -250,3 +250,21 @@ exec_detached_pid() {
 		assert_output "0077"
 	fi
 }
+
+# cgroup v1 limits forks, not moves into a cgroup: an exec moved in after its clone used to run as
+# one task over pids.max (runtime-spec: pids.limit is the maximum number of tasks). runc 1.1.5 is
+# erratic there: its init sometimes dies in the cgroup (Go's pthread_create: EAGAIN) and sometimes
+# gets in, so this is sheep-oci's only: refused, then it works once `update` raised the limit.
+@test "exec into a container at its pids limit fails; after update it runs" {
+	requires cgroup_v1 sheep
+	update_config '.linux.resources.pids = {"limit": 1}'
+	start_paused
+	sheep exec "$ID" /probe echo hi
+	assert_sheep_error exec "$ID" "the container's pids limit (1) is reached"
+	retry 20 0.1 test "$(test_processes | xargs)" = "$INIT"
+	sheep update --pids-limit 10 "$ID"
+	assert_success
+	sheep exec "$ID" /probe echo hi
+	assert_success
+	assert_output "hi"
+}

@@ -3,6 +3,7 @@
  * through the same init steps as the container's own process, minus rootfs, hooks and the start
  * gate. Success is the sync socket closing on execve (it is close-on-exec). */
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
@@ -156,6 +157,29 @@ static int serve(struct exec_job *j, struct sheep_err **err)
 	}
 }
 
+/* Without CLONE_INTO_CGROUP (cgroup v1) the process is moved in after the clone, and the pids
+ * controller limits only forks, not moves (kernel cgroup-v1/pids.rst: pids.current may exceed
+ * pids.max by migration): the exec would be one task over the container's limit. runc forks inside
+ * the cgroup and so fails there; refuse the same way. Two racing execs may still both get in. */
+static int enter_cgroup(struct exec_job *j, struct sheep_err **err)
+{
+	struct sheep_cgroup_stats st = {0};
+	uint64_t limit;
+	bool over;
+
+	if (sheep_cgroup_enter(j->ref.cgroup, j->pid, err) < 0)
+		return -1;
+	if (sheep_cgroup_stats(j->ref.cgroup, &st, err) < 0)
+		return sheep_err_wrap(err, "read the container's pids limit");
+	limit = st.pids_limit;
+	over = limit > 0 && st.pids_current > limit;
+	sheep_cgroup_stats_clear(&st);
+	if (over)
+		return sheep_err_set(err, EAGAIN,
+				     "the container's pids limit (%" PRIu64 ") is reached", limit);
+	return 0;
+}
+
 static int start_process(struct exec_job *j, struct sheep_err **err)
 {
 	int cgfd = j->ref.cgroup ? sheep_cgroup_clone_fd(j->ref.cgroup) : -1;
@@ -173,7 +197,7 @@ static int start_process(struct exec_job *j, struct sheep_err **err)
 		return -1;
 	sheep_fault_point("exec:", "clone");
 	sync_close_child(&j->sync);
-	if (j->ref.cgroup && cgfd < 0 && sheep_cgroup_enter(j->ref.cgroup, j->pid, err) < 0)
+	if (j->ref.cgroup && cgfd < 0 && enter_cgroup(j, err) < 0)
 		return -1;
 	state = sheep_state_oci_json(j->ref.st, j->ref.status, err);
 	if (state == NULL)
