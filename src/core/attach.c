@@ -39,6 +39,24 @@ void sheep_attach_copy_winsize(int pty)
 		ioctl(pty, TIOCSWINSZ, &ws);
 }
 
+bool sheep_attach_raw(int pty, struct termios *saved)
+{
+	struct termios t;
+
+	if (pty < 0 || !isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, saved) < 0)
+		return false;
+	t = *saved;
+	cfmakeraw(&t);
+	sheep_attach_copy_winsize(pty);
+	return tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
+}
+
+void sheep_attach_restore(bool raw, const struct termios *saved)
+{
+	if (raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, saved);
+}
+
 /* Moves what is readable from `from` to `to`; returns -1 at end of input. */
 static int relay(int from, int to)
 {

@@ -3,7 +3,9 @@
 #define SHEEP_CORE_ATTACH_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/types.h>
+#include <termios.h>
 
 #include "util/err.h"
 
@@ -12,6 +14,11 @@
 int sheep_attach_block_signals(sigset_t *old, struct sheep_err **err);
 /* Copies the caller's terminal size to the pty (SIGWINCH). */
 void sheep_attach_copy_winsize(int pty);
+/* With a pty and a terminal on stdin: puts stdin in raw mode (the container's terminal does the
+ * echo, line editing and ^C) and copies its size to the pty. Returns whether *saved holds the
+ * settings sheep_attach_restore must put back. */
+bool sheep_attach_raw(int pty, struct termios *saved);
+void sheep_attach_restore(bool raw, const struct termios *saved);
 /* Relays pty <-> stdio (pty -1: none), forwards signals to pid, and returns its exit status
  * (128+N when killed by signal N) once it has exited. */
 int sheep_attach_wait(pid_t pid, int sigfd, int pty);

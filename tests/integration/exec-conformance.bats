@@ -268,3 +268,57 @@ exec_detached_pid() {
 	assert_success
 	assert_output "hi"
 }
+
+# on_terminal INPUT ARGS...: `exec ARGS` on a new 40x120 terminal (python's pty), INPUT typed after
+# 0.5 s; output is what the terminal showed, then "echo-restored=BOOL status=N" (the terminal's
+# ECHO flag once exec is done, its exit status).
+on_terminal() {
+	cat >"$BATS_TEST_TMPDIR/ptyrun.py" <<'PY'
+import fcntl, os, pty, select, struct, sys, termios, time
+# ptyrun.py INPUT CMD...: runs CMD on a new terminal of 40 rows x 120 columns, writes INPUT (after
+# 0.5 s), prints what the terminal showed, then 'echo-restored=BOOL' and 'status=N'
+inp = sys.argv[1].encode().decode('unicode_escape').encode()
+pid, fd = pty.fork()
+if pid == 0:
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack('HHHH', 40, 120, 0, 0))
+    os.execvp(sys.argv[2], sys.argv[2:])
+out = b''
+start = time.time(); sent = False
+while time.time() - start < 20:
+    if not sent and time.time() - start > 0.5:
+        os.write(fd, inp); sent = True
+    r, _, _ = select.select([fd], [], [], 0.1)
+    if r:
+        try:
+            d = os.read(fd, 4096)
+        except OSError:
+            break
+        if not d:
+            break
+        out += d
+    else:
+        w = os.waitpid(pid, os.WNOHANG)
+        if w[0] == pid and sent:
+            pid = -1; st = w[1]; break
+echo = bool(termios.tcgetattr(fd)[3] & termios.ECHO)
+if pid > 0:
+    _, st = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors='replace').replace('\r', ''))
+print('echo-restored=%s status=%d' % (echo, os.waitstatus_to_exitcode(st)))
+PY
+	output=$(SHEEP_TEST_MARK=$BATS_TEST_TMPDIR timeout 30 python3 "$BATS_TEST_TMPDIR/ptyrun.py" \
+		"$1" "$SHEEP_OCI" --root "$ROOT" exec "${@:2}" </dev/null 3>&-)
+	printf '$ exec %s (on a terminal)\n%s\n' "${*:2}" "$output" >&2
+}
+
+# runc puts its terminal in raw mode and gives the pty its size; exec did neither (run did): every
+# typed line was echoed twice, ^C was the runtime's SIGINT, and the size was 0x0 until a SIGWINCH.
+@test "exec --tty on a terminal: raw mode while it runs, the terminal's size, settings restored" {
+	command -v python3 >/dev/null || skip "requires python3"
+	start_paused
+	on_terminal 'abc\r' -t "$ID" /bin/sh -c '/probe tty; read l; echo got:$l'
+	assert_output_contains "winsize=40x120"
+	assert_output_contains "got:abc"
+	[ "$(grep -c abc <<<"$output")" -eq 2 ] || fail "typed input echoed other than once"
+	assert_output_contains "echo-restored=True status=0"
+}

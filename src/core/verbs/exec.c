@@ -262,6 +262,9 @@ static int failed_after_check(struct exec_job *j, struct sheep_err **err)
 
 static int exec_steps(struct exec_job *j, int sigfd, int *ret_status, struct sheep_err **err)
 {
+	struct termios saved;
+	bool raw;
+
 	if (prepare(j, err) < 0)
 		return -1;
 	if (start_process(j, err) < 0)
@@ -274,7 +277,9 @@ static int exec_steps(struct exec_job *j, int sigfd, int *ret_status, struct she
 	sheep_fault_point("exec:", "pid-file");
 	if (j->opts->detach)
 		return 0;
+	raw = sheep_attach_raw(j->pty_master, &saved);
 	*ret_status = sheep_attach_wait(j->pid, sigfd, j->pty_master);
+	sheep_attach_restore(raw, &saved);
 	return 0;
 }
 
