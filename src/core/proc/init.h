@@ -33,8 +33,6 @@ struct sheep_init_ctx {
 	char *exec_path;  /* args[0] resolved in the container */
 	int exec_fd;	  /* exec_path opened O_PATH and checked (exe_guard.h) */
 	bool exec_script;
-	bool
-	    exec_symlink; /* exec_path ends in a symlink (busybox applets): the init execs by path */
 	struct sheep_exe_id self_exe; /* the runtime binary, taken before clone */
 	bool is_exec;		      /* `exec` into a running container rather than its init */
 	cpu_set_t final_affinity;     /* exec: execCPUAffinity's mask once in the cgroup */

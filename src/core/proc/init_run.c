@@ -74,11 +74,7 @@ int sheep_init_step_find_exec(struct sheep_init_ctx *c, struct sheep_err **err)
 	if (sheep_process_find_exec(c->config->process, &c->exec_path, err) < 0)
 		return -1;
 	c->exec_fd = sheep_exe_guard_open(c->exec_path, &c->self_exe, &c->exec_script, err);
-	if (c->exec_fd < 0)
-		return -1;
-	struct stat st;
-	c->exec_symlink = lstat(c->exec_path, &st) == 0 && S_ISLNK(st.st_mode);
-	return 0;
+	return c->exec_fd < 0 ? -1 : 0;
 }
 
 /* startContainer runs past the start gate, where nobody reads the sync socket any more: a
@@ -242,12 +238,12 @@ void sheep_init_main(struct sheep_init_ctx *c)
 	/* an exec'd process outlives the runtime that started it (init cleared this at READY) */
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	/* Executing the checked fd leaves no window for a swap of the path (CVE-2019-5736), but the
-	 * kernel then names the process after the file, not the symlink ("busybox" for "sleep").
-	 * The container's own init goes by its path when that ends in a symlink, as runc's does: no
-	 * process of the container exists yet to race it. exec'd processes, which others could race,
-	 * always use the fd. A script needs its path (its interpreter opens it; the checked fd is
-	 * close-on-exec). */
-	if (!c->exec_script && (c->is_exec || !c->exec_symlink))
+	 * kernel then names the process after the file, not the path ("busybox" for "sleep",
+	 * "catatonit" for podman's bind-mounted /run/podman-init). The container's own init goes by
+	 * its path, as runc's does: no process of the container exists yet to race the check just
+	 * made. exec'd processes, which the container's processes could race, use the fd. A script
+	 * needs its path (its interpreter opens it; the checked fd is close-on-exec). */
+	if (!c->exec_script && c->is_exec)
 		syscall(SYS_execveat, c->exec_fd, "", argv, envp, AT_EMPTY_PATH);
 	/* Also the fallback when the container's seccomp profile allows execve but not execveat:
 	 * the path was checked a moment ago, so only a swap racing this window could slip by. */
