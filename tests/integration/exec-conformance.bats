@@ -322,3 +322,16 @@ PY
 	[ "$(grep -c abc <<<"$output")" -eq 2 ] || fail "typed input echoed other than once"
 	assert_output_contains "echo-restored=True status=0"
 }
+
+# A pid file that cannot be written used to fail the exec while its process went on running,
+# orphaned (detached or not); runc kills it.
+@test "exec --pid-file in a missing directory fails and leaves no process" {
+	start_paused
+	sheep exec -d --pid-file "$BATS_TEST_TMPDIR/none/exec.pid" "$ID" /probe sleep 1000
+	assert_sheep_error exec "$ID" \
+		"open directory of pid file '$BATS_TEST_TMPDIR/none/exec.pid': No such file or directory"
+	sheep exec --pid-file "$BATS_TEST_TMPDIR/none/exec.pid" "$ID" /probe sleep 1000
+	assert_failure
+	retry 20 0.1 test "$(test_processes | xargs)" = "$INIT"
+	[ "$(container_status "$ID")" = running ] || fail "container is $(container_status "$ID")"
+}

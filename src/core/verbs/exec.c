@@ -245,15 +245,21 @@ static void job_free(struct exec_job *j)
 	sync_close_child(&j->sync);
 }
 
+static void kill_process(struct exec_job *j)
+{
+	if (j->pid > 0) {
+		kill(j->pid, SIGKILL);
+		waitpid(j->pid, NULL, 0);
+		j->pid = -1;
+	}
+}
+
 /* The exec failed after the status check: when the init exited meanwhile, that is why (the kernel
  * SIGKILLs every process of a pid namespace whose init dies, a half-made exec'd one too), and the
  * error says so instead of naming whatever step the process died in. */
 static int failed_after_check(struct exec_job *j, struct sheep_err **err)
 {
-	if (j->pid > 0) {
-		kill(j->pid, SIGKILL);
-		waitpid(j->pid, NULL, 0);
-	}
+	kill_process(j);
 	if (container_status(j->ref.st, j->ref.dirfd, j->ref.cgroup) != SHEEP_STOPPED)
 		return -1;
 	sheep_err_freep(err);
@@ -272,8 +278,12 @@ static int exec_steps(struct exec_job *j, int sigfd, int *ret_status, struct she
 	sheep_fault_point("exec:", "served");
 	/* the process runs: other verbs on this container must not wait for it */
 	container_close(&j->ref);
-	if (j->opts->pid_file && sheep_write_pid_file(j->opts->pid_file, j->pid, err) < 0)
+	/* a caller that gets no pid file cannot manage the process: do not leave it running (runc
+	 * kills it too) */
+	if (j->opts->pid_file && sheep_write_pid_file(j->opts->pid_file, j->pid, err) < 0) {
+		kill_process(j);
 		return -1;
+	}
 	sheep_fault_point("exec:", "pid-file");
 	if (j->opts->detach)
 		return 0;
