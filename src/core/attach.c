@@ -13,8 +13,13 @@
 #include "core/attach.h"
 #include "util/fs.h"
 
-static const int forwarded[] = {SIGINT,	 SIGTERM,  SIGHUP,  SIGQUIT, SIGUSR1,
-				SIGUSR2, SIGWINCH, SIGCHLD, SIGCONT, SIGALRM};
+/* Every signal whose default would end or stop the runtime and leave the process orphaned, as runc
+ * forwards them (SIGRTMIN+3 is how systemd is told to halt), plus SIGCHLD and SIGWINCH, handled
+ * here. Not SIGPIPE (a write to a closed stdout is the runtime's own error), nor the synchronous
+ * faults, nor SIGURG (ignored by default; runc leaves it too). */
+static const int forwarded[] = {SIGHUP,	 SIGINT,    SIGQUIT,   SIGABRT, SIGUSR1,  SIGUSR2, SIGALRM,
+				SIGTERM, SIGSTKFLT, SIGCHLD,   SIGCONT, SIGTSTP,  SIGTTIN, SIGTTOU,
+				SIGXCPU, SIGXFSZ,   SIGVTALRM, SIGPROF, SIGWINCH, SIGIO,   SIGPWR};
 
 int sheep_attach_block_signals(sigset_t *old, struct sheep_err **err)
 {
@@ -23,6 +28,8 @@ int sheep_attach_block_signals(sigset_t *old, struct sheep_err **err)
 	sigemptyset(&set);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaddset(&set, forwarded[i]);
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		sigaddset(&set, sig);
 	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
 		return sheep_err_set(err, errno, "sigprocmask");
 	int fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);

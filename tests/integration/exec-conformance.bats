@@ -158,13 +158,19 @@ exec_detached_pid() {
 	((inside - host >= 999990 && inside - host <= 1000010)) || fail "uptime $inside, host $host"
 }
 
+# mount_counts: the host's mounts under the test's directory and the container's mounts (other
+# tests on the machine may mount elsewhere on the host meanwhile).
+mount_counts() {
+	echo "$(grep -cF "$BATS_TEST_TMPDIR" /proc/self/mountinfo) $(wc -l <"/proc/$INIT/mountinfo")"
+}
+
 # --- many execs, and what they leave ------------------------------------------------------------
 
 @test "exec: 20 concurrent execs each get their own output and status; nothing is left" {
 	start_paused
 	local fds mounts i pids=()
 	fds=$(ls "/proc/$INIT/fd" | wc -l)
-	mounts=$(wc -l </proc/self/mountinfo)
+	mounts=$(mount_counts)
 	for i in $(seq 1 20); do
 		SHEEP_TEST_MARK=$BATS_TEST_TMPDIR timeout 60 "$SHEEP_OCI" --root "$ROOT" exec "$ID" \
 			/bin/sh -c "echo out-$i; exit $((i % 5))" >"$BATS_TEST_TMPDIR/c.$i" 2>&1 \
@@ -180,7 +186,8 @@ exec_detached_pid() {
 	done
 	[ "$(container_status "$ID")" = running ] || fail "container is $(container_status "$ID")"
 	[ "$(ls "/proc/$INIT/fd" | wc -l)" -eq "$fds" ] || fail "init fds: $(ls -l "/proc/$INIT/fd")"
-	[ "$(wc -l </proc/self/mountinfo)" -eq "$mounts" ] || fail "host mounts changed"
+	[ "$(mount_counts)" = "$mounts" ] || fail "mounts (test's on the host, container's): $mounts," \
+		"now $(mount_counts)"
 	[ "$(test_processes | xargs)" = "$INIT" ] || fail "processes: $(test_processes | xargs)"
 }
 
@@ -188,7 +195,7 @@ exec_detached_pid() {
 	start_paused
 	local fds mounts
 	fds=$(ls "/proc/$INIT/fd" | wc -l)
-	mounts=$(wc -l </proc/self/mountinfo)
+	mounts=$(mount_counts)
 	sheep exec --cwd /no/such "$ID" /probe true
 	assert_failure
 	sheep exec "$ID" /no/such/program
@@ -196,7 +203,8 @@ exec_detached_pid() {
 	sheep exec -d "$ID" /probe true
 	assert_success
 	[ "$(ls "/proc/$INIT/fd" | wc -l)" -eq "$fds" ] || fail "init fds: $(ls -l "/proc/$INIT/fd")"
-	[ "$(wc -l </proc/self/mountinfo)" -eq "$mounts" ] || fail "host mounts changed"
+	[ "$(mount_counts)" = "$mounts" ] || fail "mounts (test's on the host, container's): $mounts," \
+		"now $(mount_counts)"
 	retry 20 0.1 test "$(test_processes | xargs)" = "$INIT"
 }
 
@@ -334,4 +342,23 @@ PY
 	assert_failure
 	retry 20 0.1 test "$(test_processes | xargs)" = "$INIT"
 	[ "$(container_status "$ID")" = running ] || fail "container is $(container_status "$ID")"
+}
+
+# runc forwards every signal it can catch; the runtime forwarded ten and died of the others
+# (SIGRTMIN+3, systemd's halt; SIGPWR; SIGVTALRM...), leaving the process orphaned in the container.
+@test "exec in the foreground forwards SIGRTMIN+3, SIGPWR and SIGXCPU, and is not killed by them" {
+	start_paused
+	local sig num
+	for sig in RTMIN+3 PWR XCPU; do
+		rm -f "$BUNDLE/rootfs/tmp/exec-ready"
+		sheep_bg exec "$ID" /probe pause --ready /tmp/exec-ready
+		wait_file "$BUNDLE/rootfs/tmp/exec-ready"
+		kill -s "$sig" "$BG_PID"
+		wait_bg
+		num=$(kill -l "$sig")
+		# the process reports the signal and dies of it (probe pause), exec returns 128+N
+		assert_failure $((128 + num)) || return
+		assert_output_contains "signal $num " || return
+		retry 20 0.1 test "$(test_processes | xargs)" = "$INIT" || return
+	done
 }
