@@ -123,8 +123,12 @@ bool sheep_pid_alive(pid_t pid, unsigned long long start_time)
 	if (pid <= 0)
 		return false;
 	if (sheep_pid_start_time(pid, &now, &e) < 0) {
+		/* Gone (ENOENT) or a zombie (ESRCH) is dead. Any other failure (EMFILE, ENOMEM) says
+		 * nothing about the process: ask the kernel instead of calling a live one stopped. */
+		bool unknown = e->errnum != ENOENT && e->errnum != ESRCH;
+
 		sheep_err_free(e);
-		return false;
+		return unknown && (kill(pid, 0) == 0 || errno == EPERM);
 	}
 	return now == start_time;
 }
