@@ -117,3 +117,20 @@ ns_of() {
 	is_sheep && assert_output_contains "unknown namespace 'foo'"
 	assert_nothing_left "$ID"
 }
+
+@test "a user namespace with a time namespace: the offsets apply (they could not be written)" {
+	requires userns
+	update_config '.linux.namespaces += [{"type": "user"}, {"type": "time"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.timeOffsets = {"boottime": {"secs": 864000, "nanosecs": 0}}'
+	userns_rootfs 100000
+	set_args /bin/cat /proc/uptime
+	local host
+	host=$(cut -d. -f1 /proc/uptime)
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	local inside=${output%%.*}
+	[ "$inside" -ge $((host + 864000)) ] && [ "$inside" -lt $((host + 864000 + 60)) ] ||
+		fail "uptime inside $inside, on the host $host"
+}

@@ -84,6 +84,12 @@ static int step_namespaces(struct sheep_init_ctx *c, struct sheep_err **err)
 	if (c->ns.new_time) {
 		if (unshare(CLONE_NEWTIME) < 0)
 			return sheep_err_set(err, errno, "unshare time namespace");
+		/* Becoming root of a new user namespace above changed our ids, which made us
+		 * non-dumpable: /proc/self then belongs to the host's root and timens_offsets cannot
+		 * be opened (EACCES). Dumpable again until the end of this step; nothing else runs in
+		 * the container yet. */
+		if (c->ns.new_user && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+			return sheep_err_set(err, errno, "prctl PR_SET_DUMPABLE");
 		if (sheep_ns_write_time_offsets(c->config->linux_->time_offsets, err) < 0)
 			return -1;
 	}
