@@ -226,8 +226,12 @@ state_hook() {
 	) >"$BATS_TEST_TMPDIR/out" 2>&1 </dev/null 3>&- || status=$?
 	output=$(cat "$BATS_TEST_TMPDIR/out")
 	assert_success
-	# SigIgn: SIGHUP (bit 0) only; SigCgt: nothing is caught in a fresh process
-	grep -qx "SigIgn:	0000000000000001" <<<"$output" || fail "ignored: $output"
+	# SigIgn: SIGHUP (bit 0); signals 32 and 33 (bits 31, 32) are glibc's own, which the runtime
+	# cannot touch through glibc and which some callers (CI job runners) ignore: left out.
+	# SigCgt: nothing is caught in a fresh process
+	local ign
+	ign=$(awk '/^SigIgn:/ {print $2}' <<<"$output")
+	[ $((16#$ign & ~0x180000000)) -eq 1 ] || fail "ignored: $output"
 	grep -qx "SigCgt:	0000000000000000" <<<"$output" || fail "caught: $output"
 }
 

@@ -103,6 +103,7 @@ static int prepare(struct exec_job *j, struct sheep_err **err)
 	j->config = container_config(&j->ref, err);
 	if (j->config == NULL || exec_build_process(j, err) < 0 || check_status(j, err) < 0)
 		return -1;
+	j->status_checked = true;
 	if (sheep_exe_guard_self(&j->ctx.self_exe, err) < 0)
 		return -1;
 	l = j->config->linux_;
@@ -271,8 +272,10 @@ static int exec_steps(struct exec_job *j, int sigfd, int *ret_status, struct she
 	struct termios saved;
 	bool raw;
 
+	/* the init may exit at any moment after the check: its namespaces vanish (stat
+	 * /proc/PID/ns/mnt: ENOENT) or the half-made process dies with them */
 	if (prepare(j, err) < 0)
-		return -1;
+		return j->status_checked ? failed_after_check(j, err) : -1;
 	if (start_process(j, err) < 0)
 		return failed_after_check(j, err);
 	sheep_fault_point("exec:", "served");

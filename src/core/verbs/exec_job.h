@@ -20,6 +20,8 @@ struct exec_job {
 	char **env;
 	uint32_t *gids; /* the container's additionalGids plus --additional-gids */
 	int pidns_fd;
+	bool
+	    status_checked; /* the container was running: a later failure may be its init exiting */
 	struct sheep_init_ctx ctx;
 	struct sync_pair sync;
 	int console_sock;
