@@ -2,6 +2,8 @@
  * the fallback for kernels or seccomp profiles (of a caller that is itself in a container) without
  * clone3. Both are used fork-like (no new stack): the child continues on a copy of this one. */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -9,9 +11,10 @@
 #include <linux/sched.h>
 
 #include "core/proc/spawn.h"
+#include "util/cleanup.h"
 
-pid_t sheep_spawn(struct sheep_init_ctx *ctx, struct sync_pair *sync, int clone_flags,
-		  int cgroup_fd, struct sheep_err **err)
+static pid_t spawn(struct sheep_init_ctx *ctx, struct sync_pair *sync, int clone_flags,
+		   int cgroup_fd, struct sheep_err **err)
 {
 	struct clone_args args = {
 	    .flags = (unsigned)clone_flags | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
@@ -32,6 +35,29 @@ pid_t sheep_spawn(struct sheep_init_ctx *ctx, struct sync_pair *sync, int clone_
 		ctx->sync_fd = sync->child;
 		sheep_init_main(ctx);
 	}
+	return pid;
+}
+
+/* setns(CLONE_NEWPID) chooses the namespace of the children made afterwards only: a pid
+ * namespace to join is entered around the clone, by the runtime (the child's own setns would leave
+ * it in the runtime's namespace), and left again at once, so no later child of the runtime (a
+ * hook, LeakSanitizer's tracer at exit) lands in the container's. /proc/self/ns/pid names the
+ * active namespace, which setns leaves unchanged: the way back. */
+pid_t sheep_spawn(struct sheep_init_ctx *ctx, struct sync_pair *sync, int clone_flags,
+		  int cgroup_fd, int pidns_fd, struct sheep_err **err)
+{
+	_cleanup_close_ int self = -1;
+	pid_t pid;
+
+	if (pidns_fd < 0)
+		return spawn(ctx, sync, clone_flags, cgroup_fd, err);
+	self = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return sheep_err_set(err, errno, "open '/proc/self/ns/pid'");
+	if (setns(pidns_fd, CLONE_NEWPID) < 0)
+		return sheep_err_set(err, errno, "join the container's pid namespace");
+	pid = spawn(ctx, sync, clone_flags, cgroup_fd, err);
+	(void)setns(self, CLONE_NEWPID);
 	return pid;
 }
 

@@ -7,10 +7,11 @@
 #include "core/proc/init.h"
 #include "core/proc/sync.h"
 
-/* clone3 (into the cgroup when cgroup_fd >= 0) with a fallback to clone; the child runs
+/* clone3 (into the cgroup when cgroup_fd >= 0) with a fallback to clone, inside the pid
+ * namespace pidns_fd when >= 0 (the runtime's own again afterwards); the child runs
  * sheep_init_main(ctx) with its end of sync. Returns the child's pid in the parent. */
 pid_t sheep_spawn(struct sheep_init_ctx *ctx, struct sync_pair *sync, int clone_flags,
-		  int cgroup_fd, struct sheep_err **err);
+		  int cgroup_fd, int pidns_fd, struct sheep_err **err);
 
 /* The child's end of the sync socket closed before it reported success: it died. Reaps it, sets
  * *pid to -1 (nothing left to kill) and fails with "WHO was killed by signal N before WHEN" (or

@@ -172,9 +172,8 @@ static int make_cgroup(struct create_job *j, struct sheep_err **err)
 				   err);
 }
 
-/* setns(CLONE_NEWPID) moves only the children made afterwards: a pid namespace given by path is
- * joined here, by the runtime, before the init is cloned (the init's own setns would leave it in
- * the runtime's namespace, with its /proc); the runtime goes back to its own after the clone. */
+/* A pid namespace given by path is not joined by the init (see sheep_spawn): it comes out of the
+ * plan and goes to the clone. */
 static int take_pidns_join(struct sheep_ns_plan *p)
 {
 	for (int i = 0; i < p->njoins; i++) {
@@ -191,23 +190,14 @@ static int take_pidns_join(struct sheep_ns_plan *p)
 static int start_init(struct create_job *j, struct sheep_err **err)
 {
 	_cleanup_free_ char *state = NULL;
-	_cleanup_close_ int pidns = take_pidns_join(&j->ctx.ns), self = -1;
+	_cleanup_close_ int pidns = take_pidns_join(&j->ctx.ns);
 
 	if (sync_pair_open(&j->sync, err) < 0)
 		return -1;
 	if (sheep_rootfs_premake_idmap(j->config, j->bundle, &j->ctx.premade_binds, err) < 0)
 		return -1;
-	if (pidns >= 0) {
-		self = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-		if (self < 0)
-			return sheep_err_set(err, errno, "open '/proc/self/ns/pid'");
-		if (setns(pidns, CLONE_NEWPID) < 0)
-			return sheep_err_set(err, errno, "join pid namespace");
-	}
 	j->pid = sheep_spawn(&j->ctx, &j->sync, j->ctx.ns.clone_flags,
-			     j->cgroup ? sheep_cgroup_clone_fd(j->cgroup) : -1, err);
-	if (self >= 0)
-		(void)setns(self, CLONE_NEWPID);
+			     j->cgroup ? sheep_cgroup_clone_fd(j->cgroup) : -1, pidns, err);
 	/* the init has its own copies (the fd table is copied at clone) */
 	sheep_rootfs_premade_close(j->ctx.premade_binds, j->config->mounts_len);
 	j->ctx.premade_binds = NULL;

@@ -75,9 +75,6 @@ static int plan_joins(struct exec_job *j, struct sheep_err **err)
 		}
 		p->joins[p->njoins++] = (struct sheep_ns_join){joinable[i].flag, fd};
 	}
-	/* the pid namespace applies to the children made after this: the exec'd process */
-	if (j->pidns_fd >= 0 && setns(j->pidns_fd, CLONE_NEWPID) < 0)
-		return sheep_err_set(err, errno, "join the container's pid namespace");
 	return 0;
 }
 
@@ -193,7 +190,7 @@ static int start_process(struct exec_job *j, struct sheep_err **err)
 	if (sheep_process_exec_affinity(&j->proc, j->ref.st->pid, &j->ctx.final_affinity,
 					&j->ctx.has_final_affinity, err) < 0)
 		return -1;
-	j->pid = sheep_spawn(&j->ctx, &j->sync, 0, cgfd, err);
+	j->pid = sheep_spawn(&j->ctx, &j->sync, 0, cgfd, j->pidns_fd, err);
 	if (j->pid < 0)
 		return -1;
 	sheep_fault_point("exec:", "clone");
@@ -211,25 +208,8 @@ static int start_process(struct exec_job *j, struct sheep_err **err)
 	return serve(j, err);
 }
 
-/* Back to the runtime's own pid namespace for children once the exec'd process exists: only that
- * process belongs in the container's. Best effort, nothing depends on it but a later child of the
- * runtime: LeakSanitizer's tracer at exit (sanitizer builds) checks that it can see its parent and
- * otherwise exits, leaving the runtime waiting for it forever. */
-static void leave_pidns(struct exec_job *j)
-{
-	_cleanup_close_ int self = -1;
-
-	if (j->pidns_fd < 0)
-		return;
-	/* /proc/self/ns/pid is the active namespace, not the one setns() chose for children */
-	self = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-	if (self >= 0)
-		(void)setns(self, CLONE_NEWPID);
-}
-
 static void job_free(struct exec_job *j)
 {
-	leave_pidns(j);
 	sheep_ns_plan_close(&j->ctx.ns);
 	sheep_caps_free(j->ctx.caps);
 	sheep_seccomp_free(j->ctx.seccomp);
