@@ -318,6 +318,36 @@ int rootfs_mount_one(struct rootfs_ctx *c, size_t index, struct sheep_err **err)
 /* In a new user namespace the init cannot idmap a host filesystem (MOUNT_ATTR_IDMAP needs
  * CAP_SYS_ADMIN where the filesystem was mounted, and the mappings name host ids), so the runtime
  * makes those trees on the host before clone; the init inherits the fds and attaches them. */
+static bool wants_idmap(const struct oci_mount *m)
+{
+	for (size_t i = 0; sheep_mount_is_bind(m) && i < m->options_len; i++)
+		if (strcmp(m->options[i], "idmap") == 0 || strcmp(m->options[i], "ridmap") == 0)
+			return true;
+	return false;
+}
+
+/* The detached idmapped tree of one mount; -1 with err set, or -1 and no error when its options
+ * do not parse (the init reports that, with its context) or it is a remount. */
+static int premake_one(struct rootfs_ctx *c, size_t i, struct sheep_err **err)
+{
+	const struct oci_mount *m = &c->config->mounts[i];
+	_cleanup_free_ char *src = NULL;
+	struct sheep_mount_opts o;
+	int fd = -1;
+
+	if (sheep_mount_opts_parse(m, i, &o, err) < 0) {
+		sheep_err_freep(err);
+		return -1;
+	}
+	if (!(o.flags & MS_REMOUNT)) {
+		src = bind_source(c, m->source);
+		fd = src ? open_bind_tree(c->config, m, &o, src, err)
+			 : sheep_err_set(err, ENOMEM, "idmap");
+	}
+	sheep_mount_opts_clear(&o);
+	return fd;
+}
+
 int sheep_rootfs_premake_idmap(const struct oci_config *config, const char *bundle, int **ret_fds,
 			       struct sheep_err **err)
 {
@@ -327,32 +357,22 @@ int sheep_rootfs_premake_idmap(const struct oci_config *config, const char *bund
 
 	*ret_fds = NULL;
 	for (size_t i = 0; i < config->mounts_len; i++) {
-		const struct oci_mount *m = &config->mounts[i];
-		_cleanup_free_ char *src = NULL;
-		struct sheep_mount_opts o;
-		int fd;
-
-		if (!sheep_mount_is_bind(m) || sheep_mount_opts_parse(m, i, &o, err) < 0) {
-			sheep_err_freep(err); /* the init reports a bad option with its context */
+		if (!wants_idmap(&config->mounts[i]))
 			continue;
-		}
-		if (!o.idmap || (o.flags & MS_REMOUNT)) {
-			sheep_mount_opts_clear(&o);
-			continue;
-		}
-		if (fds == NULL && (fds = malloc(config->mounts_len * sizeof(*fds))) != NULL)
+		if (fds == NULL) {
+			fds = malloc(config->mounts_len * sizeof(*fds));
+			if (fds == NULL)
+				return sheep_err_set(err, ENOMEM, "idmap");
 			for (size_t k = 0; k < config->mounts_len; k++)
 				fds[k] = -1;
-		src = bind_source(&c, m->source);
-		fd = fds && src ? open_bind_tree(config, m, &o, src, err)
-				: sheep_err_set(err, ENOMEM, "idmap");
-		sheep_mount_opts_clear(&o);
-		if (fd < 0) {
-			sheep_rootfs_premade_close(fds, config->mounts_len);
-			return sheep_err_wrap(err, "mount '%s' on '%s' (mounts[%zu])", m->source,
-					      m->destination, i);
 		}
-		fds[i] = fd;
+		fds[i] = premake_one(&c, i, err);
+		if (fds[i] < 0 && *err != NULL) {
+			sheep_rootfs_premade_close(fds, config->mounts_len);
+			return sheep_err_wrap(err, "mount '%s' on '%s' (mounts[%zu])",
+					      config->mounts[i].source,
+					      config->mounts[i].destination, i);
+		}
 	}
 	*ret_fds = fds;
 	return 0;

@@ -164,11 +164,12 @@ void sheep_caps_warn_ungrantable(const struct sheep_caps *caps)
 
 	if (caps == NULL)
 		return;
-	for (int i = 0; i < (int)cap_max_bits() && i < MAX_CAPS; i++)
-		if (cap_get_bound(i) == 1)
-			bounding |= SHEEP_CAP_BIT(i);
 	all =
 	    caps->bounding | caps->effective | caps->permitted | caps->inheritable | caps->ambient;
+	/* only the requested ones are asked about: one prctl each on the create path */
+	for (int i = 0; i < MAX_CAPS; i++)
+		if ((all & SHEEP_CAP_BIT(i)) && cap_get_bound(i) == 1)
+			bounding |= SHEEP_CAP_BIT(i);
 	warn_each(all & ~bounding, NULL, "is outside the runtime's own bounding set");
 	warn_each(caps->effective & ~caps->permitted & bounding, "effective",
 		  "is not in the permitted set");
