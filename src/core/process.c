@@ -377,13 +377,13 @@ void sheep_process_home(int rootfd, uid_t uid, char *buf, size_t size)
 	    rootfd, "etc/passwd", O_RDONLY | O_NONBLOCK | O_NOCTTY, 0, &ignored);
 	_cleanup_free_ char *data = NULL;
 	size_t len = 0;
-	struct stat st;
 	struct passwd *pw;
 	FILE *f;
 
 	snprintf(buf, size, "HOME=/");
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    sheep_read_fd(fd, PASSWD_MAX, &data, &len, &ignored) < 0 || len == 0)
+	if (fd < 0 ||
+	    sheep_read_regular_fd(fd, "/etc/passwd", PASSWD_MAX, &data, &len, &ignored) < 0 ||
+	    len == 0)
 		return;
 	f = fmemopen(data, len, "r");
 	if (f == NULL)

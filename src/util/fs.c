@@ -54,6 +54,20 @@ int sheep_read_fd(int fd, size_t max, char **ret_buf, size_t *ret_len, struct sh
 	return 0;
 }
 
+int sheep_read_regular_fd(int fd, const char *what, size_t max, char **ret_buf, size_t *ret_len,
+			  struct sheep_err **err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return sheep_err_set(err, errno, "fstat '%s'", what);
+	if (!S_ISREG(st.st_mode))
+		return sheep_err_set(err, 0, "'%s' is not a regular file", what);
+	if (sheep_read_fd(fd, max, ret_buf, ret_len, err) < 0)
+		return sheep_err_wrap(err, "'%s'", what);
+	return 0;
+}
+
 int sheep_read_file_at(int dirfd, const char *path, size_t max, char **ret_buf, size_t *ret_len,
 		       struct sheep_err **err)
 {

@@ -9,6 +9,11 @@
 
 /* Reads all of fd (at most max bytes, else EFBIG) into a NUL-terminated malloc'd buffer. */
 int sheep_read_fd(int fd, size_t max, char **ret_buf, size_t *ret_len, struct sheep_err **err);
+/* sheep_read_fd() of a regular file only: a FIFO or a device from an untrusted tree (opened
+ * O_NONBLOCK by the caller) is refused, "'WHAT' is not a regular file", instead of read; read
+ * errors are prefixed "'WHAT': ". */
+int sheep_read_regular_fd(int fd, const char *what, size_t max, char **ret_buf, size_t *ret_len,
+			  struct sheep_err **err);
 /* Reads a whole file, relative to dirfd (AT_FDCWD for cwd). */
 int sheep_read_file_at(int dirfd, const char *path, size_t max, char **ret_buf, size_t *ret_len,
 		       struct sheep_err **err);

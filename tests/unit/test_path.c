@@ -240,6 +240,47 @@ static void test_fd_name(void **state)
 	assert_string_equal(sheep_path_fd_name(INT_MAX, buf), "/proc/self/fd/2147483647");
 }
 
+/* Untrusted files are read only when regular: a FIFO (opened O_NONBLOCK) or a device is refused
+ * by name, not read or waited on. */
+static void test_read_regular(void **state)
+{
+	char dir[] = "/tmp/test-regular.XXXXXX", path[64];
+	struct sheep_err *err = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/f", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	assert_int_equal(write(fd, "abc", 3), 3);
+	lseek(fd, 0, SEEK_SET);
+	assert_int_equal(sheep_read_regular_fd(fd, "f", 16, &buf, &len, &err), 0);
+	assert_int_equal(len, 3);
+	assert_string_equal(buf, "abc");
+	free(buf);
+	lseek(fd, 0, SEEK_SET);
+	assert_int_equal(sheep_read_regular_fd(fd, "f", 2, &buf, &len, &err), -1);
+	assert_non_null(strstr(err->msg, "'f': "));
+	sheep_err_freep(&err);
+	close(fd);
+	unlink(path);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	assert_int_equal(sheep_read_regular_fd(fd, "f", 16, &buf, &len, &err), -1);
+	assert_string_equal(err->msg, "'f' is not a regular file");
+	sheep_err_freep(&err);
+	close(fd);
+	fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	assert_int_equal(sheep_read_regular_fd(fd, "/dev/zero", 16, &buf, &len, &err), -1);
+	assert_string_equal(err->msg, "'/dev/zero' is not a regular file");
+	sheep_err_freep(&err);
+	close(fd);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* An image can nest directories deeper than a recursive walk could hold open (RLIMIT_NOFILE) or
  * keep on the stack: the removal walks with a few fds, and a symlink to the host is only unlinked. */
 static void test_rm_rf_deep(void **state)
@@ -309,10 +350,17 @@ static void test_rm_rf_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    BOTH(test_plain_paths),    BOTH(test_escapes_stay_inside), BOTH(test_loops_and_magic),
-	    BOTH(test_nofollow_final), BOTH(test_mkdir_in_root),       BOTH(test_mkdir_errors),
-	    BOTH(test_mkfile_in_root), cmocka_unit_test(test_fd_name), BOTH(test_rm_rf_deep),
+	    BOTH(test_plain_paths),
+	    BOTH(test_escapes_stay_inside),
+	    BOTH(test_loops_and_magic),
+	    BOTH(test_nofollow_final),
+	    BOTH(test_mkdir_in_root),
+	    BOTH(test_mkdir_errors),
+	    BOTH(test_mkfile_in_root),
+	    cmocka_unit_test(test_fd_name),
+	    BOTH(test_rm_rf_deep),
 	    BOTH(test_rm_rf_error),
+	    cmocka_unit_test(test_read_regular),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

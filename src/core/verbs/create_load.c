@@ -29,15 +29,10 @@
 static int read_config(const char *path, char **ret, size_t *ret_len, struct sheep_err **err)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	struct stat st;
 
-	if (fd < 0 || fstat(fd, &st) < 0)
+	if (fd < 0)
 		return sheep_err_set(err, errno, "open '%s'", path);
-	if (!S_ISREG(st.st_mode))
-		return sheep_err_set(err, 0, "'%s' is not a regular file", path);
-	if (sheep_read_fd(fd, OCI_MAX_INPUT_SIZE, ret, ret_len, err) < 0)
-		return sheep_err_wrap(err, "'%s'", path);
-	return 0;
+	return sheep_read_regular_fd(fd, path, OCI_MAX_INPUT_SIZE, ret, ret_len, err);
 }
 
 static int load_config(struct create_job *j, struct sheep_err **err)
