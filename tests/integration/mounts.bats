@@ -135,3 +135,16 @@ add_mount() {
 	# the mount was made by the runtime on the host: nothing of it is left there
 	! grep -q " $BUNDLE/data " /proc/self/mountinfo
 }
+
+@test "idmap: a source that cannot be opened fails create naming the mount, nothing is left" {
+	requires sheep
+	local n
+	n=$(jq '.mounts | length' "$BUNDLE/config.json")
+	add_mount '{"destination":"/data","type":"bind","source":"nosuch","options":["bind","idmap"],
+		"uidMappings":[{"containerID":0,"hostID":100000,"size":65536}],
+		"gidMappings":[{"containerID":0,"hostID":100000,"size":65536}]}'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_sheep_error run "$ID" \
+		"mount 'nosuch' on '/data' (mounts[$n]): open_tree '$BUNDLE/nosuch': No such file or directory"
+	assert_nothing_left "$ID"
+}
