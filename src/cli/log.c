@@ -14,6 +14,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/jsonstr.h"
+#include "util/utctime.h"
 
 /* Text lines print control characters as \xNN: an id or path with a newline or an escape
  * sequence (from a caller or a hostile config) must not forge log lines or drive the terminal. */
@@ -31,17 +32,12 @@ static void put_text(FILE *out, const char *msg)
 static void format_line(FILE *out, bool json, const char *level, const char *msg)
 {
 	if (json) {
-		char ts[64];
-		struct timespec now;
-		struct tm tm;
-
-		clock_gettime(CLOCK_REALTIME, &now);
-		gmtime_r(&now.tv_sec, &tm);
-		strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+		char ts[SHEEP_UTC_LEN];
 		char *quoted = sheep_json_quote(msg);
 
-		fprintf(out, "{\"level\":\"%s\",\"msg\":%s,\"time\":\"%s.%09ldZ\"}\n", level,
-			quoted ? quoted : "\"out of memory\"", ts, now.tv_nsec);
+		sheep_utc_now(ts);
+		fprintf(out, "{\"level\":\"%s\",\"msg\":%s,\"time\":\"%s\"}\n", level,
+			quoted ? quoted : "\"out of memory\"", ts);
 		free(quoted);
 	} else {
 		put_text(out, msg);

@@ -25,19 +25,14 @@
 #include "util/cleanup.h"
 #include "util/fault.h"
 #include "util/fs.h"
+#include "util/utctime.h"
 
 static char *now_rfc3339(void)
 {
-	struct timespec ts;
-	struct tm tm;
-	char buf[64], *out = NULL;
+	char buf[SHEEP_UTC_LEN];
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	if (asprintf(&out, "%s.%09ldZ", buf, ts.tv_nsec) < 0)
-		return NULL;
-	return out;
+	sheep_utc_now(buf);
+	return strdup(buf);
 }
 
 static int copy_annotations(struct create_job *j, struct sheep_err **err)
