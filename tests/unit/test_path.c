@@ -1,5 +1,6 @@
 /* util/path.c: in-root resolution against a temporary tree full of hostile symlinks, run twice:
  * through openat2 and through the fd-walk fallback. No root needed. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -281,6 +282,68 @@ static void test_read_regular(void **state)
 	rmdir(dir);
 }
 
+static void assert_file(int dirfd, const char *name, const char *want)
+{
+	char buf[64] = {0};
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, buf, sizeof(buf) - 1), (ssize_t)strlen(want));
+	assert_string_equal(buf, want);
+	close(fd);
+}
+
+static int count_entries(int dirfd)
+{
+	int n = 0, fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fdopendir(fd);
+	struct dirent *e;
+
+	while ((e = readdir(d)) != NULL)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+/* The atomic write creates, then replaces by exchange (no rename over the old file, see fs.c),
+ * leaves no temporary file behind, replaces a symlink itself (never its target) and refuses to
+ * swap out a directory, which stays where it was. */
+static void test_write_atomic(void **state)
+{
+	char dir[] = "/tmp/test-atomic.XXXXXX";
+	struct sheep_err *err = NULL;
+	struct stat st;
+	int dirfd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_int_equal(sheep_write_file_atomic_at(dirfd, "f", "one", 3, 0600, &err), 0);
+	assert_file(dirfd, "f", "one");
+	assert_int_equal(sheep_write_file_atomic_at(dirfd, "f", "second", 6, 0600, &err), 0);
+	assert_file(dirfd, "f", "second");
+	assert_int_equal(count_entries(dirfd), 1);
+
+	put(dirfd, "target", "kept");
+	assert_int_equal(symlinkat("target", dirfd, "link"), 0);
+	assert_int_equal(sheep_write_file_atomic_at(dirfd, "link", "new", 3, 0600, &err), 0);
+	assert_int_equal(fstatat(dirfd, "link", &st, AT_SYMLINK_NOFOLLOW), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_file(dirfd, "link", "new");
+	assert_file(dirfd, "target", "kept");
+
+	assert_int_equal(mkdirat(dirfd, "d", 0755), 0);
+	put(dirfd, "d/inner", "x");
+	assert_int_equal(sheep_write_file_atomic_at(dirfd, "d", "no", 2, 0600, &err), -1);
+	assert_int_equal(err->errnum, EISDIR);
+	sheep_err_freep(&err);
+	assert_file(dirfd, "d/inner", "x");
+	assert_int_equal(count_entries(dirfd), 4); /* f, target, link, d: no temporary left */
+
+	close(dirfd);
+	assert_int_equal(sheep_rm_rf_at(AT_FDCWD, dir, &err), 0);
+}
+
 /* An image can nest directories deeper than a recursive walk could hold open (RLIMIT_NOFILE) or
  * keep on the stack: the removal walks with a few fds, and a symlink to the host is only unlinked. */
 static void test_rm_rf_deep(void **state)
@@ -361,6 +424,7 @@ int main(void)
 	    BOTH(test_rm_rf_deep),
 	    BOTH(test_rm_rf_error),
 	    cmocka_unit_test(test_read_regular),
+	    cmocka_unit_test(test_write_atomic),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
