@@ -8,10 +8,10 @@ static void civil_from_days(long long days, long long *y, unsigned *m, unsigned 
 	/* shift the epoch to 0000-03-01 so that the leap day ends each 4-, 100- and 400-year cycle */
 	long long z = days + 719468;
 	long long era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);			     /* [0, 146096] */
+	unsigned doe = (unsigned)(z - era * 146097);			      /* [0, 146096] */
 	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);		     /* [0, 365] */
-	unsigned mp = (5 * doy + 2) / 153;				     /* March = 0 */
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);		      /* [0, 365] */
+	unsigned mp = (5 * doy + 2) / 153;				      /* March = 0 */
 
 	*d = doy - (153 * mp + 2) / 5 + 1;
 	*m = mp < 10 ? mp + 3 : mp - 9;
