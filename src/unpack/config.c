@@ -2,6 +2,7 @@
  * WorkingDir, User, and ExposedPorts, StopSignal, labels, os/arch and the image digest as
  * annotations. Fields the image leaves out keep the default spec's values. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 
 #define ANNOTATION_DIGEST "io.sheep-oci.image.digest"
 #define ANNOTATION_REF "io.sheep-oci.image.ref"
+#define ANNOTATION_VOLUMES "io.sheep-oci.image.volumes"
 
 static void strv_free(char **v, size_t len)
 {
@@ -73,6 +75,45 @@ static bool has_path(char **env, size_t len)
 	return false;
 }
 
+static bool same_name(const char *a, const char *b)
+{
+	size_t n = strcspn(a, "=");
+
+	return n == strcspn(b, "=") && strncmp(a, b, n) == 0;
+}
+
+/* The image's Env with the default PATH in front when it sets none (its command must still be
+ * found), and a name the image sets twice only once, with its last value: `ENV A=1` then `ENV
+ * A=2` means A=2 to docker and podman, while a duplicate in envp leaves the choice to getenv(3). */
+static int fill_env(struct oci_process *p, const struct oci_image_exec_config *x)
+{
+	const char *path = NULL;
+	char **v;
+	size_t n = 0;
+
+	for (size_t i = 0; !has_path(x->env, x->env_len) && i < p->env_len; i++)
+		if (strncmp(p->env[i], "PATH=", 5) == 0)
+			path = p->env[i];
+	if ((v = calloc(x->env_len + 2, sizeof(char *))) == NULL)
+		return -1;
+	if (path && (v[n++] = strdup(path)) == NULL)
+		goto oom;
+	for (size_t i = 0; i < x->env_len; i++) {
+		bool later = false;
+		for (size_t j = i + 1; j < x->env_len && !later; j++)
+			later = same_name(x->env[i], x->env[j]);
+		if (!later && (v[n++] = strdup(x->env[i])) == NULL)
+			goto oom;
+	}
+	strv_free(p->env, p->env_len);
+	p->env = v;
+	p->env_len = n;
+	return 0;
+oom:
+	strv_free(v, n);
+	return -1;
+}
+
 static int fill_process(struct oci_process *p, const struct oci_image_exec_config *x)
 {
 	char **v;
@@ -84,22 +125,12 @@ static int fill_process(struct oci_process *p, const struct oci_image_exec_confi
 		p->args = v;
 		p->args_len = x->entrypoint_len + x->cmd_len;
 	}
-	if (x->env_len > 0) {
-		/* an image without PATH still needs one to find its command */
-		bool keep_path = !has_path(x->env, x->env_len) && has_path(p->env, p->env_len);
-		char *path = keep_path ? p->env[0] : NULL;
-		for (size_t i = 0; keep_path && i < p->env_len; i++)
-			if (strncmp(p->env[i], "PATH=", 5) == 0)
-				path = p->env[i];
-		if ((v = strv_concat(&path, path ? 1 : 0, x->env, x->env_len)) == NULL)
-			return -1;
-		strv_free(p->env, p->env_len);
-		p->env_len = x->env_len + (path ? 1 : 0);
-		p->env = v;
-	}
+	if (x->env_len > 0 && fill_env(p, x) < 0)
+		return -1;
 	if (x->working_dir != NULL && *x->working_dir != '\0') {
-		char *cwd = strdup(x->working_dir);
-		if (cwd == NULL)
+		/* runtime-spec: cwd MUST be absolute; a builder's relative WORKDIR is below / */
+		char *cwd = NULL;
+		if (asprintf(&cwd, "%s%s", *x->working_dir == '/' ? "" : "/", x->working_dir) < 0)
 			return -1;
 		free(p->cwd);
 		p->cwd = cwd;
@@ -127,34 +158,60 @@ static int fill_user(struct oci_process *p, const char *spec, int rootfd, struct
 	return 0;
 }
 
+/* "a,b,c" from the keys of ExposedPorts or Volumes; NULL (and *oom untouched) when empty. */
+static char *join_keys(const struct oci_image_keys *k, bool *oom)
+{
+	size_t len = 0;
+	char *s;
+
+	for (size_t i = 0; k && i < k->len; i++)
+		len += strlen(k->keys[i]) + 1;
+	if (len == 0)
+		return NULL;
+	if ((s = malloc(len)) == NULL) {
+		*oom = true;
+		return NULL;
+	}
+	for (size_t i = 0, off = 0; i < k->len; i++)
+		off += (size_t)sprintf(s + off, "%s%s", i ? "," : "", k->keys[i]);
+	return s;
+}
+
+/* conversion.md "Annotation Fields": the implicit org.opencontainers.image.* values first, then
+ * Config.Labels, which "MUST take precedence" over them; our own io.sheep-oci.image.* keys last,
+ * so that a label cannot pass for the digest that was verified. */
 static int fill_annotations(struct oci_config *c, const struct unpack_image *img)
 {
 	const struct oci_image_config *ic = img->config;
 	const struct oci_image_exec_config *x = ic->config;
 	struct oci_map **a = &c->annotations;
-	_cleanup_free_ char *ports = NULL;
-	size_t len = 0;
+	bool oom = false;
+	_cleanup_free_ char *ports = join_keys(x ? x->exposed_ports : NULL, &oom);
+	_cleanup_free_ char *volumes = join_keys(x ? x->volumes : NULL, &oom);
+	const struct {
+		const char *key, *value;
+	} implicit[] = {
+	    {"org.opencontainers.image.os", ic->os},
+	    {"org.opencontainers.image.architecture", ic->architecture},
+	    {"org.opencontainers.image.variant", ic->variant},
+	    {"org.opencontainers.image.os.version", ic->os_version},
+	    {"org.opencontainers.image.author", ic->author},
+	    {"org.opencontainers.image.created", ic->created},
+	    {"org.opencontainers.image.stopSignal", x ? x->stop_signal : NULL},
+	    {"org.opencontainers.image.exposedPorts", ports},
+	    /* not a spec key (conversion.md maps Volumes to mounts): ours, for a manager */
+	    {ANNOTATION_VOLUMES, volumes},
+	};
 
-	/* labels first: the spec's own keys below win over a label of the same name */
+	if (oom)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(implicit); i++)
+		if (implicit[i].value && map_set(a, implicit[i].key, implicit[i].value) < 0)
+			return -1;
 	for (size_t i = 0; x && x->labels && i < x->labels->len; i++)
 		if (map_set(a, x->labels->keys[i], x->labels->values[i]) < 0)
 			return -1;
-	for (size_t i = 0; x && x->exposed_ports && i < x->exposed_ports->len; i++) {
-		const char *k = x->exposed_ports->keys[i];
-		char *n = realloc(ports, len + strlen(k) + 2);
-		if (n == NULL)
-			return -1;
-		ports = n;
-		len += (size_t)sprintf(ports + len, "%s%s", len ? "," : "", k);
-	}
-	if ((ports && map_set(a, "org.opencontainers.image.exposedPorts", ports) < 0) ||
-	    (x && x->stop_signal &&
-	     map_set(a, "org.opencontainers.image.stopSignal", x->stop_signal) < 0) ||
-	    map_set(a, "org.opencontainers.image.os", ic->os) < 0 ||
-	    map_set(a, "org.opencontainers.image.architecture", ic->architecture) < 0 ||
-	    (ic->author && map_set(a, "org.opencontainers.image.author", ic->author) < 0) ||
-	    (ic->created && map_set(a, "org.opencontainers.image.created", ic->created) < 0) ||
-	    (img->digest && map_set(a, ANNOTATION_DIGEST, img->digest) < 0) ||
+	if ((img->digest && map_set(a, ANNOTATION_DIGEST, img->digest) < 0) ||
 	    (img->ref && map_set(a, ANNOTATION_REF, img->ref) < 0))
 		return -1;
 	return 0;
@@ -169,7 +226,7 @@ int unpack_config_fill(struct oci_config *config, const struct unpack_image *img
 		return sheep_err_set(err, 0, "image config: the default spec has no process");
 	if (x != NULL && fill_process(config->process, x) < 0)
 		return sheep_err_set(err, ENOMEM, "image config");
-	if (x != NULL && x->user != NULL && fill_user(config->process, x->user, rootfd, err) < 0)
+	if (fill_user(config->process, x ? x->user : NULL, rootfd, err) < 0)
 		return sheep_err_wrap(err, "image config");
 	if (fill_annotations(config, img) < 0)
 		return sheep_err_set(err, ENOMEM, "image config: annotations");

@@ -191,11 +191,13 @@ int unpack_blob_apply_layer(int imagefd, const char *path, const struct unpack_b
 			    const struct sheep_unpack_opts *opts,
 			    struct sheep_unpack_progress *prog, struct sheep_err **err)
 {
+	struct unpack_blob_want layer = *want;
 	int fd = open_blob(imagefd, path, want, err);
 
 	if (fd < 0)
 		return -1;
-	return unpack_blob_apply_fd(fd, path, want, rootfd, lopts, opts, prog, err);
+	layer.empty_ok = true;
+	return unpack_blob_apply_fd(fd, path, &layer, rootfd, lopts, opts, prog, err);
 }
 
 int unpack_blob_apply_fd(int fd, const char *path, const struct unpack_blob_want *want, int rootfd,
@@ -218,6 +220,8 @@ int unpack_blob_apply_fd(int fd, const char *path, const struct unpack_blob_want
 	if (unpack_sha256_init(&r->h, err) < 0)
 		goto out;
 	a = unpack_archive_new();
+	if (a != NULL && want->empty_ok)
+		archive_read_support_format_empty(a);
 	if (a == NULL || archive_read_open(a, r, NULL, hashing_read, NULL) != ARCHIVE_OK) {
 		sheep_err_set(err, 0, "read '%s': %s", path,
 			      a ? archive_error_string(a) : "out of memory");

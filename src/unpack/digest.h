@@ -2,6 +2,7 @@
 #ifndef SHEEP_UNPACK_DIGEST_H
 #define SHEEP_UNPACK_DIGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,9 @@ int unpack_digest_check(const char *digest, struct sheep_err **err);
 struct unpack_blob_want {
 	const char *digest;
 	int64_t size;
+	/* an empty blob is a layer without entries (Go's archive/tar, which containerd and podman
+	 * read layers with, takes it as one); an image file of 0 bytes is no image */
+	bool empty_ok;
 };
 
 /* Reads the whole file `path` below imagefd (at most max bytes) and verifies it. */

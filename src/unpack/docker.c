@@ -55,7 +55,7 @@ static int read_config(const struct unpack_source *s, const char *path, struct u
 		       struct sheep_err **err)
 {
 	_cleanup_free_ char *data = NULL, *error = NULL, *digest = digest_from_name(path);
-	struct unpack_blob_want want = {digest, -1};
+	struct unpack_blob_want want = {.digest = digest, .size = -1};
 	size_t len;
 
 	if (digest == NULL)
@@ -76,7 +76,7 @@ int unpack_docker_apply(const struct unpack_source *s, struct unpack_image *img,
 	_cleanup_free_ char *data = NULL, *error = NULL;
 	struct oci_docker_archive_manifest *m = NULL;
 	const struct oci_docker_archive_image *im;
-	struct unpack_blob_want any = {NULL, -1};
+	struct unpack_blob_want any = {.size = -1};
 	struct sheep_unpack_progress prog = {0};
 	size_t len;
 	int ret = -1;
@@ -96,7 +96,8 @@ int unpack_docker_apply(const struct unpack_source *s, struct unpack_image *img,
 	}
 	prog.layers = (unsigned)im->layers_len;
 	for (size_t i = 0; i < im->layers_len; i++) {
-		struct unpack_blob_want want = {img->config->rootfs.diff_ids[i], -1};
+		struct unpack_blob_want want = {.digest = img->config->rootfs.diff_ids[i],
+						.size = -1};
 
 		prog.layer = (unsigned)i + 1;
 		prog.bytes_done = 0;

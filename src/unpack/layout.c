@@ -30,6 +30,8 @@ static bool is_layer(const char *mt)
 	    "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
 	    "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
 	    DOCKER_MEDIA_LAYER_GZIP,
+	    /* containers/image writes uncompressed docker layers with this type */
+	    "application/vnd.docker.image.rootfs.diff.tar",
 	    "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(known); i++)
@@ -43,7 +45,7 @@ static int read_desc(const struct unpack_source *s, const struct oci_image_descr
 		     char **ret_data, size_t *ret_len, struct sheep_err **err)
 {
 	_cleanup_free_ char *path = NULL;
-	struct unpack_blob_want want = {d->digest, d->size};
+	struct unpack_blob_want want = {.digest = d->digest, .size = d->size};
 
 	if (unpack_digest_check(d->digest, err) < 0)
 		return -1;
@@ -62,9 +64,12 @@ static bool platform_matches(const struct unpack_source *s, const struct oci_ima
 	return s->variant == NULL || p->variant == NULL || strcmp(p->variant, s->variant) == 0;
 }
 
+/* --ref names an entry of index.json only: the image it names may be an index of platforms
+ * (image-layout.md: "org.opencontainers.image.ref.name" on the descriptors of index.json), whose
+ * entries carry no names and are chosen by platform. */
 static const struct oci_image_descriptor *pick(const struct unpack_source *s,
 					       const struct oci_image_index *idx, const char *what,
-					       struct sheep_err **err)
+					       const char *ref, struct sheep_err **err)
 {
 	const struct oci_image_descriptor *found = NULL;
 	size_t n = 0;
@@ -73,10 +78,9 @@ static const struct oci_image_descriptor *pick(const struct unpack_source *s,
 		const struct oci_image_descriptor *d = &idx->manifests[i];
 		const char *name = oci_map_get(d->annotations, OCI_ANNOTATION_REF_NAME);
 
-		if (s->opts->ref != NULL && (name == NULL || strcmp(name, s->opts->ref) != 0))
+		if (ref != NULL && (name == NULL || strcmp(name, ref) != 0))
 			continue;
-		if (s->opts->ref == NULL && idx->manifests_len > 1 &&
-		    !platform_matches(s, d->platform))
+		if (ref == NULL && idx->manifests_len > 1 && !platform_matches(s, d->platform))
 			continue;
 		found = d;
 		n++;
@@ -84,13 +88,15 @@ static const struct oci_image_descriptor *pick(const struct unpack_source *s,
 	if (n == 1 && platform_matches(s, found->platform))
 		return found;
 	if (n == 1)
-		sheep_err_set(err, 0, "%s: the manifest is for %s/%s, not %s/%s", what,
-			      found->platform->os, found->platform->architecture, s->os, s->arch);
-	else if (s->opts->ref != NULL)
+		sheep_err_set(
+		    err, 0, "%s: the manifest is for %s/%s%s%s, not %s", what, found->platform->os,
+		    found->platform->architecture, found->platform->variant ? "/" : "",
+		    found->platform->variant ? found->platform->variant : "", s->platform);
+	else if (ref != NULL)
 		sheep_err_set(err, 0, "%s: %s '%s'", what,
-			      n ? "more than one image named" : "no image named", s->opts->ref);
+			      n ? "more than one image named" : "no image named", ref);
 	else if (n == 0)
-		sheep_err_set(err, 0, "%s: no manifest for %s/%s", what, s->os, s->arch);
+		sheep_err_set(err, 0, "%s: no manifest for %s", what, s->platform);
 	else
 		sheep_err_set(err, 0, "%s: %zu images, choose one with --ref", what, n);
 	return NULL;
@@ -101,7 +107,7 @@ static int resolve_manifest(const struct unpack_source *s, struct oci_image_inde
 			    const char *what, int depth, struct oci_image_manifest **ret,
 			    char **ret_digest, struct sheep_err **err)
 {
-	const struct oci_image_descriptor *d = pick(s, idx, what, err);
+	const struct oci_image_descriptor *d = pick(s, idx, what, depth ? NULL : s->opts->ref, err);
 	_cleanup_free_ char *data = NULL, *error = NULL;
 	size_t len;
 
@@ -156,7 +162,7 @@ static int apply_layers(const struct unpack_source *s, const struct oci_image_ma
 
 	for (size_t i = 0; i < m->layers_len; i++) {
 		const struct oci_image_descriptor *d = &m->layers[i];
-		struct unpack_blob_want want = {d->digest, d->size};
+		struct unpack_blob_want want = {.digest = d->digest, .size = d->size};
 		_cleanup_free_ char *path = NULL;
 
 		if (!is_layer(d->media_type))
@@ -182,7 +188,7 @@ static int read_index(const struct unpack_source *s, struct oci_image_index **re
 {
 	_cleanup_free_ char *data = NULL, *error = NULL;
 	struct oci_image_layout *layout;
-	struct unpack_blob_want any = {NULL, -1};
+	struct unpack_blob_want any = {.size = -1};
 	size_t len;
 
 	if (unpack_blob_read(s->imagefd, "oci-layout", &any, UNPACK_MAX_JSON, &data, &len, err) < 0)

@@ -22,6 +22,7 @@ struct unpack_source {
 	const struct sheep_unpack_opts *opts;
 	const struct unpack_layer_opts *lopts;
 	const char *os, *arch, *variant; /* the wanted platform */
+	const char *platform;		 /* the same as "os/arch[/variant]", for messages */
 };
 
 int unpack_layout_apply(const struct unpack_source *s, struct unpack_image *ret,

@@ -66,32 +66,38 @@ void unpack_image_clear(struct unpack_image *img)
 int unpack_check_platform(const struct unpack_source *s, const struct oci_image_config *c,
 			  struct sheep_err **err)
 {
-	if (strcmp(c->os, s->os) != 0 || strcmp(c->architecture, s->arch) != 0)
-		return sheep_err_set(err, 0, "image is for %s/%s, not %s/%s", c->os,
-				     c->architecture, s->os, s->arch);
+	/* a variant left out on either side matches any (arm64 images rarely name "v8") */
+	if (strcmp(c->os, s->os) != 0 || strcmp(c->architecture, s->arch) != 0 ||
+	    (s->variant && c->variant && strcmp(c->variant, s->variant) != 0))
+		return sheep_err_set(err, 0, "image is for %s/%s%s%s, not %s", c->os,
+				     c->architecture, c->variant ? "/" : "",
+				     c->variant ? c->variant : "", s->platform);
 	return 0;
 }
 
-/* "linux/amd64[/variant]", defaulting to this machine (GOARCH names, image-spec config.md). */
+/* "linux/amd64[/variant]", defaulting to this machine (GOARCH names, image-spec config.md). The
+ * whole string goes in the second half of buf (for messages), the split one in the first. */
 static int parse_platform(const char *platform, char *buf, size_t len, struct unpack_source *s,
 			  struct sheep_err **err)
 {
+	char *whole = buf + len / 2, *slash;
 	struct utsname u;
-	char *slash;
 
 	if (platform == NULL) {
 		uname(&u);
-		snprintf(buf, len, "linux/%s",
+		snprintf(whole, len / 2, "linux/%s",
 			 strcmp(u.machine, "x86_64") == 0    ? "amd64"
 			 : strcmp(u.machine, "aarch64") == 0 ? "arm64"
 							     : u.machine);
-	} else if (snprintf(buf, len, "%s", platform) >= (int)len) {
+	} else if (snprintf(whole, len / 2, "%s", platform) >= (int)len / 2) {
 		return sheep_err_set(err, 0, "platform '%s': too long", platform);
 	}
+	memcpy(buf, whole, len / 2);
+	s->platform = whole;
 	s->os = buf;
 	slash = strchr(buf, '/');
 	if (slash == NULL || slash == buf || slash[1] == '\0')
-		return sheep_err_set(err, 0, "platform '%s': expected OS/ARCH[/VARIANT]", buf);
+		return sheep_err_set(err, 0, "platform '%s': expected OS/ARCH[/VARIANT]", whole);
 	*slash = '\0';
 	s->arch = slash + 1;
 	slash = strchr(s->arch, '/');
@@ -226,7 +232,7 @@ static int open_image(const char *image, struct staging *st, const struct sheep_
 		      struct sheep_err **err)
 {
 	struct sheep_unpack_progress prog = {0};
-	struct unpack_blob_want any = {NULL, -1};
+	struct unpack_blob_want any = {.size = -1};
 	struct stat sb;
 	int fd = open(image, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
@@ -326,7 +332,7 @@ int sheep_unpack(const char *image, const char *bundle, const struct sheep_unpac
 	struct unpack_source s = {.imagefd = -1, .opts = opts, .lopts = &lopts};
 	struct staging st = {.parentfd = -1, .fd = -1, .rootfd = -1};
 	struct timespec start;
-	char platform[128];
+	char platform[256]; /* split, then whole (parse_platform) */
 	int ret = -1;
 
 	/* the clock file system timestamps come from */

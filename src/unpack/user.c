@@ -147,17 +147,19 @@ int unpack_user_resolve(int rootfd, const char *spec, struct unpack_user *u, str
 	*u = (struct unpack_user){0};
 	if (copy == NULL)
 		return sheep_err_set(err, ENOMEM, "user");
-	if (*copy == '\0')
-		return 0;
 	colon = strchr(copy, ':');
 	if (colon)
 		*colon++ = '\0';
 	if (read_db(rootfd, "etc/passwd", &passwd, err) < 0 ||
 	    read_db(rootfd, "etc/group", &group, err) < 0)
 		return -1;
-	if (*copy != '\0' && lookup_user(passwd, copy, u, &name, err) < 0)
+	/* no user: root, as docker and podman run it (with root's groups) */
+	if (lookup_user(passwd, *copy != '\0' ? copy : "0", u, &name, err) < 0)
 		return -1;
 	if (colon != NULL && *colon != '\0')
 		return lookup_group(group, colon, &u->gid, err);
+	/* the primary group is a supplementary one too, as initgroups(3) makes it and podman
+	 * runs it: it survives a setgid program's change of the effective gid */
+	u->groups[u->ngroups++] = u->gid;
 	return add_groups(group, name, u);
 }

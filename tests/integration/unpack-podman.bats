@@ -162,7 +162,7 @@ check_config() {
 	expect_eq args "$(jq -c .process.args "$c")" '["/probe","echo","hi"]' &&
 		expect_eq env "$(jq -c .process.env "$c")" "[\"$DEFAULT_PATH\",\"A=b\"]" &&
 		expect_eq cwd "$(jq -r .process.cwd "$c")" /w &&
-		expect_eq user "$(jq -c .process.user "$c")" '{"uid":1000,"gid":1000,"additionalGids":[55]}' &&
+		expect_eq user "$(jq -c .process.user "$c")" '{"uid":1000,"gid":1000,"additionalGids":[1000,55]}' &&
 		expect_eq digest "$(jq -r '.annotations["io.sheep-oci.image.digest"]' "$c")" "$1"
 }
 
@@ -174,7 +174,7 @@ check_runs() {
 	set_args /probe id ";" cwd ";" cat /data/f644
 	sheep run --bundle "$BUNDLE" "$ID-2"
 	assert_success &&
-		assert_output "$(printf 'uid=1000 gid=1000 euid=1000 egid=1000 groups=55\n/w\n644')"
+		assert_output "$(printf 'uid=1000 gid=1000 euid=1000 egid=1000 groups=55,1000\n/w\n644')"
 }
 
 # round_trip FORMAT [UNPACK-OPTION...]: podman save in FORMAT, unpack, compare, check, run.

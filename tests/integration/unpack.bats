@@ -90,7 +90,7 @@ check_config() {
 	[ "$(jq -c .process.args "$c")" = '["/bin/sh","-c","cat /data/one"]' ]
 	[ "$(jq -r '.process.env | join(" ")' "$c")" = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin FOO=bar" ]
 	[ "$(jq -r .process.cwd "$c")" = /home/web ]
-	[ "$(jq -c '[.process.user.uid, .process.user.gid, .process.user.additionalGids]' "$c")" = '[1000,1001,[29]]' ]
+	[ "$(jq -c '[.process.user.uid, .process.user.gid, .process.user.additionalGids]' "$c")" = '[1000,1001,[1001,29]]' ]
 	[ "$(jq -r '.annotations["org.opencontainers.image.exposedPorts"]' "$c")" = "80/tcp,53/udp" ]
 	[ "$(jq -r '.annotations["org.example.l"]' "$c")" = v ]
 	[ "$(jq -r '.annotations["org.opencontainers.image.stopSignal"]' "$c")" = SIGINT ]

@@ -90,4 +90,5 @@ def main():
                 t.add(os.path.join(root, name), arcname=name)
 
 
-main()
+if __name__ == "__main__":
+    main()

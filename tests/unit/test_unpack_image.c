@@ -128,9 +128,11 @@ static void test_blob_read(void **state)
 {
 	struct fx_dir *d = *state;
 	struct unpack_blob_want
-	    good = {EMPTY_SHA, 0},
-	    big = {EMPTY_SHA, 5},
-	    bad = {"sha256:0000000000000000000000000000000000000000000000000000000000000000", 0};
+	    good = {.digest = EMPTY_SHA, .size = 0},
+	    big = {.digest = EMPTY_SHA, .size = 5},
+	    bad = {.digest =
+		       "sha256:0000000000000000000000000000000000000000000000000000000000000000",
+		   .size = 0};
 	struct sheep_err *err = NULL;
 	char *data = NULL;
 	size_t len;
@@ -172,11 +174,14 @@ static void test_user(void **state)
 	mkdirat(d->rootfd, "etc", 0755);
 	put(d->rootfd, "etc/passwd", "root:x:0:0::/root:/bin/sh\nweb:x:1000:1001::/:/bin/sh\n");
 	put(d->rootfd, "etc/group", "root:x:0:\nweb:x:1001:\naudio:x:29:web,x\nvideo:x:44:x\n");
+	/* without a group: the primary gid first (podman's and initgroups(3)'s list), then the
+	 * groups that name the user */
 	assert_int_equal(unpack_user_resolve(d->rootfd, "web", &u, &err), 0);
 	assert_int_equal(u.uid, 1000);
 	assert_int_equal(u.gid, 1001);
-	assert_int_equal(u.ngroups, 1);
-	assert_int_equal(u.groups[0], 29);
+	assert_int_equal(u.ngroups, 2);
+	assert_int_equal(u.groups[0], 1001);
+	assert_int_equal(u.groups[1], 29);
 	assert_int_equal(unpack_user_resolve(d->rootfd, "web:audio", &u, &err), 0);
 	assert_int_equal(u.gid, 29);
 	assert_int_equal(u.ngroups, 0);
@@ -185,17 +190,26 @@ static void test_user(void **state)
 	assert_int_equal(unpack_user_resolve(d->rootfd, "1000", &u, &err), 0);
 	assert_int_equal(u.uid, 1000);
 	assert_int_equal(u.gid, 1001);
-	assert_int_equal(u.ngroups, 1);
-	assert_int_equal(u.groups[0], 29);
+	assert_int_equal(u.ngroups, 2);
+	assert_int_equal(u.groups[1], 29);
 	assert_int_equal(unpack_user_resolve(d->rootfd, "4242", &u, &err), 0);
 	assert_int_equal(u.uid, 4242);
 	assert_int_equal(u.gid, 0);
-	assert_int_equal(u.ngroups, 0);
+	assert_int_equal(u.ngroups, 1);
+	assert_int_equal(u.groups[0], 0);
 	assert_int_equal(unpack_user_resolve(d->rootfd, "4242:77", &u, &err), 0);
 	assert_int_equal(u.uid, 4242);
 	assert_int_equal(u.gid, 77);
+	assert_int_equal(u.ngroups, 0);
+	/* no user is root, with root's groups */
 	assert_int_equal(unpack_user_resolve(d->rootfd, "", &u, &err), 0);
 	assert_int_equal(u.uid, 0);
+	assert_int_equal(u.gid, 0);
+	assert_int_equal(u.ngroups, 1);
+	assert_int_equal(unpack_user_resolve(d->rootfd, ":audio", &u, &err), 0);
+	assert_int_equal(u.uid, 0);
+	assert_int_equal(u.gid, 29);
+	assert_int_equal(u.ngroups, 0);
 	assert_int_equal(unpack_user_resolve(d->rootfd, "nobody", &u, &err), -1);
 	assert_string_equal(err->msg, "user 'nobody': not found in /etc/passwd");
 	sheep_err_free(err);
@@ -220,6 +234,23 @@ static void test_user(void **state)
 	sheep_err_free(err);
 }
 
+/* The default spec of these tests filled from the image config cfg (img->digest as given). */
+static struct oci_config *fill(const char *cfg, struct unpack_image *img, int rootfd)
+{
+	const char *def = "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\"},\"process\":{"
+			  "\"cwd\":\"/\",\"args\":[\"sh\"],\"env\":[\"PATH=/bin\",\"TERM=xterm\"],"
+			  "\"user\":{\"uid\":0,\"gid\":0}}}";
+	char *error = NULL;
+	struct oci_config *c = oci_config_parse_data(def, strlen(def), "config.json", &error);
+	struct sheep_err *err = NULL;
+
+	assert_non_null(c);
+	img->config = oci_image_config_parse_data(cfg, strlen(cfg), "config", &error);
+	assert_non_null(img->config);
+	assert_int_equal(unpack_config_fill(c, img, rootfd, &err), 0);
+	return c;
+}
+
 static void test_config_fill(void **state)
 {
 	struct fx_dir *d = *state;
@@ -227,20 +258,15 @@ static void test_config_fill(void **state)
 	    "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{"
 	    "\"Entrypoint\":[\"/bin/app\"],\"Cmd\":[\"--flag\"],\"Env\":[\"A=1\"],"
 	    "\"WorkingDir\":\"/srv\",\"User\":\"7:8\",\"StopSignal\":\"SIGINT\","
-	    "\"ExposedPorts\":{\"80/tcp\":{},\"53/udp\":{}},\"Labels\":{\"l\":\"v\"}},"
+	    "\"ExposedPorts\":{\"80/tcp\":{},\"53/udp\":{}},\"Labels\":{\"l\":\"v\","
+	    "\"org.opencontainers.image.stopSignal\":\"SIGTERM\",\"io.sheep-oci.image.digest\":"
+	    "\"x\"},"
+	    "\"Volumes\":{\"/data\":{},\"/logs\":{}}},\"variant\":\"v3\",\"os.version\":\"6.1\","
 	    "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}";
-	const char *def = "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\"},\"process\":{"
-			  "\"cwd\":\"/\",\"args\":[\"sh\"],\"env\":[\"PATH=/bin\",\"TERM=xterm\"],"
-			  "\"user\":{\"uid\":0,\"gid\":0}}}";
-	char *error = NULL;
 	struct unpack_image img = {.digest = strdup(EMPTY_SHA)};
-	struct oci_config *c = oci_config_parse_data(def, strlen(def), "config.json", &error);
-	struct sheep_err *err = NULL;
+	struct oci_config *c;
 
-	assert_non_null(c);
-	img.config = oci_image_config_parse_data(cfg, strlen(cfg), "config", &error);
-	assert_non_null(img.config);
-	assert_int_equal(unpack_config_fill(c, &img, d->rootfd, &err), 0);
+	c = fill(cfg, &img, d->rootfd);
 	assert_int_equal(c->process->args_len, 2);
 	assert_string_equal(c->process->args[0], "/bin/app");
 	assert_string_equal(c->process->args[1], "--flag");
@@ -252,10 +278,51 @@ static void test_config_fill(void **state)
 	assert_int_equal(c->process->user.gid, 8);
 	assert_string_equal(oci_map_get(c->annotations, "org.opencontainers.image.exposedPorts"),
 			    "80/tcp,53/udp");
+	/* conversion.md: a label "MUST take precedence" over an implicit annotation; our own
+	 * digest cannot be overridden by one */
 	assert_string_equal(oci_map_get(c->annotations, "org.opencontainers.image.stopSignal"),
-			    "SIGINT");
+			    "SIGTERM");
+	assert_string_equal(oci_map_get(c->annotations, "org.opencontainers.image.variant"), "v3");
+	assert_string_equal(oci_map_get(c->annotations, "org.opencontainers.image.os.version"),
+			    "6.1");
+	assert_string_equal(oci_map_get(c->annotations, "io.sheep-oci.image.volumes"),
+			    "/data,/logs");
 	assert_string_equal(oci_map_get(c->annotations, "l"), "v");
 	assert_string_equal(oci_map_get(c->annotations, "io.sheep-oci.image.digest"), EMPTY_SHA);
+	unpack_image_clear(&img);
+	oci_config_free(c);
+}
+
+/* An Env name set twice keeps its last value once; an image PATH replaces the default; a relative
+ * WorkingDir is below /; no Entrypoint/Cmd keeps the default args; no User is root with the
+ * groups /etc/group gives root. */
+static void test_config_env_cwd_user(void **state)
+{
+	struct fx_dir *d = *state;
+	const char *cfg = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{"
+			  "\"Env\":[\"A=1\",\"PATH=/img\",\"B=2\",\"A=3\"],\"WorkingDir\":\"srv\","
+			  "\"Entrypoint\":null,\"Cmd\":[]},"
+			  "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}";
+	struct unpack_image img = {0};
+	struct oci_config *c;
+
+	mkdirat(d->rootfd, "etc", 0755);
+	put(d->rootfd, "etc/passwd", "root:x:0:0::/root:/bin/sh\n");
+	put(d->rootfd, "etc/group", "root:x:0:\nvideo:x:44:x,root\n");
+	c = fill(cfg, &img, d->rootfd);
+	assert_int_equal(c->process->env_len, 3);
+	assert_string_equal(c->process->env[0], "PATH=/img");
+	assert_string_equal(c->process->env[1], "B=2");
+	assert_string_equal(c->process->env[2], "A=3");
+	assert_string_equal(c->process->cwd, "/srv");
+	assert_int_equal(c->process->args_len, 1);
+	assert_string_equal(c->process->args[0], "sh");
+	assert_int_equal(c->process->user.uid, 0);
+	assert_int_equal(c->process->user.gid, 0);
+	assert_int_equal(c->process->user.additional_gids_len, 2);
+	assert_int_equal(c->process->user.additional_gids[0], 0);
+	assert_int_equal(c->process->user.additional_gids[1], 44);
+	assert_null(oci_map_get(c->annotations, "io.sheep-oci.image.digest"));
 	unpack_image_clear(&img);
 	oci_config_free(c);
 }
@@ -355,6 +422,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_blob_read, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_user, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_config_fill, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_config_env_cwd_user, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unpack_errors, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unpack_cancel_and_stale, setup, teardown),
 	};

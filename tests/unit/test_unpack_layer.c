@@ -473,7 +473,7 @@ static void cancel_during(struct fx_dir *d, bool stall)
 	struct feeder f = {.before = 8u << 20, .stall = stall, .reader = pthread_self()};
 	const struct unpack_layer_opts lopts = {.cancel = &f.cancel};
 	const struct sheep_unpack_opts opts = {.cancel = &f.cancel};
-	const struct unpack_blob_want want = {NULL, -1};
+	const struct unpack_blob_want want = {.size = -1};
 	struct sheep_unpack_progress prog = {0};
 	struct sigaction sa = {.sa_handler = on_usr1}; /* no SA_RESTART */
 	struct sheep_err *err = NULL;
