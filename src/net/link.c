@@ -68,56 +68,66 @@ static int bridge_configure(struct sheep_nl *nl, const struct sheep_net_network 
 }
 
 int sheep_link_bridge_ensure(struct sheep_nl *nl, const struct sheep_net_network *net,
-			     int *ret_ifindex, bool *ret_created, struct sheep_err **err)
+			     struct sheep_nl_link *ret_bridge, bool *ret_created,
+			     struct sheep_err **err)
 {
-	struct sheep_nl_link l;
-	int r = sheep_nl_link_get(nl, net->name, &l, err);
+	struct sheep_nl_link *l = ret_bridge;
+	int r = sheep_nl_link_get(nl, net->name, l, err);
 
 	*ret_created = false;
 	if (r < 0)
 		return sheep_err_wrap(err, "ensure bridge '%s'", net->name);
 	/* Up means configured: the address and sysctl come before IFF_UP in bridge_configure. */
-	if (r == 1 && (l.flags & IFF_UP)) {
-		*ret_ifindex = l.ifindex;
+	if (r == 1 && (l->flags & IFF_UP))
 		return 0;
-	}
 	if (r == 0 && bridge_setup(nl, net, err) < 0)
 		return sheep_err_wrap(err, "ensure bridge '%s'", net->name);
-	if (r == 0 && sheep_nl_link_get(nl, net->name, &l, err) != 1)
+	if (r == 0 && sheep_nl_link_get(nl, net->name, l, err) != 1)
 		return sheep_err_set(err, ENODEV, "ensure bridge '%s': get link '%s'", net->name,
 				     net->name);
-	if (bridge_configure(nl, net, l.ifindex, err) < 0)
+	if (bridge_configure(nl, net, l->ifindex, err) < 0)
 		return sheep_err_wrap(err, "ensure bridge '%s'", net->name);
-	*ret_ifindex = l.ifindex;
 	*ret_created = r == 0;
 	return 0;
 }
 
-static int veth_try(struct sheep_nl *nl, const char *id, const char *host, int bridge, int netns_fd,
-		    struct sheep_err **err)
+static int veth_try(struct sheep_nl *nl, const char *id, const char *host,
+		    const struct sheep_nl_link *bridge, int netns_fd, struct sheep_err **err)
 {
 	struct sheep_nl_batch b = {0};
 	struct nlmsghdr *nlh;
 
 	nlh = sheep_nl_batch_add(&b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, "create veth", host);
-	sheep_nl_put_veth(nlh, host, "eth0", bridge, netns_fd);
+	sheep_nl_put_veth(nlh, host, "eth0", bridge->ifindex, netns_fd, bridge->mtu);
 	nlh = sheep_nl_batch_add(&b, RTM_NEWLINK, 0, "set link up", host);
 	sheep_nl_put_link_set(nlh, 0, host, id, true);
+	/* With br_netfilter loaded, a container's connection to its own published port is DNATed
+	 * at the bridge and forwarded back to the port it came from: hairpin mode lets it. */
+	nlh = sheep_nl_batch_add(&b, RTM_NEWLINK, 0, "set hairpin mode", host);
+	sheep_nl_put_hairpin(nlh, host);
 	return sheep_nl_batch_run(nl, &b, err);
 }
 
-int sheep_link_veth_create(struct sheep_nl *nl, const char *id, const char *host, int bridge,
-			   int netns_fd, struct sheep_err **err)
+int sheep_link_veth_create(struct sheep_nl *nl, const char *id, const char *host,
+			   const struct sheep_nl_link *bridge, int netns_fd, struct sheep_err **err)
 {
 	struct sheep_err *first = NULL;
 	struct sheep_nl_link l;
+	int r;
 
 	if (veth_try(nl, id, host, bridge, netns_fd, &first) == 0)
 		return 0;
 	/* EEXIST on the host name: a previous container of this id whose namespace the kernel
 	 * has not torn down yet, or a leak; its lease is gone, so the link is ours to remove. */
-	if (first->errnum != EEXIST || sheep_nl_link_get(nl, host, &l, err) != 1 ||
-	    strcmp(l.alias, id) != 0) {
+	r = first->errnum == EEXIST ? sheep_nl_link_get(nl, host, &l, err) : -1;
+	if (r == 0) { /* the name taken is the peer's: a namespace shared with another container */
+		sheep_err_free(first);
+		return sheep_err_set(err, 0,
+				     "create veth '%s': the container's network namespace already "
+				     "has an 'eth0'",
+				     host);
+	}
+	if (r != 1 || strcmp(l.alias, id) != 0) {
 		sheep_err_free(*err);
 		*err = first;
 		return -1;

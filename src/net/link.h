@@ -6,14 +6,18 @@
 #include "net/nl.h"
 
 /* Ensures the network's bridge exists with its static MAC, gateway address and route_localnet,
- * and is up. Cheap when it already is: one RTM_GETLINK. Concurrent first use is safe. */
+ * and is up; *ret_bridge gets its ifindex and MTU. Cheap when it already is: one RTM_GETLINK.
+ * Concurrent first use is safe. */
 int sheep_link_bridge_ensure(struct sheep_nl *nl, const struct sheep_net_network *net,
-			     int *ret_ifindex, bool *ret_created, struct sheep_err **err);
-/* Creates host veth `host` on the bridge and its peer as eth0 inside netns_fd in one request, then
+			     struct sheep_nl_link *ret_bridge, bool *ret_created,
+			     struct sheep_err **err);
+/* Creates host veth `host` on the bridge and its peer as eth0 inside netns_fd in one request (both
+ * ends with the bridge's MTU, so an admin's `ip link set sheep0 mtu N` reaches new containers), then
  * brings the host end up and stores the id in its alias. A leftover host end of that name (a dead
  * container's, not yet reaped by the kernel) is deleted and the creation retried once. */
-int sheep_link_veth_create(struct sheep_nl *nl, const char *id, const char *host, int bridge,
-			   int netns_fd, struct sheep_err **err);
+int sheep_link_veth_create(struct sheep_nl *nl, const char *id, const char *host,
+			   const struct sheep_nl_link *bridge, int netns_fd,
+			   struct sheep_err **err);
 /* Inside the container: eth0 gets addr/prefix and comes up, lo comes up, default via gateway. */
 int sheep_link_ctr_configure(int netns_fd, const struct sheep_net_network *net, uint32_t addr,
 			     struct sheep_err **err);

@@ -12,6 +12,8 @@
 #include "ocispec.h"
 #include "util/cleanup.h"
 
+static const char default_network[] = SHEEP_NET_DEFAULT;
+
 static const char usage[] =
     "usage: sheep-net up [--network NAME [--subnet CIDR]] [--publish [IP:]HPORT:CPORT[/PROTO]]...\n"
     "       sheep-net down [--network NAME]\n"
@@ -63,6 +65,26 @@ static int parse_opts(int argc, char **argv, struct sheep_net_opts *o, struct sh
 	}
 	if (optind != argc)
 		return sheep_err_set(err, 0, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+/* An option a verb does not use is refused rather than ignored: `ls --network x` listing every
+ * network, or `down --publish` looking like it unpublished something, would mislead. */
+static int check_verb_opts(const char *verb, const struct sheep_net_opts *o, struct sheep_err **err)
+{
+	bool down = strcmp(verb, "down") == 0;
+	const char *bad = NULL;
+
+	if (strcmp(verb, "up") == 0)
+		return 0;
+	if (o->ports_len > 0)
+		bad = "--publish";
+	else if (o->subnet != NULL)
+		bad = "--subnet";
+	else if (!down && o->network != default_network)
+		bad = "--network";
+	if (bad != NULL)
+		return sheep_err_set(err, 0, "%s is not an option of %s", bad, verb);
 	return 0;
 }
 
@@ -119,7 +141,7 @@ static int admin(const char *verb, struct sheep_net_opts *o, struct sheep_err **
 
 int main(int argc, char **argv)
 {
-	struct sheep_net_opts o = {.run_dir = SHEEP_NET_RUN_DIR, .network = SHEEP_NET_DEFAULT};
+	struct sheep_net_opts o = {.run_dir = SHEEP_NET_RUN_DIR, .network = default_network};
 	_cleanup_err_ struct sheep_err *err = NULL;
 	const char *env = getenv("SHEEP_NET_RUN_DIR");
 	sigset_t block;
@@ -147,7 +169,8 @@ int main(int argc, char **argv)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, NULL);
-	if (parse_opts(argc - 1, argv + 1, &o, &err) < 0) {
+	if (parse_opts(argc - 1, argv + 1, &o, &err) < 0 ||
+	    check_verb_opts(argv[1], &o, &err) < 0) {
 		free(o.ports); /* the --publish entries parsed before the bad one */
 		return fail(argv[1], NULL, err);
 	}

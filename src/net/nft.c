@@ -17,8 +17,8 @@
 #include "net/nft.h"
 #include "util/cleanup.h"
 
-/* chains: prerouting output publish postrouting; sets: subnets bridges + 4 port maps */
-#define TABLE_USE 10
+/* chains: localnet prerouting output publish postrouting; sets: subnets bridges + 4 port maps */
+#define TABLE_USE 11
 
 static const char table_body[] =
     "table ip " SHEEP_NFT_TABLE " {\n"
@@ -28,6 +28,13 @@ static const char table_body[] =
     "\tmap tcp_addr { type ipv4_addr . inet_service : ipv4_addr . inet_service; }\n"
     "\tmap udp_any { type inet_service : ipv4_addr . inet_service; }\n"
     "\tmap udp_addr { type ipv4_addr . inet_service : ipv4_addr . inet_service; }\n"
+    /* route_localnet on the bridges (for 127.0.0.1:PORT) would also let a container send to
+     * the host's 127.0.0.0/8 services: such packets are dropped before conntrack. Replies of
+     * DNATed loopback connections still arrive for the bridge's address (masqueraded). */
+    "\tchain localnet { type filter hook prerouting priority raw; policy accept;\n"
+    "\t\tiifname @bridges ip daddr 127.0.0.0/8 drop\n"
+    "\t\tiifname @bridges ip saddr 127.0.0.0/8 drop\n"
+    "\t}\n"
     "\tchain prerouting { type nat hook prerouting priority dstnat; policy accept;\n"
     "\t\tfib daddr type local jump publish; }\n"
     "\tchain output { type nat hook output priority -100; policy accept;\n"
@@ -77,7 +84,7 @@ static void port_element(FILE *f, const char *verb, uint32_t addr, const struct 
 	if (p->host_ip)
 		fprintf(f, "%s . ", sheep_net_ntoa(p->host_ip, hip));
 	fprintf(f, "%u", p->host_port);
-	if (strcmp(verb, "delete") != 0)
+	if (strcmp(verb, "delete") != 0 && strcmp(verb, "get") != 0)
 		fprintf(f, " : %s . %u", sheep_net_ntoa(addr, cip), p->ctr_port);
 	fputs(" }\n", f);
 }
@@ -189,6 +196,50 @@ int sheep_nft_ports_delete(uint32_t addr, const struct sheep_net_port *p, size_t
 		sheep_err_free(e);
 	}
 	return 0;
+}
+
+static bool port_taken(const struct sheep_net_port *p)
+{
+	_cleanup_free_ char *script = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&script, &size);
+
+	if (f == NULL)
+		return false;
+	port_element(f, "get", 0, p);
+	fclose(f);
+	return sheep_nft_run(script, NULL) == 0;
+}
+
+static bool port_same(const struct sheep_net_port *a, const struct sheep_net_port *b)
+{
+	return a->proto == b->proto && a->host_port == b->host_port && a->host_ip == b->host_ip;
+}
+
+void sheep_nft_ports_explain(const struct sheep_net_port *p, size_t n, struct sheep_err **err)
+{
+	const char *why = NULL;
+	char ip[20] = "";
+	size_t i, j, k = 0;
+
+	for (i = 0; why == NULL && i < n; i++)
+		if (port_taken(&p[i]))
+			why = "is already published", k = i;
+	for (i = 0; why == NULL && i < n; i++)
+		for (j = i + 1; why == NULL && j < n; j++)
+			if (port_same(&p[i], &p[j]))
+				why = "is given twice", k = i;
+	if (why == NULL)
+		return;
+	p += k;
+	if (p->host_ip != 0) {
+		sheep_net_ntoa(p->host_ip, ip);
+		strcat(ip, ":");
+	}
+	sheep_err_free(*err);
+	*err = NULL;
+	sheep_err_set(err, 0, "host port %s%u/%s %s", ip, p->host_port,
+		      p->proto == IPPROTO_UDP ? "udp" : "tcp", why);
 }
 
 struct table_info {

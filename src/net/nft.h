@@ -26,4 +26,8 @@ int sheep_nft_run(const char *script, struct sheep_err **err);
 int sheep_nft_ports_delete(uint32_t addr, const struct sheep_net_port *p, size_t n,
 			   struct sheep_err **err);
 
+/* After a failed publish: names the first of p already published ("host port 8080/tcp is
+ * already published") in *err instead of nft's "File exists"; leaves *err alone otherwise. */
+void sheep_nft_ports_explain(const struct sheep_net_port *p, size_t n, struct sheep_err **err);
+
 #endif

@@ -146,7 +146,7 @@ void sheep_nl_put_bridge(struct nlmsghdr *nlh, const char *name, const uint8_t m
 }
 
 void sheep_nl_put_veth(struct nlmsghdr *nlh, const char *host, const char *peer, int master,
-		       int peer_netns_fd)
+		       int peer_netns_fd, unsigned int mtu)
 {
 	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	struct nlattr *info, *data, *peer_nest;
@@ -155,6 +155,8 @@ void sheep_nl_put_veth(struct nlmsghdr *nlh, const char *host, const char *peer,
 	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, host);
 	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	if (mtu != 0)
+		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -164,6 +166,8 @@ void sheep_nl_put_veth(struct nlmsghdr *nlh, const char *host, const char *peer,
 	pifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)peer_netns_fd);
+	if (mtu != 0)
+		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	mnl_attr_nest_end(nlh, peer_nest);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
@@ -220,11 +224,26 @@ void sheep_nl_put_link_name(struct nlmsghdr *nlh, const char *name)
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 }
 
+void sheep_nl_put_hairpin(struct nlmsghdr *nlh, const char *name)
+{
+	struct nlattr *info, *data;
+
+	sheep_nl_put_link_name(nlh, name);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_SLAVE_KIND, "bridge");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_SLAVE_DATA);
+	mnl_attr_put_u8(nlh, IFLA_BRPORT_MODE, 1);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+}
+
 static int link_attr_cb(const struct nlattr *a, void *data)
 {
 	struct sheep_nl_link *l = data;
 	uint16_t type = mnl_attr_get_type(a);
 
+	if (type == IFLA_MTU && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+		l->mtu = mnl_attr_get_u32(a);
 	if ((type != IFLA_IFNAME && type != IFLA_IFALIAS) ||
 	    mnl_attr_validate(a, MNL_TYPE_STRING) < 0)
 		return MNL_CB_OK;

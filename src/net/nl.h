@@ -44,18 +44,22 @@ int sheep_nl_query(struct sheep_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void 
 
 /* Message bodies (after sheep_nl_batch_add or mnl_nlmsg_put_header). */
 void sheep_nl_put_bridge(struct nlmsghdr *nlh, const char *name, const uint8_t mac[6]);
+/* mtu 0 leaves both ends at the kernel's default */
 void sheep_nl_put_veth(struct nlmsghdr *nlh, const char *host, const char *peer, int master,
-		       int peer_netns_fd);
+		       int peer_netns_fd, unsigned int mtu);
 void sheep_nl_put_link_set(struct nlmsghdr *nlh, int ifindex, const char *name, const char *alias,
 			   bool up);
 void sheep_nl_put_addr(struct nlmsghdr *nlh, int ifindex, uint32_t addr, unsigned int prefix,
 		       uint32_t brd);
 void sheep_nl_put_default_route(struct nlmsghdr *nlh, uint32_t gw);
 void sheep_nl_put_link_name(struct nlmsghdr *nlh, const char *name);
+/* Bridge port `name` in hairpin mode: frames may leave by the port they came in on. */
+void sheep_nl_put_hairpin(struct nlmsghdr *nlh, const char *name);
 
 struct sheep_nl_link {
 	int ifindex;
 	unsigned int flags; /* IFF_* */
+	unsigned int mtu;
 	char name[SHEEP_NET_IFNAMSIZ];
 	char alias[256];
 };

@@ -85,8 +85,10 @@ static int publish(struct up_ctx *c, uint32_t addr, struct sheep_err **err)
 		return sheep_err_set(err, errno, "open_memstream");
 	sheep_nft_script_ports(f, "create", addr, c->o->ports, c->o->ports_len);
 	fclose(f);
-	if (sheep_nft_run(script, err) < 0)
+	if (sheep_nft_run(script, err) < 0) {
+		sheep_nft_ports_explain(c->o->ports, c->o->ports_len, err);
 		return sheep_err_wrap(err, "publish ports");
+	}
 	return 0;
 }
 
@@ -105,9 +107,10 @@ static void rollback(struct up_ctx *c, const char *id)
 static int attach(struct up_ctx *c, const char *id, pid_t pid, struct sheep_err **err)
 {
 	struct sheep_net_network def;
+	struct sheep_nl_link bridge;
 	bool created;
 	uint32_t addr;
-	int bridge, d = network_def(c->o, &def, err);
+	int d = network_def(c->o, &def, err);
 
 	if (d < 0 || sheep_ipam_open(c->o->run_dir, c->o->network, d == 0 ? &def : NULL, true,
 				     &c->s, err) < 0)
@@ -120,7 +123,7 @@ static int attach(struct up_ctx *c, const char *id, pid_t pid, struct sheep_err 
 	if (alloc_lease(c, id, pid, &addr, err) < 0)
 		return sheep_err_wrap(err, "allocate address");
 	sheep_net_veth_name(id, c->veth);
-	if (sheep_link_veth_create(&c->nl, id, c->veth, bridge, c->netns_fd, err) < 0)
+	if (sheep_link_veth_create(&c->nl, id, c->veth, &bridge, c->netns_fd, err) < 0)
 		sheep_err_wrap(err, "attach to bridge '%s'", c->s->net.name);
 	else if (sheep_link_ctr_configure(c->netns_fd, &c->s->net, addr, err) < 0)
 		sheep_err_wrap(err, "configure container network");

@@ -43,10 +43,11 @@ static void test_veth(void **state)
 	const struct nlattr *tb[64] = {0}, *info[64] = {0}, *data[64] = {0}, *peer[64] = {0};
 	const struct ifinfomsg *pifi;
 
-	sheep_nl_put_veth(nlh, "sh0123456789ab", "eth0", 5, 9);
+	sheep_nl_put_veth(nlh, "sh0123456789ab", "eth0", 5, 9, 1400);
 	assert_int_equal(mnl_attr_parse(nlh, sizeof(struct ifinfomsg), collect, tb), MNL_CB_OK);
 	assert_string_equal(mnl_attr_get_str(tb[IFLA_IFNAME]), "sh0123456789ab");
 	assert_int_equal(mnl_attr_get_u32(tb[IFLA_MASTER]), 5);
+	assert_int_equal(mnl_attr_get_u32(tb[IFLA_MTU]), 1400);
 	mnl_attr_parse_nested(tb[IFLA_LINKINFO], collect, info);
 	assert_string_equal(mnl_attr_get_str(info[IFLA_INFO_KIND]), "veth");
 	mnl_attr_parse_nested(info[IFLA_INFO_DATA], collect, data);
@@ -61,8 +62,30 @@ static void test_veth(void **state)
 	    MNL_CB_OK);
 	assert_string_equal(mnl_attr_get_str(peer[IFLA_IFNAME]), "eth0");
 	assert_int_equal(mnl_attr_get_u32(peer[IFLA_NET_NS_FD]), 9);
+	assert_int_equal(mnl_attr_get_u32(peer[IFLA_MTU]), 1400);
+	/* mtu 0: the kernel's default, no attribute on either end */
+	nlh = fresh(RTM_NEWLINK);
+	sheep_nl_put_veth(nlh, "sh0123456789ab", "eth0", 5, 9, 0);
+	memset(tb, 0, sizeof(tb));
+	mnl_attr_parse(nlh, sizeof(struct ifinfomsg), collect, tb);
+	assert_null(tb[IFLA_MTU]);
 	/* kernel 6.18: never IFF_UP together with IFLA_MASTER */
 	assert_int_equal(((struct ifinfomsg *)mnl_nlmsg_get_payload(nlh))->ifi_change & IFF_UP, 0);
+}
+
+static void test_hairpin(void **state)
+{
+	struct nlmsghdr *nlh = fresh(RTM_NEWLINK);
+	const struct nlattr *tb[64] = {0}, *info[64] = {0}, *data[64] = {0};
+
+	sheep_nl_put_hairpin(nlh, "sh0123456789ab");
+	mnl_attr_parse(nlh, sizeof(struct ifinfomsg), collect, tb);
+	assert_string_equal(mnl_attr_get_str(tb[IFLA_IFNAME]), "sh0123456789ab");
+	mnl_attr_parse_nested(tb[IFLA_LINKINFO], collect, info);
+	assert_null(info[IFLA_INFO_KIND]); /* the veth is changed, not created */
+	assert_string_equal(mnl_attr_get_str(info[IFLA_INFO_SLAVE_KIND]), "bridge");
+	mnl_attr_parse_nested(info[IFLA_INFO_SLAVE_DATA], collect, data);
+	assert_int_equal(mnl_attr_get_u8(data[IFLA_BRPORT_MODE]), 1);
 }
 
 static void test_bridge(void **state)
@@ -135,6 +158,7 @@ static void test_batch_and_parse(void **state)
 
 	m1 = sheep_nl_batch_add(&b, RTM_NEWLINK, NLM_F_CREATE, "create veth", "shX");
 	sheep_nl_put_link_set(m1, 0, "shX", "web1", false);
+	mnl_attr_put_u32(m1, IFLA_MTU, 1400);
 	m2 = sheep_nl_batch_add(&b, RTM_NEWLINK, 0, "set link up", "shX");
 	/* the second request starts right after the first one's aligned end */
 	assert_ptr_equal((char *)m2, (char *)m1 + MNL_ALIGN(m1->nlmsg_len));
@@ -144,6 +168,7 @@ static void test_batch_and_parse(void **state)
 	assert_int_equal(sheep_nl_parse_link(m1, &l), 0);
 	assert_string_equal(l.name, "shX");
 	assert_string_equal(l.alias, "web1");
+	assert_int_equal(l.mtu, 1400);
 	m1->nlmsg_type = RTM_NEWADDR;
 	assert_int_equal(sheep_nl_parse_link(m1, &l), -1);
 	for (int i = 2; i < SHEEP_NL_BATCH_MAX; i++)
@@ -154,11 +179,9 @@ static void test_batch_and_parse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_veth),
-	    cmocka_unit_test(test_bridge),
-	    cmocka_unit_test(test_link_set),
-	    cmocka_unit_test(test_addr_route),
-	    cmocka_unit_test(test_batch_and_parse),
+	    cmocka_unit_test(test_veth),       cmocka_unit_test(test_bridge),
+	    cmocka_unit_test(test_hairpin),    cmocka_unit_test(test_link_set),
+	    cmocka_unit_test(test_addr_route), cmocka_unit_test(test_batch_and_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
