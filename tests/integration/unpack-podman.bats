@@ -19,6 +19,7 @@
 # /run/runc. Nothing of it reaches the machine; teardown removes the store even after a failure.
 
 load helpers
+load unpack_helpers
 
 IMAGE=localhost/sheep-roundtrip:1
 DERIVED=localhost/sheep-roundtrip:derived
@@ -29,11 +30,7 @@ setup() {
 	command -v podman >/dev/null || skip "requires podman"
 	[ -x "$SHEEP_PROBE" ] || fail "SHEEP_PROBE='$SHEEP_PROBE' is not an executable probe" || return
 	T=$BATS_TEST_TMPDIR
-	P=$T/podman
-	mkdir -p "$P" "$ROOT"
-	# podman as root asks for RLIMIT_NOFILE/NPROC 1048576 for a RUN step, which the machine refuses
-	printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n' \
-		>"$P/containers.conf"
+	pm_setup "$T/podman"
 	make_tree "$T/in"
 	tar --xattrs --xattrs-include='*' --numeric-owner -C "$T/in" -cf "$T/in.tar" .
 	pm import --change 'CMD ["/probe","echo","hi"]' --change 'ENV A=b' --change 'WORKDIR /w' \
@@ -41,26 +38,11 @@ setup() {
 }
 
 teardown() {
-	local rc=0 pid
+	local rc=0
 	teardown_sheep || rc=1
-	[ -n "${P-}" ] && [ -d "$P" ] || return $rc
-	pm rmi -af >/dev/null 2>&1
-	# a RUN step that outlived a killed `podman build` would be podman's leak: end it by pid
-	for pid in $(test_processes "$P"); do
-		kill -KILL "$pid" 2>/dev/null
-	done
-	awk -v p="$P/" 'index($2, p) == 1 {print $2}' /proc/self/mounts | sort -r | xargs -r -n1 umount -l
-	rm -rf "$P" "$T/bundle" "$T/bundle2" || rc=1
+	pm_teardown || rc=1
+	rm -rf "$T/bundle" "$T/bundle2" || rc=1
 	return $rc
-}
-
-# pm ARGS...: podman with the test's own store, in its own mount namespace (see the top).
-pm() {
-	CONTAINERS_CONF=$P/containers.conf timeout -k 5 120 unshare -m sh -c \
-		'mount -t tmpfs sheep-pm-run /run && mount -t tmpfs sheep-pm-lib /var/lib && exec "$@"' \
-		_ podman --root "$P/storage" --runroot "$P/run" --tmpdir "$P/tmp" --storage-driver vfs \
-		--events-backend none --cgroup-manager cgroupfs --network-config-dir "$P/networks" \
-		"$@" 3>&-
 }
 
 # make_tree DIR: files with modes 0644, 0755, 04755, 0600; owners 1000:1000 and 0:0 (a symlink's
