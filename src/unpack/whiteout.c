@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "unpack/layer.h"
@@ -25,10 +26,15 @@ static char *join(const char *parent, const char *name)
 	return s;
 }
 
+/* Empties dir of what lower layers put there. A child this layer wrote (or wrote below) stays,
+ * but a directory of it is emptied in turn: the marker hides every lower entry under dir, also
+ * in a subdirectory this layer added to ("o/sub/y" before "o/.wh..wh..opq" keeps y, not the
+ * lower o/sub/x). */
 static int opaque(struct unpack_layer_ctx *c, const char *dir, struct sheep_err **err)
 {
 	int fd = unpack_open_in_root(c->rootfd, dir, O_RDONLY | O_DIRECTORY);
 	struct dirent *de;
+	int ret = 0;
 	DIR *d;
 
 	if (fd < 0) {
@@ -41,25 +47,25 @@ static int opaque(struct unpack_layer_ctx *c, const char *dir, struct sheep_err 
 		close(fd);
 		return sheep_err_set(err, errno, "opaque whiteout: open '%s'", dir);
 	}
-	while ((de = readdir(d)) != NULL) {
+	while (ret == 0 && (de = readdir(d)) != NULL) {
 		_cleanup_free_ char *child = NULL;
+		struct stat st;
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		child = join(dir, de->d_name);
-		if (child == NULL) {
-			closedir(d);
-			return sheep_err_set(err, ENOMEM, "opaque whiteout '%s'", dir);
-		}
-		if (unpack_pathset_has(&c->created, child))
-			continue;
-		if (sheep_rm_rf_at(dirfd(d), de->d_name, err) < 0) {
-			closedir(d);
-			return sheep_err_wrap(err, "opaque whiteout '%s'", dir);
-		}
+		if (child == NULL)
+			ret = sheep_err_set(err, ENOMEM, "opaque whiteout '%s'", dir);
+		else if (!unpack_pathset_has(&c->created, child))
+			ret = sheep_rm_rf_at(dirfd(d), de->d_name, err) < 0
+				  ? sheep_err_wrap(err, "opaque whiteout '%s'", dir)
+				  : 0;
+		else if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			 S_ISDIR(st.st_mode))
+			ret = opaque(c, child, err);
 	}
 	closedir(d);
-	return 0;
+	return ret;
 }
 
 int unpack_whiteout(struct unpack_layer_ctx *c, const char *parent, const char *name,

@@ -253,7 +253,8 @@ multi_platform() {
 }
 
 # layers: A lays out files; B whites out and re-creates in one layer, whites out what it creates
-# itself, makes o opaque while adding to it, turns file t into a directory and directory u into a
+# itself, makes o opaque while adding to it (and q, with the marker after its own entry in a
+# lower subdirectory), turns file t into a directory and directory u into a
 # file, hard-links a file of A; C turns t back into a file and u back into a directory.
 layers() {
 	python3 "$CONF" layer "$T/A.tar" '[{"path":"d","type":"d"},{"path":"d/keep","data":"k"},
@@ -262,12 +263,15 @@ layers() {
 	 {"path":"u","type":"d"},{"path":"u/in","data":"i"},{"path":"w","type":"d"},
 	 {"path":"w/gone","data":"g"},{"path":"hl","data":"hard","mode":3565,"uid":5,"gid":6,
 	  "mtime":123456789,"xattrs":{"user.a":"1"}},
-	 {"path":"m","type":"d","mode":1517,"uid":7,"gid":8,"mtime":234567890}]'
+	 {"path":"m","type":"d","mode":1517,"uid":7,"gid":8,"mtime":234567890},
+	 {"path":"q","type":"d"},{"path":"q/old","data":"o"},{"path":"q/sub","type":"d"},
+	 {"path":"q/sub/x","data":"x"}]'
 	python3 "$CONF" layer "$T/B.tar" '[{"path":"d/.wh.f"},{"path":"d/f","data":"upper"},
 	 {"path":"w/new","data":"n"},{"path":"w/.wh.new"},{"path":"o","type":"d","mode":448},
 	 {"path":"o/.wh..wh..opq"},{"path":"o/sub","type":"d"},{"path":"o/sub/y","data":"y"},
 	 {"path":"t","type":"d"},{"path":"t/inner","data":"dir"},{"path":"u","data":"now a file"},
-	 {"path":"hl2","type":"h","target":"hl"},{"path":"w/.wh.gone"}]'
+	 {"path":"hl2","type":"h","target":"hl"},{"path":"w/.wh.gone"},
+	 {"path":"q/sub/y","data":"y"},{"path":"q/.wh..wh..opq"}]'
 	python3 "$CONF" layer "$T/C.tar" '[{"path":".wh.t"},{"path":"t","data":"file again"},
 	 {"path":"u","type":"d"},{"path":"u/back","data":"b"}]'
 }
@@ -275,7 +279,7 @@ layers() {
 # listing DIR: type, mode, owner, links, mtime (not of directories later layers wrote into),
 # size and user.a of everything below DIR but the base layer's entries.
 listing() {
-	(cd "$1" && find d o t u w hl hl2 m -printf '%p %y %m %U:%G %n %s\n' | sort) &&
+	(cd "$1" && find d o q t u w hl hl2 m -printf '%p %y %m %U:%G %n %s\n' | sort) &&
 		(cd "$1" && stat -c '%n %Y' hl hl2 m o o/sub t u) &&
 		python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "user.a"))' "$1/hl2"
 }
@@ -297,6 +301,9 @@ listing() {
 		o d 700 0:0 3 4096
 		o/sub d 755 0:0 2 4096
 		o/sub/y f 644 0:0 1 1
+		q d 755 0:0 3 4096
+		q/sub d 755 0:0 2 4096
+		q/sub/y f 644 0:0 1 1
 		t f 644 0:0 1 10
 		u d 755 0:0 2 4096
 		u/back f 644 0:0 1 1
