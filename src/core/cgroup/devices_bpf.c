@@ -18,13 +18,10 @@
 #include "util/fs.h"
 
 #define ACC_ALL (BPF_DEVCG_ACC_MKNOD | BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE)
-/* Registers the prologue fills from struct bpf_cgroup_dev_ctx; r1 (the ctx) is never written. */
-#define R_ACC 2
-#define R_TYPE 3
-#define R_MAJOR 4
-#define R_MINOR 5
-#define PROLOGUE_LEN 6
-#define RULE_MAX_LEN 7 /* type, major, minor, two for the access, the verdict (mov, exit) */
+/* What a rule tests, each read from the ctx (r1) into r0 right before its comparison. */
+enum field { F_ACC, F_TYPE, F_MAJOR, F_MINOR };
+/* type (3), major (2), minor (2), access (3 and a ja), the verdict (mov, exit) */
+#define RULE_MAX_LEN 13
 /* The kernel's limit of programs per cgroup and attach type (BPF_CGROUP_MAX_PROGS). */
 #define MAX_PROGS 64
 #define LOG_SIZE (64 * 1024)
@@ -146,18 +143,33 @@ static void emit(struct prog *p, uint8_t code, uint8_t dst, uint8_t src, size_t 
 	    .code = code, .dst_reg = dst, .src_reg = src, .off = (int16_t)off, .imm = imm};
 }
 
-/* r2 = access bits, r3 = device type, r4 = major, r5 = minor. */
-static void emit_prologue(struct prog *p)
+/* One test of a rule: jump ahead to the next rule when it fails. The field is read from the
+ * ctx afresh into r0 for each test rather than kept in registers: a comparison narrows what
+ * the verifier knows of the register compared (and of every copy of it), so paths reaching a
+ * rule with differently narrowed registers were states it verified separately, rule after
+ * rule. A fresh load leaves nothing narrowed behind (r0 is dead at the next rule), every path
+ * reaches the next rule in the same state and is pruned there: the default filter processes
+ * 60 instructions instead of 163 and loads in ~60 us instead of ~170 us. */
+static size_t test_len(enum field f)
 {
-	emit(p, BPF_LDX | BPF_W | BPF_MEM, R_ACC, 1,
-	     offsetof(struct bpf_cgroup_dev_ctx, access_type), 0);
-	emit(p, BPF_ALU64 | BPF_MOV | BPF_X, R_TYPE, R_ACC, 0, 0);
-	emit(p, BPF_ALU64 | BPF_AND | BPF_K, R_TYPE, 0, 0, 0xffff);
-	emit(p, BPF_ALU64 | BPF_RSH | BPF_K, R_ACC, 0, 0, 16);
-	emit(p, BPF_LDX | BPF_W | BPF_MEM, R_MAJOR, 1, offsetof(struct bpf_cgroup_dev_ctx, major),
-	     0);
-	emit(p, BPF_LDX | BPF_W | BPF_MEM, R_MINOR, 1, offsetof(struct bpf_cgroup_dev_ctx, minor),
-	     0);
+	return f == F_ACC || f == F_TYPE ? 3 : 2;
+}
+
+static void emit_test(struct prog *p, enum field f, uint8_t jump, size_t next, int32_t imm)
+{
+	static const int16_t off[] = {
+	    [F_ACC] = offsetof(struct bpf_cgroup_dev_ctx, access_type),
+	    [F_TYPE] = offsetof(struct bpf_cgroup_dev_ctx, access_type),
+	    [F_MAJOR] = offsetof(struct bpf_cgroup_dev_ctx, major),
+	    [F_MINOR] = offsetof(struct bpf_cgroup_dev_ctx, minor),
+	};
+
+	emit(p, BPF_LDX | BPF_W | BPF_MEM, 0, 1, off[f], 0);
+	if (f == F_TYPE) /* the low 16 bits */
+		emit(p, BPF_ALU64 | BPF_AND | BPF_K, 0, 0, 0, 0xffff);
+	else if (f == F_ACC) /* the high 16 bits */
+		emit(p, BPF_ALU64 | BPF_RSH | BPF_K, 0, 0, 0, 16);
+	emit(p, jump | BPF_K, 0, 0, next - p->len - 1, imm);
 }
 
 /* One rule: tests that jump to the next rule when it does not match, then the verdict. Returns
@@ -169,26 +181,27 @@ static bool emit_rule(struct prog *p, const struct oci_device_cgroup *d)
 {
 	int type = type_bits(d->type), acc = access_bits(d->access);
 	bool partial = acc != ACC_ALL;
-	size_t n = 2 + (type != 0) + d->has_major + d->has_minor + (partial ? 2 - d->allow : 0);
+	size_t n = 2 + (type != 0 ? test_len(F_TYPE) : 0) + (d->has_major ? test_len(F_MAJOR) : 0) +
+		   (d->has_minor ? test_len(F_MINOR) : 0) +
+		   (partial ? test_len(F_ACC) + !d->allow : 0);
 	size_t next = p->len + n;
 
 	if (acc == 0)
 		return false;
 	if (type != 0)
-		emit(p, BPF_JMP | BPF_JNE | BPF_K, R_TYPE, 0, next - p->len - 1, type);
+		emit_test(p, F_TYPE, BPF_JMP | BPF_JNE, next, type);
 	/* JMP32 compares the low 32 bits with the immediate: the whole u32 range works. */
 	if (d->has_major)
-		emit(p, BPF_JMP32 | BPF_JNE | BPF_K, R_MAJOR, 0, next - p->len - 1,
-		     (int32_t)(uint32_t)d->major);
+		emit_test(p, F_MAJOR, BPF_JMP32 | BPF_JNE, next, (int32_t)(uint32_t)d->major);
 	if (d->has_minor)
-		emit(p, BPF_JMP32 | BPF_JNE | BPF_K, R_MINOR, 0, next - p->len - 1,
-		     (int32_t)(uint32_t)d->minor);
+		emit_test(p, F_MINOR, BPF_JMP32 | BPF_JNE, next, (int32_t)(uint32_t)d->minor);
 	if (partial && d->allow) {
 		/* allow: no access outside the rule's may be requested */
-		emit(p, BPF_JMP | BPF_JSET | BPF_K, R_ACC, 0, next - p->len - 1, ACC_ALL & ~acc);
+		emit_test(p, F_ACC, BPF_JMP | BPF_JSET, next, ACC_ALL & ~acc);
 	} else if (partial) {
-		/* deny: some requested access is the rule's, else on to the next rule */
-		emit(p, BPF_JMP | BPF_JSET | BPF_K, R_ACC, 0, 1, acc);
+		/* deny: some requested access is the rule's (on to the verdict, past the ja), else
+		 * on to the next rule */
+		emit_test(p, F_ACC, BPF_JMP | BPF_JSET, p->len + test_len(F_ACC) + 1, acc);
 		emit(p, BPF_JMP | BPF_JA, 0, 0, next - p->len - 1, 0);
 	}
 	emit(p, BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, d->allow ? 1 : 0);
@@ -205,10 +218,9 @@ int cg_devices_bpf_build(const struct oci_device_cgroup *rules, size_t len, stru
 	if (cg_devices_validate(rules, len, err) < 0)
 		return -1;
 	/* Jump offsets are 16 bits: a block never spans more than RULE_MAX_LEN instructions. */
-	p.insns = calloc(PROLOGUE_LEN + RULE_MAX_LEN * len + 2, sizeof(*p.insns));
+	p.insns = calloc(RULE_MAX_LEN * len + 2, sizeof(*p.insns));
 	if (p.insns == NULL)
 		return sheep_err_set(err, ENOMEM, "device filter of %zu rules", len);
-	emit_prologue(&p);
 	/* The last rule that matches decides: test them from the last one back. */
 	for (size_t i = len; i-- > 0 && !decided;)
 		decided = emit_rule(&p, &rules[i]);
