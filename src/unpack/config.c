@@ -13,6 +13,7 @@
 #define ANNOTATION_DIGEST "io.sheep-oci.image.digest"
 #define ANNOTATION_REF "io.sheep-oci.image.ref"
 #define ANNOTATION_VOLUMES "io.sheep-oci.image.volumes"
+#define ANNOTATION_USER "io.sheep-oci.image.user"
 
 static void strv_free(char **v, size_t len)
 {
@@ -217,8 +218,21 @@ static int fill_annotations(struct oci_config *c, const struct unpack_image *img
 	return 0;
 }
 
+/* A rootless bundle maps one id, the caller's, to the container's root (sheep-oci spec
+ * --rootless), and every file of the rootfs is the caller's: an image user other than root
+ * could neither be switched to (setuid/setgroups to an unmapped id fail) nor write its files.
+ * The process runs as the container's root; the image's User stays as an annotation. */
+static int rootless_user(struct oci_config *c, const char *user)
+{
+	free(c->process->user.additional_gids);
+	c->process->user.additional_gids = NULL;
+	c->process->user.additional_gids_len = 0;
+	c->process->user.uid = c->process->user.gid = 0;
+	return user && *user ? map_set(&c->annotations, ANNOTATION_USER, user) : 0;
+}
+
 int unpack_config_fill(struct oci_config *config, const struct unpack_image *img, int rootfd,
-		       struct sheep_err **err)
+		       bool rootless, struct sheep_err **err)
 {
 	const struct oci_image_exec_config *x = img->config->config;
 
@@ -226,9 +240,11 @@ int unpack_config_fill(struct oci_config *config, const struct unpack_image *img
 		return sheep_err_set(err, 0, "image config: the default spec has no process");
 	if (x != NULL && fill_process(config->process, x) < 0)
 		return sheep_err_set(err, ENOMEM, "image config");
+	/* resolved also when rootless: a user the image does not have is an error either way */
 	if (fill_user(config->process, x ? x->user : NULL, rootfd, err) < 0)
 		return sheep_err_wrap(err, "image config");
-	if (fill_annotations(config, img) < 0)
+	if (fill_annotations(config, img) < 0 ||
+	    (rootless && rootless_user(config, x ? x->user : NULL) < 0))
 		return sheep_err_set(err, ENOMEM, "image config: annotations");
 	return 0;
 }

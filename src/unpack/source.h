@@ -34,8 +34,9 @@ int unpack_check_platform(const struct unpack_source *s, const struct oci_image_
 			  struct sheep_err **err);
 void unpack_image_clear(struct unpack_image *img);
 
-/* config.c: fills the runtime config from the image config. */
+/* config.c: fills the runtime config from the image config; rootless: the process runs as the
+ * container's root (the one mapped id), the image's User in io.sheep-oci.image.user. */
 int unpack_config_fill(struct oci_config *config, const struct unpack_image *img, int rootfd,
-		       struct sheep_err **err);
+		       bool rootless, struct sheep_err **err);
 
 #endif

@@ -295,7 +295,7 @@ static int unpack_into(const char *image, struct staging *st, struct unpack_sour
 		if (ret == 0 && s->opts->ref && (img.ref = strdup(s->opts->ref)) == NULL)
 			ret = sheep_err_set(err, ENOMEM, "image");
 		if (ret == 0)
-			ret = unpack_config_fill(config, &img, st->rootfd, err);
+			ret = unpack_config_fill(config, &img, st->rootfd, s->opts->rootless, err);
 		unpack_image_clear(&img);
 		close(s->imagefd);
 		if (ret < 0)

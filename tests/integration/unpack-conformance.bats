@@ -25,6 +25,7 @@ teardown() {
 	local rc=0
 	teardown_sheep || rc=1
 	pm_teardown || rc=1
+	[ -z "${PUBLIC-}" ] || rm -rf "$PUBLIC" || rc=1
 	return $rc
 }
 
@@ -379,4 +380,25 @@ same_as_podman() {
 			return
 		sheep delete "$ID"
 	done
+}
+
+@test "unpack conformance: a rootless bundle of an image with a User runs, as the container's root" {
+	command -v setpriv >/dev/null || skip "requires setpriv(1)"
+	image rl '{"User":"web","Entrypoint":["/probe","id"]}'
+	# bats' own temp directories are 0700: the image and bundle go where 65534 can reach them
+	PUBLIC=$(mktemp -d /tmp/unpack-conformance.XXXXXX)
+	mv "$T/rl" "$PUBLIC/rl" && chmod -R a+rX "$PUBLIC" && mkdir -m 0777 "$PUBLIC/out"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$SHEEP_OCI" unpack -q "$PUBLIC/rl" \
+		"$PUBLIC/out/b"
+	echo "$output" >&2
+	[ "$status" -eq 0 ] || fail "rootless unpack failed" || return
+	BUNDLE=$PUBLIC/out/b
+	expect_eq owner "$(stat -c %u:%g "$BUNDLE/rootfs/home/web")" 65534:65534 || return
+	# one id is mapped: web (1000:1001 and its groups) could not be switched to
+	expect_eq user "$(jq -c .process.user "$BUNDLE/config.json")" '{"uid":0,"gid":0}' || return
+	expect_eq annotation "$(jq -r '.annotations["io.sheep-oci.image.user"]' "$BUNDLE/config.json")" web ||
+		return
+	update_config '.process.terminal = false'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success && assert_output "uid=0 gid=0 euid=0 egid=0 groups="
 }

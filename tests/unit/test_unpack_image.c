@@ -235,7 +235,7 @@ static void test_user(void **state)
 }
 
 /* The default spec of these tests filled from the image config cfg (img->digest as given). */
-static struct oci_config *fill(const char *cfg, struct unpack_image *img, int rootfd)
+static struct oci_config *fill(const char *cfg, struct unpack_image *img, int rootfd, bool rootless)
 {
 	const char *def = "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\"},\"process\":{"
 			  "\"cwd\":\"/\",\"args\":[\"sh\"],\"env\":[\"PATH=/bin\",\"TERM=xterm\"],"
@@ -247,7 +247,7 @@ static struct oci_config *fill(const char *cfg, struct unpack_image *img, int ro
 	assert_non_null(c);
 	img->config = oci_image_config_parse_data(cfg, strlen(cfg), "config", &error);
 	assert_non_null(img->config);
-	assert_int_equal(unpack_config_fill(c, img, rootfd, &err), 0);
+	assert_int_equal(unpack_config_fill(c, img, rootfd, rootless, &err), 0);
 	return c;
 }
 
@@ -266,7 +266,7 @@ static void test_config_fill(void **state)
 	struct unpack_image img = {.digest = strdup(EMPTY_SHA)};
 	struct oci_config *c;
 
-	c = fill(cfg, &img, d->rootfd);
+	c = fill(cfg, &img, d->rootfd, false);
 	assert_int_equal(c->process->args_len, 2);
 	assert_string_equal(c->process->args[0], "/bin/app");
 	assert_string_equal(c->process->args[1], "--flag");
@@ -288,6 +288,16 @@ static void test_config_fill(void **state)
 	assert_string_equal(oci_map_get(c->annotations, "io.sheep-oci.image.volumes"),
 			    "/data,/logs");
 	assert_string_equal(oci_map_get(c->annotations, "l"), "v");
+	assert_null(oci_map_get(c->annotations, "io.sheep-oci.image.user"));
+	unpack_image_clear(&img);
+	oci_config_free(c);
+	/* rootless: the container's root (the one mapped id), the image's user kept aside */
+	img.digest = strdup(EMPTY_SHA);
+	c = fill(cfg, &img, d->rootfd, true);
+	assert_int_equal(c->process->user.uid, 0);
+	assert_int_equal(c->process->user.gid, 0);
+	assert_int_equal(c->process->user.additional_gids_len, 0);
+	assert_string_equal(oci_map_get(c->annotations, "io.sheep-oci.image.user"), "7:8");
 	assert_string_equal(oci_map_get(c->annotations, "io.sheep-oci.image.digest"), EMPTY_SHA);
 	unpack_image_clear(&img);
 	oci_config_free(c);
@@ -309,7 +319,7 @@ static void test_config_env_cwd_user(void **state)
 	mkdirat(d->rootfd, "etc", 0755);
 	put(d->rootfd, "etc/passwd", "root:x:0:0::/root:/bin/sh\n");
 	put(d->rootfd, "etc/group", "root:x:0:\nvideo:x:44:x,root\n");
-	c = fill(cfg, &img, d->rootfd);
+	c = fill(cfg, &img, d->rootfd, false);
 	assert_int_equal(c->process->env_len, 3);
 	assert_string_equal(c->process->env[0], "PATH=/img");
 	assert_string_equal(c->process->env[1], "B=2");
