@@ -34,7 +34,18 @@ struct sheep_state {
 	bool own_pidns;
 	char *cgroup; /* sheep_cgroup_serialize() text, NULL when the container has no cgroup */
 	struct oci_map annotations;
+	/* SHEEP_HOOKS_* of the hooks config.json lists, so that start and delete need not read and
+	 * parse it (podman's configs carry ~30 KiB of seccomp profile) when there are none; -1 in
+	 * a state written before it was recorded: then the config is read. */
+	int hooks;
 };
+
+#define SHEEP_HOOKS_START_CONTAINER 1
+#define SHEEP_HOOKS_POSTSTART 2
+#define SHEEP_HOOKS_POSTSTOP 4
+
+/* The SHEEP_HOOKS_* bits of a config's hooks. */
+int sheep_state_hooks_of(const struct oci_config *c);
 
 /* The runtime root: --root, else /run/sheep-oci for root, else $XDG_RUNTIME_DIR/sheep-oci. */
 const char *sheep_state_default_root(void);

@@ -50,6 +50,17 @@ static void gen_map(yajl_gen g, const char *key, const struct oci_map *m)
 	yajl_gen_map_close(g);
 }
 
+int sheep_state_hooks_of(const struct oci_config *c)
+{
+	const struct oci_hooks *h = c->hooks;
+
+	if (h == NULL)
+		return 0;
+	return (h->start_container_len ? SHEEP_HOOKS_START_CONTAINER : 0) |
+	       (h->poststart_len ? SHEEP_HOOKS_POSTSTART : 0) |
+	       (h->poststop_len ? SHEEP_HOOKS_POSTSTOP : 0);
+}
+
 int sheep_state_save(int dirfd, const struct sheep_state *st, struct sheep_err **err)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
@@ -72,6 +83,8 @@ int sheep_state_save(int dirfd, const struct sheep_state *st, struct sheep_err *
 	gen_bool(g, "ownPidns", st->own_pidns);
 	gen_str(g, "cgroup", st->cgroup);
 	gen_map(g, "annotations", &st->annotations);
+	if (st->hooks >= 0)
+		gen_int(g, "hooks", st->hooks);
 	yajl_gen_map_close(g);
 	yajl_gen_get_buf(g, &buf, &len);
 	if (len > STATE_MAX_SIZE)
@@ -91,11 +104,16 @@ static char *tree_str(yajl_val root, const char *key)
 	return text ? strdup(text) : NULL;
 }
 
-static long long tree_int(yajl_val root, const char *key)
+static long long tree_int_or(yajl_val root, const char *key, long long absent)
 {
 	const char *path[] = {key, NULL};
 	yajl_val v = yajl_tree_get(root, path, yajl_t_number);
-	return v && YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : 0;
+	return v && YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : absent;
+}
+
+static long long tree_int(yajl_val root, const char *key)
+{
+	return tree_int_or(root, key, 0);
 }
 
 static bool tree_bool(yajl_val root, const char *key)
@@ -155,6 +173,9 @@ static int parse_state(const char *text, struct sheep_state **ret, struct sheep_
 	st->owner = (uid_t)tree_int(root, "owner");
 	st->creating = tree_bool(root, "creating");
 	st->own_pidns = tree_bool(root, "ownPidns");
+	st->hooks = (int)tree_int_or(root, "hooks", -1);
+	if (st->hooks < -1 || st->hooks > 7)
+		st->hooks = -1;
 	if (tree_map(root, "annotations", &st->annotations) < 0 || st->id == NULL) {
 		yajl_tree_free(root);
 		sheep_state_free(st);
@@ -188,6 +209,7 @@ int sheep_state_load(int rootfd, const char *id, struct sheep_state **ret, int *
 			if (*ret == NULL || ((*ret)->id = strdup(id)) == NULL)
 				return sheep_err_set(err, ENOMEM, "load state");
 			(*ret)->creating = true;
+			(*ret)->hooks = -1;
 			*ret_dirfd = TAKE_FD(dirfd);
 			return 0;
 		}

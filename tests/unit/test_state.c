@@ -151,6 +151,7 @@ static void fill(struct sheep_state *st, const char *id)
 	    .own_pidns = true,
 	    .cgroup = (char *)"v1:/sheep/x",
 	    .annotations = {.keys = k_annot, .values = v_annot, .len = 2},
+	    .hooks = SHEEP_HOOKS_START_CONTAINER | SHEEP_HOOKS_POSTSTOP,
 	};
 }
 
@@ -182,6 +183,7 @@ static void test_save_load_round_trip(void **state)
 	assert_string_equal(out->annotations.values[0], "1");
 	assert_string_equal(out->annotations.keys[1], "b");
 	assert_string_equal(out->annotations.values[1], "two \"quoted\"");
+	assert_int_equal(out->hooks, SHEEP_HOOKS_START_CONTAINER | SHEEP_HOOKS_POSTSTOP);
 	/* the directory stays locked while the caller holds the fd */
 	other = openat(r->fd, "rt", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	assert_true(other >= 0);
@@ -197,7 +199,7 @@ static void test_save_absent_fields(void **state)
 {
 	struct root *r = *state;
 	struct sheep_err *e = NULL;
-	struct sheep_state in = {.id = (char *)"bare", .creating = true}, *out = NULL;
+	struct sheep_state in = {.id = (char *)"bare", .creating = true, .hooks = -1}, *out = NULL;
 	int dirfd = -1;
 
 	assert_int_equal(sheep_state_dir_create(r->fd, "bare", &dirfd, &e), 0);
@@ -210,6 +212,8 @@ static void test_save_absent_fields(void **state)
 	assert_true(out->creating);
 	assert_false(out->own_pidns);
 	assert_int_equal(out->annotations.len, 0);
+	/* not recorded (a state from before the field): unknown, so start/delete read the config */
+	assert_int_equal(out->hooks, -1);
 	close(dirfd);
 	sheep_state_free(out);
 }
@@ -241,8 +245,29 @@ static void test_load_dir_without_state(void **state)
 	assert_true(out->creating);
 	assert_int_equal(out->pid, 0);
 	assert_int_equal(sheep_state_status(out, fd), SHEEP_STOPPED);
+	assert_int_equal(out->hooks, -1);
 	close(fd);
 	sheep_state_free(out);
+}
+
+static void test_hooks_of(void **state)
+{
+	struct oci_hook h = {.path = (char *)"/bin/true"};
+	struct oci_hooks none = {0}, some = {.start_container = &h, .start_container_len = 1,
+					     .poststart = &h, .poststart_len = 1};
+	struct oci_hooks stop = {.poststop = &h, .poststop_len = 1, .prestart = &h,
+				 .prestart_len = 1};
+	struct oci_config c = {0};
+
+	(void)state;
+	assert_int_equal(sheep_state_hooks_of(&c), 0);
+	c.hooks = &none;
+	assert_int_equal(sheep_state_hooks_of(&c), 0);
+	c.hooks = &some;
+	assert_int_equal(sheep_state_hooks_of(&c),
+			 SHEEP_HOOKS_START_CONTAINER | SHEEP_HOOKS_POSTSTART);
+	c.hooks = &stop; /* prestart runs in create only: not recorded */
+	assert_int_equal(sheep_state_hooks_of(&c), SHEEP_HOOKS_POSTSTOP);
 }
 
 static void test_load_corrupt(void **state)
@@ -560,6 +585,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_load_corrupt, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_status, setup, teardown_sleeper),
 	    cmocka_unit_test(test_status_names),
+	    cmocka_unit_test(test_hooks_of),
 	    cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_remove_without_free_fd, setup, teardown),
 	    cmocka_unit_test(test_oci_json),

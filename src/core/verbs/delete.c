@@ -53,8 +53,13 @@ static int kill_and_wait(struct container_ref *r, struct sheep_err **err)
 static void run_poststop(struct container_ref *r)
 {
 	_cleanup_err_ struct sheep_err *e = NULL;
-	struct oci_config *c = container_config(r, &e);
+	struct oci_config *c = NULL;
 	_cleanup_free_ char *state = NULL;
+
+	/* the config is read only for its hooks, and not at all when the state says it has none */
+	if (r->st->hooks >= 0 && !(r->st->hooks & SHEEP_HOOKS_POSTSTOP))
+		return;
+	c = container_config(r, &e);
 
 	if (c && c->hooks && c->hooks->poststop_len) {
 		state = sheep_state_oci_json(r->st, SHEEP_STOPPED, &e);

@@ -71,14 +71,18 @@ int sheep_container_start(const char *root, const char *id, struct sheep_err **e
 
 	if (container_open(root, id, &r, err) < 0)
 		return -1;
-	config = container_config(&r, err);
-	if (config == NULL)
-		goto out;
-	if (open_gate(&r, config->hooks && config->hooks->start_container_len, err) < 0)
+	/* the config is read only for its hooks, and not at all when the state says it has none */
+	if (r.st->hooks < 0 ||
+	    (r.st->hooks & (SHEEP_HOOKS_START_CONTAINER | SHEEP_HOOKS_POSTSTART))) {
+		config = container_config(&r, err);
+		if (config == NULL)
+			goto out;
+	}
+	if (open_gate(&r, config && config->hooks && config->hooks->start_container_len, err) < 0)
 		goto out;
 	sheep_fault_point("start:", "gate-opened");
 	ret = 0;
-	if (config->hooks && config->hooks->poststart_len) {
+	if (config && config->hooks && config->hooks->poststart_len) {
 		_cleanup_free_ char *state = sheep_state_oci_json(r.st, SHEEP_RUNNING, err);
 		if (state == NULL) {
 			ret = -1;
