@@ -127,6 +127,7 @@ static const struct oci_field config_fields[] = {
     OCI_F("architecture", OCI_STRING, C, architecture, .required = true),
     OCI_F("os", OCI_STRING, C, os, .required = true),
     OCI_F("os.version", OCI_STRING, C, os_version),
+    OCI_FA("os.features", OCI_STRING_ARRAY, C, os_features),
     OCI_F("variant", OCI_STRING, C, variant),
     OCI_F("config", OCI_OBJECT, C, config, .type = &exec_type),
     OCI_FH("rootfs", OCI_INLINE, C, rootfs, .required = true, .type = &rootfs_type),

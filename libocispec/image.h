@@ -99,6 +99,8 @@ struct oci_image_config {
 	char *architecture; /* required */
 	char *os;	    /* required */
 	char *os_version;   /* os.version */
+	char **os_features; /* os.features */
+	size_t os_features_len;
 	char *variant;
 	struct oci_image_exec_config *config;
 	struct oci_image_rootfs rootfs; /* required */

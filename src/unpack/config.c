@@ -160,22 +160,28 @@ static int fill_user(struct oci_process *p, const char *spec, int rootfd, struct
 }
 
 /* "a,b,c" from the keys of ExposedPorts or Volumes; NULL (and *oom untouched) when empty. */
-static char *join_keys(const struct oci_image_keys *k, bool *oom)
+/* The strings joined with commas, NULL when there are none (or *oom when out of memory). */
+static char *join_strs(char *const *v, size_t n, bool *oom)
 {
 	size_t len = 0;
 	char *s;
 
-	for (size_t i = 0; k && i < k->len; i++)
-		len += strlen(k->keys[i]) + 1;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + 1;
 	if (len == 0)
 		return NULL;
 	if ((s = malloc(len)) == NULL) {
 		*oom = true;
 		return NULL;
 	}
-	for (size_t i = 0, off = 0; i < k->len; i++)
-		off += (size_t)sprintf(s + off, "%s%s", i ? "," : "", k->keys[i]);
+	for (size_t i = 0, off = 0; i < n; i++)
+		off += (size_t)sprintf(s + off, "%s%s", i ? "," : "", v[i]);
 	return s;
+}
+
+static char *join_keys(const struct oci_image_keys *k, bool *oom)
+{
+	return k ? join_strs(k->keys, k->len, oom) : NULL;
 }
 
 /* conversion.md "Annotation Fields": the implicit org.opencontainers.image.* values first, then
@@ -189,6 +195,7 @@ static int fill_annotations(struct oci_config *c, const struct unpack_image *img
 	bool oom = false;
 	_cleanup_free_ char *ports = join_keys(x ? x->exposed_ports : NULL, &oom);
 	_cleanup_free_ char *volumes = join_keys(x ? x->volumes : NULL, &oom);
+	_cleanup_free_ char *features = join_strs(ic->os_features, ic->os_features_len, &oom);
 	const struct {
 		const char *key, *value;
 	} implicit[] = {
@@ -196,6 +203,8 @@ static int fill_annotations(struct oci_config *c, const struct unpack_image *img
 	    {"org.opencontainers.image.architecture", ic->architecture},
 	    {"org.opencontainers.image.variant", ic->variant},
 	    {"org.opencontainers.image.os.version", ic->os_version},
+	    /* comma-separated, as the image tools that write this key do */
+	    {"org.opencontainers.image.os.features", features},
 	    {"org.opencontainers.image.author", ic->author},
 	    {"org.opencontainers.image.created", ic->created},
 	    {"org.opencontainers.image.stopSignal", x ? x->stop_signal : NULL},

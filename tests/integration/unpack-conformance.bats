@@ -152,6 +152,7 @@ config_cases() {
 @test "unpack conformance: annotations with the spec's keys, labels taking precedence, ours not" {
 	python3 "$CONF" oci "$T/ann" "{\"images\":[{\"layers\":[[\"$T/base.tar\"]],\"config\":{
 		\"architecture\":\"arm64\",\"variant\":\"v8\",\"os.version\":\"6.1\",\"author\":\"me\",
+		\"os.features\":[\"sse4\",\"aes\"],
 		\"created\":\"2020-01-02T03:04:05Z\",\"config\":{\"StopSignal\":\"SIGINT\",
 		\"ExposedPorts\":{\"8080/tcp\":{},\"53/udp\":{}},\"Volumes\":{\"/data\":{}},
 		\"Labels\":{\"org.example\":\"v\",\"org.opencontainers.image.architecture\":\"label\",
@@ -159,7 +160,7 @@ config_cases() {
 	unpack --platform linux/arm64/v8 "$T/ann" "$T/bundle"
 	[ "$status" -eq 0 ] || return
 	expect_eq annotations "$(jq -c '.annotations' "$T/bundle/config.json")" \
-		"{\"org.opencontainers.image.os\":\"linux\",\"org.opencontainers.image.architecture\":\"label\",\"org.opencontainers.image.variant\":\"v8\",\"org.opencontainers.image.os.version\":\"6.1\",\"org.opencontainers.image.author\":\"me\",\"org.opencontainers.image.created\":\"2020-01-02T03:04:05Z\",\"org.opencontainers.image.stopSignal\":\"SIGINT\",\"org.opencontainers.image.exposedPorts\":\"8080/tcp,53/udp\",\"io.sheep-oci.image.volumes\":\"/data\",\"org.example\":\"v\",\"io.sheep-oci.image.digest\":\"$(cat "$T/digest")\"}"
+		"{\"org.opencontainers.image.os\":\"linux\",\"org.opencontainers.image.architecture\":\"label\",\"org.opencontainers.image.variant\":\"v8\",\"org.opencontainers.image.os.version\":\"6.1\",\"org.opencontainers.image.os.features\":\"sse4,aes\",\"org.opencontainers.image.author\":\"me\",\"org.opencontainers.image.created\":\"2020-01-02T03:04:05Z\",\"org.opencontainers.image.stopSignal\":\"SIGINT\",\"org.opencontainers.image.exposedPorts\":\"8080/tcp,53/udp\",\"io.sheep-oci.image.volumes\":\"/data\",\"org.example\":\"v\",\"io.sheep-oci.image.digest\":\"$(cat "$T/digest")\"}"
 }
 
 # multi_platform: $T/multi, an index named multi:1 (a nested index) of amd64, arm64/v8 and arm/v7

@@ -262,6 +262,7 @@ static void test_config_fill(void **state)
 	    "\"org.opencontainers.image.stopSignal\":\"SIGTERM\",\"io.sheep-oci.image.digest\":"
 	    "\"x\"},"
 	    "\"Volumes\":{\"/data\":{},\"/logs\":{}}},\"variant\":\"v3\",\"os.version\":\"6.1\","
+	    "\"os.features\":[\"f1\",\"f2\"],"
 	    "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}";
 	struct unpack_image img = {.digest = strdup(EMPTY_SHA)};
 	struct oci_config *c;
@@ -285,6 +286,8 @@ static void test_config_fill(void **state)
 	assert_string_equal(oci_map_get(c->annotations, "org.opencontainers.image.variant"), "v3");
 	assert_string_equal(oci_map_get(c->annotations, "org.opencontainers.image.os.version"),
 			    "6.1");
+	assert_string_equal(oci_map_get(c->annotations, "org.opencontainers.image.os.features"),
+			    "f1,f2");
 	assert_string_equal(oci_map_get(c->annotations, "io.sheep-oci.image.volumes"),
 			    "/data,/logs");
 	assert_string_equal(oci_map_get(c->annotations, "l"), "v");
