@@ -4,12 +4,18 @@
 # `ip` and `iptables` commands, and Debian's CNI bridge plugin (CNI_COMMAND=ADD/DEL, host-local
 # IPAM, ipMasq). Prints median and p90 per step and the ratios. Needs root; touches only its own
 # namespaces, bridges (sheep0, snbench0, snbench1) and its own rules; sends no packets.
+# Detach is timed as a poststop hook sees it: the namespace's last process, alive for 50 ms after
+# attach, has been killed just before, so the namespace is dying (or gone) and the kernel tears
+# its veth down meanwhile. (Until 2026-11 the holders stayed alive during detach, which no
+# runtime does; a namespace still alive at detach costs sheep-net a veth deletion, ~20 ms here.)
 #
 # Environment: SHEEP_NET (default: build-net/src/net/sheep-net next to this tree), CNI_PATH
-# (default /usr/lib/cni, Debian package containernetworking-plugins).
+# (default /usr/lib/cni, Debian package containernetworking-plugins), METHODS (default
+# "true sheep ip cni"; e.g. "true sheep" for an A/B of two sheep-net builds).
 set -euo pipefail
 
 N=${1:-100}
+METHODS=${METHODS:-true sheep ip cni}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SHEEP_NET=${SHEEP_NET:-$HERE/../../build-net/src/net/sheep-net}
 CNI_PATH=${CNI_PATH:-/usr/lib/cni}
@@ -30,8 +36,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Namespaces are created before and destroyed after the timed loop: a dying namespace is torn
-# down by a kernel worker holding rtnl, which would add noise to whichever method runs next.
+# Namespaces are created before the timed loop; each is killed between its attach and its detach
+# (see above). Leftovers die after the loop, with a pause so that their teardown by a kernel
+# worker holding rtnl does not land on the next method.
 HOLDERS=()
 start_holders() {
 	local i h
@@ -95,8 +102,8 @@ ip_up() {
 		iptables -t nat -A POSTROUTING -s 10.21.0.0/16 ! -o snbench0 -j MASQUERADE
 }
 
-ip_down() {
-	ip link del "snb$1"
+ip_down() { # the kernel may have removed it with the namespace already
+	ip link del "snb$1" 2>/dev/null || true
 }
 
 cni() {
@@ -116,7 +123,7 @@ true_up() { /bin/true <<<"{}"; }
 true_down() { /bin/true <<<"{}"; }
 
 run_method() {
-	local name=$1 i t0 t1 t2
+	local name=$1 i t0 t1 t2 t3
 	: >"$WORK/$name.up"
 	: >"$WORK/$name.down"
 	start_holders
@@ -125,24 +132,32 @@ run_method() {
 		t0=$(now_us)
 		"${name}_up" "$i"
 		t1=$(now_us)
-		"${name}_down" "$i"
+		# the container runs a little (the netlink socket up opened inside the namespace
+		# holds it for one RCU grace period after up exits), then exits before its
+		# poststop: kill the holder and wait until its namespace reference is dropped (a
+		# zombie has no ns links; test is a builtin)
+		sleep 0.05
+		kill -KILL "$HOLDER"
+		while [ -e "/proc/$HOLDER/ns/net" ]; do :; done
 		t2=$(now_us)
+		"${name}_down" "$i"
+		t3=$(now_us)
 		if ((i >= 3)); then # the first cycles create bridges and tables: warm-up
 			echo $((t1 - t0)) >>"$WORK/$name.up"
-			echo $((t2 - t1)) >>"$WORK/$name.down"
+			echo $((t3 - t2)) >>"$WORK/$name.down"
 		fi
 	done
 	stop_holders
 }
 
-for m in true sheep ip cni; do
+for m in $METHODS; do
 	run_method "$m"
 done
 
 printf 'N=%d cycles per method (after 3 warm-up cycles); times in ms\n' "$N"
 printf '%-22s %14s %14s %16s\n' method "attach med/p90" "detach med/p90" "cycle med (sum)"
 declare -A MED
-for m in true sheep ip cni; do
+for m in $METHODS; do
 	read -r um up90 <<<"$(stats "$WORK/$m.up")"
 	read -r dm dp90 <<<"$(stats "$WORK/$m.down")"
 	MED[$m]=$(awk -v a="$um" -v b="$dm" 'BEGIN {printf "%.2f", a + b}')
@@ -153,7 +168,8 @@ for m in true sheep ip cni; do
 	[ "$m" = true ] && label="(/bin/true: floor)"
 	printf '%-22s %6s / %-6s %6s / %-6s %16s\n' "$label" "$um" "$up90" "$dm" "$dp90" "${MED[$m]}"
 done
-awk -v s="${MED[sheep]}" -v i="${MED[ip]}" -v c="${MED[cni]}" 'BEGIN {
+[ -z "${MED[sheep]:-}" ] || [ -z "${MED[ip]:-}" ] || [ -z "${MED[cni]:-}" ] ||
+	awk -v s="${MED[sheep]}" -v i="${MED[ip]}" -v c="${MED[cni]}" 'BEGIN {
 	printf "ratio: CNI / sheep-net = %.1fx, ip+iptables / sheep-net = %.1fx\n", c / s, i / s }'
 if command -v cc >/dev/null && cc -O2 -o "$WORK/nft_ctx" "$HERE/nft_ctx.c" -lnftables 2>/dev/null; then
 	printf 'libnftables context + one command, in process: %s ms (median of 50)\n' \

@@ -37,12 +37,19 @@ static int bridge_setup(struct sheep_nl *nl, const struct sheep_net_network *net
 {
 	struct sheep_nl_batch b = {0};
 	struct nlmsghdr *nlh;
+	unsigned int mtu = 1500;
 	uint8_t mac[6];
 
+	/* Traffic leaves by the default route: a bridge MTU above that link's (a tunnel, a cloud
+	 * VM's 1400 or 1450) loses large packets wherever PMTU discovery is blocked. Only at
+	 * creation: an existing bridge's MTU is the admin's. */
+	if (sheep_nl_default_route_mtu(nl, &mtu, err) < 0)
+		return -1;
 	sheep_net_bridge_mac(net->name, mac);
 	nlh = sheep_nl_batch_add(&b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, "create bridge",
 				 net->name);
 	sheep_nl_put_bridge(nlh, net->name, mac);
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	b.req[0].ok_errno = EEXIST; /* a concurrent first use created it: fine */
 	return sheep_nl_batch_run(nl, &b, err);
 }
@@ -146,6 +153,26 @@ int sheep_link_delete(struct sheep_nl *nl, const char *name, struct sheep_err **
 	sheep_nl_put_link_name(nlh, name);
 	b.req[0].ok_errno = ENODEV;
 	return sheep_nl_batch_run(nl, &b, err);
+}
+
+int sheep_link_veth_release(struct sheep_nl *nl, const char *id, struct sheep_err **err)
+{
+	char host[SHEEP_NET_IFNAMSIZ];
+	struct sheep_nl_link l;
+	int r;
+
+	sheep_net_veth_name(id, host);
+	r = sheep_nl_link_get(nl, host, &l, err);
+	if (r <= 0 || strcmp(l.alias, id) != 0)
+		return r < 0 ? -1 : 0;
+	/* Deleting a veth waits for RCU grace periods (~20 ms here): leave a dying namespace's
+	 * pair to the kernel, which removes it anyway. */
+	if (l.peer_nsid != SHEEP_NL_NSID_NONE) {
+		r = sheep_nl_nsid_alive(nl, l.peer_nsid, l.peer_ifindex, err);
+		if (r <= 0)
+			return r;
+	}
+	return sheep_link_delete(nl, host, err);
 }
 
 int sheep_link_ctr_configure(int netns_fd, const struct sheep_net_network *net, uint32_t addr,

@@ -17,9 +17,6 @@
 #include "net/nft.h"
 #include "util/cleanup.h"
 
-/* chains: localnet prerouting output publish postrouting; sets: subnets bridges + 4 port maps */
-#define TABLE_USE 11
-
 static const char table_body[] =
     "table ip " SHEEP_NFT_TABLE " {\n"
     "\tset subnets { type ipv4_addr; flags interval; }\n"
@@ -242,28 +239,35 @@ void sheep_nft_ports_explain(const struct sheep_net_port *p, size_t n, struct sh
 		      p->proto == IPPROTO_UDP ? "udp" : "tcp", why);
 }
 
-struct table_info {
-	bool found;
-	uint32_t use;
+/* The rules each chain of table_body holds. Every set and non-base chain is referenced by one of
+ * them, and nftables refuses to delete what a rule references, so all of them present means the
+ * whole table is: `nft flush table` (rules gone, chains and sets kept) is caught too. */
+static const struct {
+	const char *chain;
+	unsigned int rules;
+} table_rules[] = {
+    {"localnet", 2}, {"prerouting", 1}, {"output", 1}, {"publish", 4}, {"postrouting", 3},
 };
+#define TABLE_CHAINS (sizeof(table_rules) / sizeof(table_rules[0]))
 
-static int table_attr_cb(const struct nlattr *a, void *data)
+static int rule_attr_cb(const struct nlattr *a, void *data)
 {
-	struct table_info *t = data;
+	unsigned int *count = data;
 
-	if (mnl_attr_get_type(a) == NFTA_TABLE_USE && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-		t->use = ntohl(mnl_attr_get_u32(a));
+	if (mnl_attr_get_type(a) != NFTA_RULE_CHAIN || mnl_attr_validate(a, MNL_TYPE_STRING) < 0)
+		return MNL_CB_OK;
+	for (size_t i = 0; i < TABLE_CHAINS; i++)
+		if (strlen(table_rules[i].chain) + 1 == mnl_attr_get_payload_len(a) &&
+		    memcmp(table_rules[i].chain, mnl_attr_get_str(a),
+			   mnl_attr_get_payload_len(a)) == 0)
+			count[i]++;
 	return MNL_CB_OK;
 }
 
-static int table_cb(const struct nlmsghdr *nlh, void *data)
+static int rule_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct table_info *t = data;
-
-	if ((nlh->nlmsg_type & 0xff) != NFT_MSG_NEWTABLE)
-		return MNL_CB_OK;
-	t->found = true;
-	mnl_attr_parse(nlh, sizeof(struct nfgenmsg), table_attr_cb, t);
+	if ((nlh->nlmsg_type & 0xff) == NFT_MSG_NEWRULE)
+		mnl_attr_parse(nlh, sizeof(struct nfgenmsg), rule_attr_cb, data);
 	return MNL_CB_OK;
 }
 
@@ -271,22 +275,27 @@ int sheep_nft_table_ok(struct sheep_err **err)
 {
 	char buf[256] __attribute__((aligned(8)));
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct table_info t = {0};
+	unsigned int count[TABLE_CHAINS] = {0};
 	struct sheep_nl nl = {0};
 	struct nfgenmsg *g;
 	int r;
 
-	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	/* one dump of the table's rules: about as cheap as asking for the table itself */
+	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETRULE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->nfgen_family = NFPROTO_IPV4;
 	g->version = NFNETLINK_V0;
-	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, SHEEP_NFT_TABLE);
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, SHEEP_NFT_TABLE);
 	if (sheep_nl_open(&nl, NETLINK_NETFILTER, err) < 0)
 		return -1;
-	r = sheep_nl_query(&nl, nlh, table_cb, &t);
+	r = sheep_nl_query(&nl, nlh, rule_cb, count);
 	sheep_nl_close(&nl);
 	if (r < 0 && errno != ENOENT)
-		return sheep_err_set(err, errno, "get nft table 'ip %s'", SHEEP_NFT_TABLE);
-	return t.found && t.use >= TABLE_USE;
+		return sheep_err_set(err, errno, "list rules of nft table 'ip %s'",
+				     SHEEP_NFT_TABLE);
+	for (size_t i = 0; i < TABLE_CHAINS; i++)
+		if (count[i] < table_rules[i].rules)
+			return 0;
+	return 1;
 }

@@ -8,7 +8,8 @@
 
 #define SHEEP_NFT_TABLE "sheep"
 
-/* 1: table present and complete (all chains and sets), 0: missing or damaged, -1: error. */
+/* 1: table present and complete (every rule of every chain, hence every chain and set), 0: missing,
+ * flushed or damaged, -1: error. */
 int sheep_nft_table_ok(struct sheep_err **err);
 
 /* Script builders (text for libnftables), exposed for the unit tests. Returned strings are

@@ -244,6 +244,10 @@ static int link_attr_cb(const struct nlattr *a, void *data)
 
 	if (type == IFLA_MTU && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
 		l->mtu = mnl_attr_get_u32(a);
+	if (type == IFLA_LINK && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+		l->peer_ifindex = (int)mnl_attr_get_u32(a);
+	if (type == IFLA_LINK_NETNSID && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+		l->peer_nsid = (int)mnl_attr_get_u32(a);
 	if ((type != IFLA_IFNAME && type != IFLA_IFALIAS) ||
 	    mnl_attr_validate(a, MNL_TYPE_STRING) < 0)
 		return MNL_CB_OK;
@@ -266,6 +270,7 @@ int sheep_nl_parse_link(const struct nlmsghdr *nlh, struct sheep_nl_link *ret)
 		return -1;
 	ret->ifindex = ifi->ifi_index;
 	ret->flags = ifi->ifi_flags;
+	ret->peer_nsid = SHEEP_NL_NSID_NONE;
 	mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, ret);
 	return 0;
 }
@@ -307,37 +312,151 @@ int sheep_nl_query(struct sheep_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void 
 	return ret;
 }
 
-int sheep_nl_link_get(struct sheep_nl *nl, const char *name, struct sheep_nl_link *ret,
-		      struct sheep_err **err)
+/* RTM_GETLINK of one link, by name or (name NULL) by index, in the namespace numbered nsid
+ * (SHEEP_NL_NSID_NONE: the socket's). -1 with errno. */
+static int link_query(struct sheep_nl *nl, const char *name, int ifindex, int nsid,
+		      struct sheep_nl_link *ret)
 {
 	char buf[512] __attribute__((aligned(8)));
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct dump_ctx c = {.one = ret, .err = err};
+	struct dump_ctx c = {.one = ret};
+	struct ifinfomsg *ifi;
 
 	nlh->nlmsg_type = RTM_GETLINK;
 	/* the ack after the answer is what ends the receive loop */
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	sheep_nl_put_link_name(nlh, name);
+	if (name != NULL) {
+		sheep_nl_put_link_name(nlh, name);
+	} else {
+		ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+		ifi->ifi_family = AF_UNSPEC;
+		ifi->ifi_index = ifindex;
+	}
+	if (nsid != SHEEP_NL_NSID_NONE)
+		mnl_attr_put_u32(nlh, IFLA_TARGET_NETNSID, (uint32_t)nsid);
 	memset(ret, 0, sizeof(*ret));
-	if (sheep_nl_query(nl, nlh, dump_cb, &c) < 0)
+	return sheep_nl_query(nl, nlh, dump_cb, &c);
+}
+
+int sheep_nl_link_get(struct sheep_nl *nl, const char *name, struct sheep_nl_link *ret,
+		      struct sheep_err **err)
+{
+	if (link_query(nl, name, 0, SHEEP_NL_NSID_NONE, ret) < 0)
 		return errno == ENODEV ? 0 : sheep_err_set(err, errno, "get link '%s'", name);
 	return ret->ifindex > 0 ? 1 : 0;
+}
+
+int sheep_nl_nsid_alive(struct sheep_nl *nl, int nsid, int ifindex, struct sheep_err **err)
+{
+	struct sheep_nl_link l;
+
+	/* rtnetlink takes a reference on the target namespace, which a dying one refuses */
+	if (link_query(nl, NULL, ifindex, nsid, &l) == 0)
+		return l.ifindex > 0;
+	if (errno == EINVAL || errno == ENODEV)
+		return 0;
+	return sheep_err_set(err, errno, "get link %d of namespace %d", ifindex, nsid);
+}
+
+static bool attr_u32(const struct nlattr *a, uint32_t *ret)
+{
+	if (a == NULL || mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+		return false;
+	*ret = mnl_attr_get_u32(a);
+	return true;
+}
+
+static int route_attr_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_get_type(a) <= RTA_MAX)
+		tb[mnl_attr_get_type(a)] = a;
+	return MNL_CB_OK;
+}
+
+static int metrics_cb(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) == RTAX_MTU)
+		attr_u32(a, data);
+	return MNL_CB_OK;
+}
+
+int sheep_nl_parse_route(const struct nlmsghdr *nlh, struct sheep_nl_route *ret)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[RTA_MAX + 1] = {0};
+	const struct rtnexthop *hop;
+	uint32_t table, v;
+
+	memset(ret, 0, sizeof(*ret));
+	if (nlh->nlmsg_type != RTM_NEWROUTE || nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)))
+		return -1;
+	mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, tb);
+	if (!attr_u32(tb[RTA_TABLE], &table))
+		table = rtm->rtm_table;
+	ret->is_default_main = rtm->rtm_family == AF_INET && rtm->rtm_dst_len == 0 &&
+			       rtm->rtm_type == RTN_UNICAST && table == RT_TABLE_MAIN;
+	if (attr_u32(tb[RTA_OIF], &v)) {
+		ret->oif = (int)v;
+	} else if (tb[RTA_MULTIPATH] != NULL &&
+		   mnl_attr_get_payload_len(tb[RTA_MULTIPATH]) >= sizeof(*hop)) {
+		hop = mnl_attr_get_payload(tb[RTA_MULTIPATH]);
+		ret->oif = hop->rtnh_ifindex;
+	}
+	if (attr_u32(tb[RTA_PRIORITY], &v))
+		ret->metric = v;
+	if (tb[RTA_METRICS] != NULL && mnl_attr_validate(tb[RTA_METRICS], MNL_TYPE_NESTED) == 0)
+		mnl_attr_parse_nested(tb[RTA_METRICS], metrics_cb, &ret->mtu);
+	return 0;
+}
+
+static int default_route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct sheep_nl_route r, *best = data;
+
+	if (sheep_nl_parse_route(nlh, &r) == 0 && r.is_default_main && r.oif > 0 &&
+	    (best->oif == 0 || r.metric < best->metric))
+		*best = r;
+	return MNL_CB_OK;
+}
+
+/* A dump request of rtnetlink type `type` for family, answers to cb. -1 with errno. */
+static int dump(struct sheep_nl *nl, uint16_t type, uint8_t family, mnl_cb_t cb, void *data)
+{
+	char buf[512] __attribute__((aligned(8)));
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtgenmsg *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->rtgen_family = family;
+	return sheep_nl_query(nl, nlh, cb, data);
+}
+
+int sheep_nl_default_route_mtu(struct sheep_nl *nl, unsigned int *ret_mtu, struct sheep_err **err)
+{
+	struct sheep_nl_route best = {0};
+	struct sheep_nl_link l;
+
+	if (dump(nl, RTM_GETROUTE, AF_INET, default_route_cb, &best) < 0)
+		return sheep_err_set(err, errno, "dump IPv4 routes");
+	if (best.oif == 0)
+		return 0;
+	if (link_query(nl, NULL, best.oif, SHEEP_NL_NSID_NONE, &l) < 0)
+		return errno == ENODEV ? 0 : sheep_err_set(err, errno, "get link %d", best.oif);
+	*ret_mtu = best.mtu != 0 && best.mtu < l.mtu ? best.mtu : l.mtu;
+	return *ret_mtu != 0;
 }
 
 int sheep_nl_link_dump(struct sheep_nl *nl,
 		       int (*fn)(const struct sheep_nl_link *l, void *data, struct sheep_err **err),
 		       void *data, struct sheep_err **err)
 {
-	char buf[512] __attribute__((aligned(8)));
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct dump_ctx c = {.fn = fn, .data = data, .err = err};
-	struct rtgenmsg *g;
 
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->rtgen_family = AF_UNSPEC;
-	if (sheep_nl_query(nl, nlh, dump_cb, &c) < 0)
+	if (dump(nl, RTM_GETLINK, AF_UNSPEC, dump_cb, &c) < 0)
 		return sheep_err_set(err, errno, "dump links");
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "net/net.h"
 
 #define SHEEP_NL_BATCH_MAX 16
+#define SHEEP_NL_NSID_NONE (-2)
 
 struct sheep_nl {
 	struct mnl_socket *sk;
@@ -60,6 +61,10 @@ struct sheep_nl_link {
 	int ifindex;
 	unsigned int flags; /* IFF_* */
 	unsigned int mtu;
+	int peer_ifindex; /* IFLA_LINK: a veth's other end, in the namespace below */
+	/* IFLA_LINK_NETNSID: that end's namespace as this one numbers it; -1 when the kernel will
+	 * not number it (dying), SHEEP_NL_NSID_NONE when absent (same namespace, or no peer) */
+	int peer_nsid;
 	char name[SHEEP_NET_IFNAMSIZ];
 	char alias[256];
 };
@@ -69,6 +74,22 @@ int sheep_nl_parse_link(const struct nlmsghdr *nlh, struct sheep_nl_link *ret);
 /* Looks a link up by name: 1 found, 0 no such device, -1 error. */
 int sheep_nl_link_get(struct sheep_nl *nl, const char *name, struct sheep_nl_link *ret,
 		      struct sheep_err **err);
+/* Is the namespace this socket's namespace numbers nsid alive, asked through its link ifindex?
+ * 1 yes, 0 no (a dying namespace cannot be referenced: EINVAL; or no such link), -1 error. */
+int sheep_nl_nsid_alive(struct sheep_nl *nl, int nsid, int ifindex, struct sheep_err **err);
+/* The MTU of the link holding the main table's IPv4 default route (the lowest metric, or the
+ * route's own mtu when smaller): 1 found, 0 no default route, -1 error. */
+int sheep_nl_default_route_mtu(struct sheep_nl *nl, unsigned int *ret_mtu, struct sheep_err **err);
+
+struct sheep_nl_route {
+	int oif;	      /* RTA_OIF, or the first hop of RTA_MULTIPATH; 0 when none */
+	unsigned int metric;  /* RTA_PRIORITY */
+	unsigned int mtu;     /* RTAX_MTU in RTA_METRICS, 0 when not set */
+	bool is_default_main; /* an IPv4 unicast route to 0.0.0.0/0 in the main table */
+};
+/* Parses an RTM_NEWROUTE message. Returns 0, or -1 when it is not one. */
+int sheep_nl_parse_route(const struct nlmsghdr *nlh, struct sheep_nl_route *ret);
+
 /* Calls fn for every link (a dump). fn returns < 0 to stop with an error already set. */
 int sheep_nl_link_dump(struct sheep_nl *nl,
 		       int (*fn)(const struct sheep_nl_link *l, void *data, struct sheep_err **err),

@@ -41,14 +41,15 @@ state_json() {
 	printf '{"ociVersion":"1.2.0","id":"%s","status":"creating","pid":%s,"bundle":"/"}' "$1" "$2"
 }
 
-# holder [CMD...]: a process in a new network namespace (default: sleep); sets HPID. The pid is
-# written from inside (bats' traps keep bash from exec'ing a background command, so $! may be a
-# subshell in the host namespace).
+# holder [CMD...]: a process in a new network namespace (default: sleep), or in the namespace at
+# path HOLDER_NETNS when set; sets HPID. The pid is written from inside (bats' traps keep bash
+# from exec'ing a background command, so $! may be a subshell in the host namespace).
 holder() {
 	[ $# -gt 0 ] || set -- sleep 1000
-	local f
+	local f enter=(unshare -n)
+	[ -z "${HOLDER_NETNS:-}" ] || enter=(nsenter --net="$HOLDER_NETNS")
 	f=$(mktemp "$BATS_TEST_TMPDIR/holder.XXXXXX")
-	unshare -n sh -c 'echo $$ >"$0.new" && mv "$0.new" "$0" && exec "$@"' "$f" "$@" \
+	"${enter[@]}" sh -c 'echo $$ >"$0.new" && mv "$0.new" "$0" && exec "$@"' "$f" "$@" \
 		</dev/null >/dev/null 2>&1 3>&- &
 	HOLDERS+=("$!")
 	disown "$!"

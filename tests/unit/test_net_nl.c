@@ -176,12 +176,77 @@ static void test_batch_and_parse(void **state)
 	assert_null(sheep_nl_batch_add(&b, RTM_NEWLINK, 0, "x", "y"));
 }
 
+static void test_parse_peer(void **state)
+{
+	struct nlmsghdr *nlh = fresh(RTM_NEWLINK);
+	struct sheep_nl_link l;
+
+	sheep_nl_put_link_set(nlh, 7, NULL, "web1", false);
+	assert_int_equal(sheep_nl_parse_link(nlh, &l), 0);
+	assert_int_equal(l.peer_nsid, SHEEP_NL_NSID_NONE); /* absent: not a cross-namespace pair */
+	mnl_attr_put_u32(nlh, IFLA_LINK, 2);
+	mnl_attr_put_u32(nlh, IFLA_LINK_NETNSID, (uint32_t)-1);
+	assert_int_equal(sheep_nl_parse_link(nlh, &l), 0);
+	assert_int_equal(l.peer_ifindex, 2);
+	assert_int_equal(l.peer_nsid, -1); /* a dying namespace the kernel no longer numbers */
+}
+
+static struct nlmsghdr *route(uint8_t family, uint8_t dst_len, uint8_t type, uint32_t table)
+{
+	struct nlmsghdr *nlh = fresh(RTM_NEWROUTE);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	rtm->rtm_family = family;
+	rtm->rtm_dst_len = dst_len;
+	rtm->rtm_type = type;
+	rtm->rtm_table = RT_TABLE_UNSPEC;
+	mnl_attr_put_u32(nlh, RTA_TABLE, table);
+	return nlh;
+}
+
+static void test_parse_route(void **state)
+{
+	struct nlmsghdr *nlh = route(AF_INET, 0, RTN_UNICAST, RT_TABLE_MAIN);
+	struct sheep_nl_route r;
+	struct rtnexthop *hop;
+	struct nlattr *nest;
+
+	mnl_attr_put_u32(nlh, RTA_OIF, 3);
+	mnl_attr_put_u32(nlh, RTA_PRIORITY, 100);
+	nest = mnl_attr_nest_start(nlh, RTA_METRICS);
+	mnl_attr_put_u32(nlh, RTAX_MTU, 1300);
+	mnl_attr_nest_end(nlh, nest);
+	assert_int_equal(sheep_nl_parse_route(nlh, &r), 0);
+	assert_true(r.is_default_main);
+	assert_int_equal(r.oif, 3);
+	assert_int_equal(r.metric, 100);
+	assert_int_equal(r.mtu, 1300);
+	/* multipath: the first hop's link */
+	nlh = route(AF_INET, 0, RTN_UNICAST, RT_TABLE_MAIN);
+	hop = &(struct rtnexthop){.rtnh_len = sizeof(*hop), .rtnh_ifindex = 9};
+	mnl_attr_put(nlh, RTA_MULTIPATH, sizeof(*hop), hop);
+	assert_int_equal(sheep_nl_parse_route(nlh, &r), 0);
+	assert_int_equal(r.oif, 9);
+	assert_int_equal(r.mtu, 0);
+	/* not the IPv4 default route of the main table */
+	assert_int_equal(sheep_nl_parse_route(route(AF_INET, 8, RTN_UNICAST, 254), &r), 0);
+	assert_false(r.is_default_main);
+	assert_int_equal(sheep_nl_parse_route(route(AF_INET, 0, RTN_UNICAST, 100), &r), 0);
+	assert_false(r.is_default_main);
+	assert_int_equal(sheep_nl_parse_route(route(AF_INET6, 0, RTN_UNICAST, 254), &r), 0);
+	assert_false(r.is_default_main);
+	assert_int_equal(sheep_nl_parse_route(route(AF_INET, 0, RTN_UNREACHABLE, 254), &r), 0);
+	assert_false(r.is_default_main);
+	assert_int_equal(sheep_nl_parse_route(fresh(RTM_NEWLINK), &r), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_veth),       cmocka_unit_test(test_bridge),
 	    cmocka_unit_test(test_hairpin),    cmocka_unit_test(test_link_set),
 	    cmocka_unit_test(test_addr_route), cmocka_unit_test(test_batch_and_parse),
+	    cmocka_unit_test(test_parse_peer), cmocka_unit_test(test_parse_route),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
