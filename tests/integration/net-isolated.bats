@@ -62,7 +62,7 @@ link_mtu() { # link_mtu NSPATH IFNAME
 	nsenter --net="$1" ip -o link show "$2" | sed 's/.* mtu \([0-9]*\) .*/\1/'
 }
 
-@test "net-isolated: down deletes the veth of a namespace that outlives its container (pinned or joined)" {
+@test "net-isolated: down cuts off the veth of a namespace that outlives its container (pinned or joined); gc removes it" {
 	local c1="snic1$$" p1 p2 p3 veth
 	new_ns "$c1"
 	proc_in "/run/netns/$c1"; p1=$P
@@ -78,14 +78,25 @@ link_mtu() { # link_mtu NSPATH IFNAME
 	assert_success
 	hook down a2 0
 	assert_success
-	# the namespaces live on (pinned; p3): eth0 and its address left with the lease
-	! ip -n "$c1" link show eth0 2>/dev/null || fail "eth0 with its address left in $c1"
-	! nsenter -t "$p3" -n ip link show eth0 2>/dev/null || fail "eth0 left in p3's namespace"
+	# the namespaces live on (pinned; p3): their eth0 is off the bridge (its host end down), so
+	# the address freed with the lease cannot be claimed twice
+	ip -n "$c1" -o link show eth0 | grep -q 'M-DOWN\|NO-CARRIER' ||
+		fail "eth0 in $c1 still has a carrier: $(ip -n "$c1" -o link show eth0)"
+	nsenter -t "$p3" -n ip -o link show eth0 | grep -q 'M-DOWN\|NO-CARRIER' ||
+		fail "eth0 in p3's namespace still has a carrier"
 	for veth in $(in_host ip -o link show type veth | awk -F': ' '{print $2}'); do
-		fail "host veth $veth left"
+		in_host ip -o link show "${veth%@*}" | grep -q 'state DOWN' || fail "host veth $veth up"
 	done
 	run env SHEEP_NET_RUN_DIR="$RUN" "$SHEEP_NET" ls
 	[ "${#lines[@]}" -eq 1 ]
+	# gc removes pairs whose lease is gone
+	run env SHEEP_NET_RUN_DIR="$RUN" nsenter --net="/run/netns/$HNS" "$SHEEP_NET" gc
+	assert_success
+	! ip -n "$c1" link show eth0 2>/dev/null || fail "eth0 left in $c1 after gc"
+	! nsenter -t "$p3" -n ip link show eth0 2>/dev/null || fail "eth0 left in p3's namespace"
+	for veth in $(in_host ip -o link show type veth | awk -F': ' '{print $2}'); do
+		fail "host veth $veth left after gc"
+	done
 	# the common case: the namespace dies with the container; down succeeds, the kernel reaps
 	proc_in new; p1=$P
 	hook up a3 "$p1"
