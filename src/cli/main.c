@@ -8,6 +8,7 @@
 #include <seccomp.h>
 
 #include "cli/cli.h"
+#include "cli/opts.h"
 #include "ocispec.h"
 #include "util/fault.h"
 
@@ -65,7 +66,8 @@ static int parse_globals(struct cli_globals *g, int argc, char **argv, int *ret_
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+vh", global_options, NULL)) != -1) {
+	/* ":": a missing value is ':' (with optopt the option's value, not a character) */
+	while ((c = getopt_long(argc, argv, "+:vh", global_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_ROOT:
 			g->root = optarg;
@@ -104,13 +106,12 @@ static int parse_globals(struct cli_globals *g, int argc, char **argv, int *ret_
 			print_help(stdout);
 			*ret_status = 0;
 			return 0;
+		case ':':
+			*ret_status =
+			    cli_usage_error(g, NULL, "option '%s' needs a value", argv[optind - 1]);
+			return 0;
 		default:
-			if (optopt)
-				*ret_status =
-				    cli_usage_error(g, NULL, "unknown option '-%c'", optopt);
-			else
-				*ret_status = cli_usage_error(g, NULL, "unknown option '%s'",
-							      argv[optind - 1]);
+			*ret_status = cli_bad_option(g, NULL, argv);
 			return 0;
 		}
 	}

@@ -1,6 +1,7 @@
 /* Option parsing shared by every verb: --help and unknown-option handling in one place. */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/opts.h"
 
@@ -19,13 +20,22 @@ int cli_next_opt(struct cli_globals *g, const char *verb, int argc, char **argv,
 		    cli_usage_error(g, verb, "option '%s' needs a value", argv[optind - 1]);
 		return CLI_OPT_STOP;
 	case '?':
-		if (optopt)
-			*ret_status = cli_usage_error(g, verb, "unknown option '-%c'", optopt);
-		else
-			*ret_status =
-			    cli_usage_error(g, verb, "unknown option '%s'", argv[optind - 1]);
+		*ret_status = cli_bad_option(g, verb, argv);
 		return CLI_OPT_STOP;
 	default:
 		return c;
 	}
+}
+
+int cli_bad_option(struct cli_globals *g, const char *verb, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	const char *eq = strchr(arg, '=');
+
+	if (strncmp(arg, "--", 2) != 0)
+		return cli_usage_error(g, verb, "unknown option '-%c'", optopt);
+	if (optopt != 0 && eq != NULL)
+		return cli_usage_error(g, verb, "option '%.*s' takes no value", (int)(eq - arg),
+				       arg);
+	return cli_usage_error(g, verb, "unknown option '%s'", arg);
 }

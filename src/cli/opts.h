@@ -17,4 +17,9 @@
 int cli_next_opt(struct cli_globals *g, const char *verb, int argc, char **argv,
 		 const char *shortopts, const struct option *longopts, int *ret_status);
 
+/* The usage error for getopt's '?' at argv[optind - 1]: an unknown option, or a long option
+ * that takes no value given one ("--detach=yes"; getopt then sets optopt to the option's value,
+ * which is not a character to print). Returns 1. */
+int cli_bad_option(struct cli_globals *g, const char *verb, char **argv);
+
 #endif

@@ -187,6 +187,29 @@ run_probe() {
 	assert_failure 1
 }
 
+@test "options without their value, or with one they do not take, are named in a one-line error" {
+	is_sheep || skip "sheep-oci's own messages"
+	expect_eq() { [ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"; }
+	"$SHEEP_OCI" --root 2>"$BATS_TEST_TMPDIR/err" && fail "--root without a value succeeded"
+	expect_eq "--root" "$(cat "$BATS_TEST_TMPDIR/err")" "sheep-oci: option '--root' needs a value"
+	# getopt reports these with optopt set to the long option's value, not a character: it
+	# was printed as a control byte
+	"$SHEEP_OCI" --debug=1 list 2>"$BATS_TEST_TMPDIR/err" && fail "--debug=1 succeeded"
+	expect_eq "--debug=1" "$(cat "$BATS_TEST_TMPDIR/err")" \
+		"sheep-oci: option '--debug' takes no value"
+	"$SHEEP_OCI" --root "$ROOT" run --detach=yes x 2>"$BATS_TEST_TMPDIR/err" &&
+		fail "--detach=yes succeeded"
+	expect_eq "--detach=yes" "$(head -1 "$BATS_TEST_TMPDIR/err")" \
+		"sheep-oci: run: option '--detach' takes no value"
+	"$SHEEP_OCI" --root "$ROOT" list --quiet=3 2>"$BATS_TEST_TMPDIR/err" && fail "--quiet=3"
+	expect_eq "--quiet=3" "$(head -1 "$BATS_TEST_TMPDIR/err")" \
+		"sheep-oci: list: option '--quiet' takes no value"
+	"$SHEEP_OCI" --root "$ROOT" list --bogus=3 2>"$BATS_TEST_TMPDIR/err" && fail "--bogus=3"
+	expect_eq "--bogus=3" "$(head -1 "$BATS_TEST_TMPDIR/err")" \
+		"sheep-oci: list: unknown option '--bogus=3'"
+	[ -z "$(ls -A "$ROOT")" ]
+}
+
 @test "exec --preserve-fds takes only a count (atoi took 'abc' as 0)" {
 	requires exec
 	run_probe
