@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -69,6 +70,79 @@ static int open_ns_path(const struct oci_namespace *ns, size_t i, int flag, int 
 	return 0;
 }
 
+/* user_namespaces(7): a map write takes at most 340 lines, all of it shorter than a page, with
+ * ranges that overlap on neither side and end below (u32)-1. The kernel answers any of these with
+ * EINVAL for the whole write; checked here so the error names the entry. */
+#define MAX_EXTENTS 340
+#define ID_END 0xffffffffull
+
+static bool ranges_overlap(uint32_t a, uint32_t b, uint32_t size_a, uint32_t size_b)
+{
+	return (uint64_t)a < (uint64_t)b + size_b && (uint64_t)b < (uint64_t)a + size_a;
+}
+
+static int check_entry(const char *f, const struct oci_id_mapping *m, size_t i,
+		       struct sheep_err **err)
+{
+	if (m[i].size == 0)
+		return sheep_err_set(err, 0, "config.json: linux.%s[%zu].size: must not be 0", f,
+				     i);
+	if ((uint64_t)m[i].container_id + m[i].size > ID_END ||
+	    (uint64_t)m[i].host_id + m[i].size > ID_END)
+		return sheep_err_set(err, 0,
+				     "config.json: linux.%s[%zu]: the range ends past id "
+				     "4294967294",
+				     f, i);
+	for (size_t j = 0; j < i; j++) {
+		if (ranges_overlap(m[i].container_id, m[j].container_id, m[i].size, m[j].size))
+			return sheep_err_set(
+			    err, 0,
+			    "config.json: linux.%s[%zu]: containerID range overlaps "
+			    "%s[%zu]",
+			    f, i, f, j);
+		if (ranges_overlap(m[i].host_id, m[j].host_id, m[i].size, m[j].size))
+			return sheep_err_set(err, 0,
+					     "config.json: linux.%s[%zu]: hostID range overlaps "
+					     "%s[%zu]",
+					     f, i, f, j);
+	}
+	return 0;
+}
+
+static int check_map(const char *f, const struct oci_id_mapping *m, size_t n,
+		     struct sheep_err **err)
+{
+	size_t text = 0;
+	long page = sysconf(_SC_PAGESIZE);
+	bool root = false;
+
+	if (n > MAX_EXTENTS)
+		return sheep_err_set(
+		    err, 0, "config.json: linux.%s: %zu ranges, the kernel takes at most %d", f, n,
+		    MAX_EXTENTS);
+	for (size_t i = 0; i < n; i++) {
+		if (check_entry(f, m, i, err) < 0)
+			return -1;
+		text += (size_t)snprintf(NULL, 0, "%u %u %u\n", m[i].container_id, m[i].host_id,
+					 m[i].size);
+		root |= m[i].container_id == 0;
+	}
+	if (page > 0 && text >= (size_t)page)
+		return sheep_err_set(
+		    err, 0,
+		    "config.json: linux.%s: %zu bytes as text, the kernel takes less "
+		    "than %ld",
+		    f, text, page);
+	/* The init becomes root of the new namespace to build the container (setresuid(0)). */
+	if (!root)
+		return sheep_err_set(
+		    err, 0,
+		    "config.json: linux.%s: container id 0 is not mapped (the runtime "
+		    "sets the container up as root of its user namespace)",
+		    f);
+	return 0;
+}
+
 static int check_mappings(const struct oci_linux *l, const struct sheep_ns_plan *p,
 			  struct sheep_err **err)
 {
@@ -78,10 +152,16 @@ static int check_mappings(const struct oci_linux *l, const struct sheep_ns_plan 
 		return sheep_err_set(err, 0,
 				     "config.json: linux.uidMappings: a new user namespace "
 				     "needs uidMappings and gidMappings");
-	if (maps && !p->new_user)
+	/* A user namespace joined by path keeps its own maps; managers still pass them (podman for
+	 * --userns=container:, runc 1.1 even requires them), and idmapped mounts may use them. */
+	if (maps && !p->has_user)
 		return sheep_err_set(err, 0,
 				     "config.json: linux.uidMappings: mappings given without "
-				     "a new user namespace");
+				     "a user namespace");
+	if (p->new_user &&
+	    (check_map("uidMappings", l->uid_mappings, l->uid_mappings_len, err) < 0 ||
+	     check_map("gidMappings", l->gid_mappings, l->gid_mappings_len, err) < 0))
+		return -1;
 	if (l->time_offsets && !p->new_time)
 		return sheep_err_set(err, 0,
 				     "config.json: linux.timeOffsets: offsets given without "

@@ -85,8 +85,7 @@ static void test_mappings_without_user(void **state)
 {
 	struct oci_namespace ns[] = {NS("mount", NULL)};
 	struct oci_linux l = linux_with(ns, 1);
-	const char *msg =
-	    "config.json: linux.uidMappings: mappings given without a new user namespace";
+	const char *msg = "config.json: linux.uidMappings: mappings given without a user namespace";
 
 	(void)state;
 	with_maps(&l);
@@ -94,6 +93,73 @@ static void test_mappings_without_user(void **state)
 	/* a gid mapping alone counts too */
 	l.uid_mappings_len = 0;
 	plan_fails(&l, 0, msg);
+}
+
+/* A user namespace joined by path keeps its maps: the config's are accepted (podman passes them
+ * with --userns=container:, runc 1.1 requires them) and never written. */
+static void test_mappings_with_joined_user(void **state)
+{
+	struct oci_namespace ns[] = {NS("user", "/proc/self/ns/user"), NS("mount", NULL)};
+	struct oci_linux l = linux_with(ns, 2);
+	struct sheep_ns_plan p;
+	struct sheep_err *e = NULL;
+
+	(void)state;
+	with_maps(&l);
+	assert_int_equal(sheep_ns_plan_make(&l, &p, &e), 0);
+	assert_null(e);
+	assert_false(p.new_user);
+	assert_int_equal(p.njoins, 1);
+	sheep_ns_plan_close(&p);
+}
+
+static void map_fails(struct oci_id_mapping *m, size_t n, const char *msg)
+{
+	struct oci_namespace ns[] = {NS("user", NULL)};
+	struct oci_linux l = linux_with(ns, 1);
+
+	with_maps(&l);
+	l.gid_mappings = m;
+	l.gid_mappings_len = n;
+	plan_fails(&l, 0, msg);
+}
+
+/* What the kernel would refuse with EINVAL for the whole uid_map/gid_map write, named. */
+static void test_bad_mappings(void **state)
+{
+	static struct oci_id_mapping m[400];
+
+	(void)state;
+	m[0] = (struct oci_id_mapping){0, 100000, 10};
+	m[1] = (struct oci_id_mapping){20, 200000, 0};
+	map_fails(m, 2, "config.json: linux.gidMappings[1].size: must not be 0");
+	m[1] = (struct oci_id_mapping){5, 200000, 10};
+	map_fails(m, 2,
+		  "config.json: linux.gidMappings[1]: containerID range overlaps "
+		  "gidMappings[0]");
+	m[1] = (struct oci_id_mapping){10, 100009, 10};
+	map_fails(m, 2, "config.json: linux.gidMappings[1]: hostID range overlaps gidMappings[0]");
+	/* adjacent ranges are fine on both sides; the last id (u32)-1 cannot be mapped */
+	m[1] = (struct oci_id_mapping){10, 100010, 10};
+	m[2] = (struct oci_id_mapping){4294967000u, 300000, 296};
+	map_fails(m, 3, "config.json: linux.gidMappings[2]: the range ends past id 4294967294");
+	m[2].size = 295;
+	m[3] = (struct oci_id_mapping){30, 4294967290u, 10};
+	map_fails(m, 4, "config.json: linux.gidMappings[3]: the range ends past id 4294967294");
+	for (unsigned int i = 0; i < 400; i++)
+		m[i] = (struct oci_id_mapping){i * 2, 100000 + i * 2, 1};
+	map_fails(m, 341,
+		  "config.json: linux.gidMappings: 341 ranges, the kernel takes at most 340");
+	/* 340 lines, but more than a page of text */
+	for (unsigned int i = 0; i < 340; i++)
+		m[i] = (struct oci_id_mapping){i * 2, 1000000000 + i * 2, 1};
+	map_fails(m, 340,
+		  "config.json: linux.gidMappings: 5725 bytes as text, the kernel takes "
+		  "less than 4096");
+	m[0] = (struct oci_id_mapping){1, 100000, 10};
+	map_fails(m, 1,
+		  "config.json: linux.gidMappings: container id 0 is not mapped (the "
+		  "runtime sets the container up as root of its user namespace)");
 }
 
 static void test_time_offsets_without_time(void **state)
@@ -259,6 +325,8 @@ int main(void)
 	    cmocka_unit_test(test_unknown),
 	    cmocka_unit_test(test_user_without_mappings),
 	    cmocka_unit_test(test_mappings_without_user),
+	    cmocka_unit_test(test_mappings_with_joined_user),
+	    cmocka_unit_test(test_bad_mappings),
 	    cmocka_unit_test(test_time_offsets_without_time),
 	    cmocka_unit_test(test_path_missing),
 	    cmocka_unit_test(test_path_not_a_namespace),
