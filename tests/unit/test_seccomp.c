@@ -214,6 +214,13 @@ static void test_errors_fields(void **state)
 	small_init(&s);
 	s.rules[1].names_len = 0;
 	expect_error(&s.cfg, P ".syscalls[1].names: must name at least one syscall");
+	/* a big-endian arch with the native little-endian one: libseccomp's EDOM, named */
+	small_init(&s);
+	s.archs[1] = "SCMP_ARCH_MIPS";
+	s.cfg.architectures_len = 2;
+	expect_error(&s.cfg, "compile seccomp filter: " P ".architectures[1]: SCMP_ARCH_MIPS has "
+			     "another byte order than the native architecture (one filter "
+			     "cannot hold both)");
 	small_init(&s);
 	s.names1[1] = "";
 	expect_error(&s.cfg, P ".syscalls[1].names[1]: empty name");
@@ -575,9 +582,49 @@ static void test_install_error(void **state)
 	small_init(&s);
 	sc = compile_ok(&s.cfg);
 	assert_int_equal(run_in_child(child_unprivileged, sc, msg, sizeof(msg)), 0);
-	assert_string_equal(msg, "load seccomp filter: seccomp(SECCOMP_SET_MODE_FILTER, 0x0): "
-				 "Permission denied");
+	/* the init step adds the intent ("load seccomp filter") once */
+	assert_string_equal(msg, "seccomp(SECCOMP_SET_MODE_FILTER, 0x0): Permission denied");
 	sheep_seccomp_free(sc);
+}
+
+/* A profile past the kernel's BPF_MAXINSNS fails when it is compiled, in the runtime, before
+ * anything is spawned, rather than with E2BIG in the container's init. */
+static void test_too_many_instructions(void **state)
+{
+	enum { N = 1000 };
+	static char *names[1] = {"personality"};
+	static struct oci_syscall_arg args[N][2];
+	static struct oci_syscall rules[N];
+	struct oci_seccomp cfg = {
+	    .default_action = "SCMP_ACT_ALLOW", .syscalls = rules, .syscalls_len = N};
+	struct sheep_seccomp *s = (struct sheep_seccomp *)0x1;
+	struct sheep_err *err = NULL;
+
+	(void)state;
+	/* distinct values (libseccomp shares identical blocks), two arguments: ~7 instructions
+	 * a rule */
+	for (unsigned int i = 0; i < N; i++) {
+		args[i][0] =
+		    (struct oci_syscall_arg){.index = 0, .value = i + 1, .op = "SCMP_CMP_EQ"};
+		args[i][1] =
+		    (struct oci_syscall_arg){.index = 1, .value = i * 7, .op = "SCMP_CMP_GT"};
+		rules[i] = (struct oci_syscall){.action = "SCMP_ACT_ERRNO",
+						.names = names,
+						.names_len = 1,
+						.args = args[i],
+						.args_len = 2};
+	}
+	assert_int_equal(sheep_seccomp_compile(&cfg, &s, &err), -1);
+	assert_null(s);
+	assert_non_null(strstr(err->msg, "compile seccomp filter: " P ": "));
+	assert_non_null(
+	    strstr(err->msg, " BPF instructions, more than the kernel's limit of 4096"));
+	sheep_err_free(err);
+	/* a third of it fits */
+	cfg.syscalls_len = N / 3;
+	assert_int_equal(sheep_seccomp_compile(&cfg, &s, &err), 0);
+	assert_true(sheep_seccomp_bpf_size(s) / 8 <= 4096);
+	sheep_seccomp_free(s);
 }
 
 int main(void)
@@ -588,6 +635,7 @@ int main(void)
 	    cmocka_unit_test(test_compile_null),
 	    cmocka_unit_test(test_errors_actions),
 	    cmocka_unit_test(test_errors_fields),
+	    cmocka_unit_test(test_too_many_instructions),
 	    cmocka_unit_test(test_errors_notify),
 	    cmocka_unit_test(test_rule_equal_to_default_dropped),
 	    cmocka_unit_test(test_args_and_or),

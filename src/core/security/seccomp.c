@@ -2,6 +2,7 @@
  * a bad config fails before any libseccomp work), then build it in one libseccomp context and
  * export it once into memory. Loading the program is seccomp_install.c. */
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <string.h>
@@ -294,6 +295,11 @@ static int export_prog(scmp_filter_ctx ctx, struct sheep_seccomp *s, struct shee
 	if (pread(fd, s->prog, st.st_size, 0) != st.st_size)
 		return sheep_err_set(err, errno ? errno : EIO, "read 'sheep-seccomp'");
 	s->prog_len = st.st_size / sizeof(struct sock_filter);
+	/* Checked here, in the runtime, so that create fails before it spawns anything. */
+	if (s->prog_len > BPF_MAXINSNS)
+		return sheep_err_set(
+		    err, 0, SC ": %zu BPF instructions, more than the kernel's limit of %d",
+		    s->prog_len, BPF_MAXINSNS);
 	return 0;
 }
 
@@ -311,8 +317,16 @@ static int build(const struct oci_seccomp *cfg, const uint32_t *acts, uint32_t d
 
 		sheep_seccomp_arch_lookup(cfg->architectures[i], &arch);
 		r = seccomp_arch_add(ctx, arch);
+		/* libseccomp keeps one byte order per filter (EDOM for another one). */
+		if (r == -EDOM)
+			return sheep_err_set(err, 0,
+					     SC ".architectures[%zu]: %s has another byte order "
+						"than the native architecture (one filter cannot "
+						"hold both)",
+					     i, cfg->architectures[i]);
 		if (r < 0 && r != -EEXIST)
-			return sheep_err_set(err, -r, "seccomp_arch_add '%s'",
+			return sheep_err_set(err, -r,
+					     SC ".architectures[%zu]: seccomp_arch_add '%s'", i,
 					     cfg->architectures[i]);
 	}
 	if (cfg->syscalls_len > OPTIMIZE_MIN_RULES)

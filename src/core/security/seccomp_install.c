@@ -24,12 +24,12 @@ int sheep_seccomp_install(const struct sheep_seccomp *s, int *ret_listener_fd,
 	prog.len = (unsigned short)s->prog_len;
 	prog.filter = s->prog;
 	if (s->prog_len > BPF_MAXINSNS)
-		return sheep_err_set(err, E2BIG, "load seccomp filter: %zu instructions (max %d)",
+		return sheep_err_set(err, E2BIG,
+				     "seccomp(SECCOMP_SET_MODE_FILTER): %zu instructions (max %d)",
 				     s->prog_len, BPF_MAXINSNS);
 	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, s->flags, &prog);
 	if (r < 0)
-		return sheep_err_set(err, errno,
-				     "load seccomp filter: seccomp(SECCOMP_SET_MODE_FILTER, 0x%x)",
+		return sheep_err_set(err, errno, "seccomp(SECCOMP_SET_MODE_FILTER, 0x%x)",
 				     s->flags);
 	if (s->needs_listener) {
 		*ret_listener_fd = (int)r; /* created O_CLOEXEC by the kernel */
@@ -38,8 +38,9 @@ int sheep_seccomp_install(const struct sheep_seccomp *s, int *ret_listener_fd,
 	/* TSYNC without TSYNC_ESRCH reports a thread that could not be synchronised by its id,
 	 * and then the filter was not loaded at all. */
 	if (r > 0)
-		return sheep_err_set(err, 0,
-				     "load seccomp filter: thread %ld cannot be synchronised", r);
+		return sheep_err_set(
+		    err, 0, "seccomp(SECCOMP_SET_MODE_FILTER): thread %ld cannot be synchronised",
+		    r);
 	return 0;
 }
 
