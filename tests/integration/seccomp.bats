@@ -157,3 +157,17 @@ seccomp_profile() {
 		"config.json: linux.seccomp.listenerPath: required when a rule uses SCMP_ACT_NOTIFY"
 	assert_nothing_left "$ID"
 }
+
+@test "seccomp: a profile denying prctl and rt_sigaction still starts (nothing of the init's wait needs them after the filter)" {
+	# the init cleared its death signal (prctl) and set its signal handlers (rt_sigaction)
+	# after loading the filter, so such a profile failed create with "wait for start: prctl"
+	seccomp_profile '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+		{"names": ["prctl", "rt_sigaction"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
+	update_config '.process.noNewPrivileges = true'
+	set_args /probe syscall getpid
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output "getpid: ok"
+	# (without no_new_privs the filter goes in before the user switch, which needs prctl, in
+	# runc as here)
+}

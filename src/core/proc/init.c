@@ -315,6 +315,7 @@ const struct sheep_init_step sheep_init_steps[] = {
     {"process-attrs", "set process attributes", step_process_attrs},
     {"env", "prepare the environment", sheep_init_step_env},
     {"memory-policy", "set the memory policy", step_mempolicy},
+    {"prepare-start", "prepare to wait for start", sheep_init_step_prepare_start},
     {"seccomp-early", "load seccomp filter", step_seccomp_early},
     {"user", "set user and capabilities", step_user},
     {"find-exec", "find the executable", sheep_init_step_find_exec},

@@ -125,17 +125,26 @@ static void end_on_signals(void)
 		end_on_signal(s);
 }
 
-/* READY tells create it can return; from then on nobody waits for init's messages, so the
- * death signal that tied init to a dying create is cleared. */
+/* What the waiting init needs, done before the seccomp filter goes in (a profile may deny
+ * prctl or rt_sigaction, as runc's init makes neither call after loading it): the signal
+ * handlers, and the death signal that tied init to a dying create cleared. From here a create
+ * that dies makes the READY message fail instead, and init exits. */
+int sheep_init_step_prepare_start(struct sheep_init_ctx *c, struct sheep_err **err)
+{
+	(void)c;
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+		return sheep_err_set(err, errno, "prctl PR_SET_PDEATHSIG");
+	end_on_signals();
+	return 0;
+}
+
+/* READY tells create it can return; then the init waits for start on the fifo. */
 int sheep_init_step_wait_start(struct sheep_init_ctx *c, struct sheep_err **err)
 {
 	const struct oci_hooks *h = c->config->hooks;
 	char byte;
 	ssize_t n;
 
-	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
-		return sheep_err_set(err, errno, "prctl PR_SET_PDEATHSIG");
-	end_on_signals();
 	if (sync_send(c->sync_fd, SYNC_READY, NULL, 0, -1, err) < 0)
 		return -1;
 	close(c->sync_fd);

@@ -20,6 +20,7 @@ int sheep_init_step_console(struct sheep_init_ctx *ctx, struct sheep_err **err);
 /* HOME from the container's /etc/passwd when process.env has none (runc does the same) */
 int sheep_init_step_env(struct sheep_init_ctx *c, struct sheep_err **err);
 int sheep_init_step_find_exec(struct sheep_init_ctx *ctx, struct sheep_err **err);
+int sheep_init_step_prepare_start(struct sheep_init_ctx *ctx, struct sheep_err **err);
 int sheep_init_step_wait_start(struct sheep_init_ctx *ctx, struct sheep_err **err);
 
 #endif
