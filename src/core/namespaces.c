@@ -248,7 +248,7 @@ static int join(const struct sheep_ns_join *j, struct sheep_err **err)
 int sheep_ns_join_all(const struct sheep_ns_plan *p, struct sheep_err **err)
 {
 	/* The user namespace first: the others are then joined with its capabilities. */
-	for (int i = 0; i < p->njoins; i++)
+	for (int i = 0; i < p->njoins && !p->user_entered; i++)
 		if (p->joins[i].flag == CLONE_NEWUSER && join(&p->joins[i], err) < 0)
 			return -1;
 	for (int i = 0; i < p->njoins; i++)

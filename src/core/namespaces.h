@@ -25,6 +25,9 @@ struct sheep_ns_plan {
 	bool new_cgroup;
 	bool new_time;
 	bool has_mount, has_pid, has_user, has_cgroup, has_net;
+	/* the user namespace given by path was entered before clone (sheep_spawn): the child
+	 * skips it in sheep_ns_join_all */
+	bool user_entered;
 };
 
 /* Validates the list (duplicates, id mappings, time offsets) and opens every path namespace

@@ -9,6 +9,9 @@ setup() {
 }
 
 teardown() {
+	# holders of user namespaces started by a test (userns_holder); SIGKILL: the holder is pid 1
+	# of its pid namespace, which ignores signals it has no handler for
+	[ -z "${HOLDERS:-}" ] || kill -KILL $HOLDERS 2>/dev/null || true
 	teardown_sheep
 }
 
@@ -133,4 +136,69 @@ ns_of() {
 	local inside=${output%%.*}
 	[ "$inside" -ge $((host + 864000)) ] && [ "$inside" -lt $((host + 864000 + 60)) ] ||
 		fail "uptime inside $inside, on the host $host"
+}
+
+# userns_holder: a process in a user namespace of its own, mapped 0 -> 100000 (65536 ids) from
+# here, with a pid namespace of its own too; sets HOLDER (killed in teardown). Its output goes
+# nowhere: bats waits for every holder of its own descriptors.
+userns_holder() {
+	unshare --user --pid --fork sleep 1000 >/dev/null 2>&1 3>&- &
+	local u=$! pid=
+	for _ in $(seq 100); do
+		pid=$(pgrep -P "$u" -x sleep) && break
+		sleep 0.02
+	done
+	[ -n "$pid" ] || fail "no holder"
+	echo "0 100000 65536" >"/proc/$pid/uid_map"
+	echo "0 100000 65536" >"/proc/$pid/gid_map"
+	HOLDER=$pid
+	HOLDERS="${HOLDERS:-} $u $pid"
+}
+
+rootfs_for_mapped_root() {
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+	local d=$BUNDLE
+	while [ "$d" != "$BATS_TMPDIR" ] && [ "$d" != / ]; do
+		chmod o+x "$d"
+		d=$(dirname "$d")
+	done
+}
+
+@test "a user namespace joined by path: the container is its root, with a new or a joined pid namespace" {
+	requires userns
+	userns_holder
+	rootfs_for_mapped_root
+	# podman passes the mappings along (--userns=container:): accepted, not written
+	update_config '.linux.namespaces += [{"type": "user", "path": "/proc/'"$HOLDER"'/ns/user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	set_args /probe cat /proc/self/uid_map ';' id ';' pid ';' ns
+	# a new pid namespace: made inside the joined user namespace, so /proc can be mounted
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ "$(awk '{print $1, $2, $3}' <<<"${lines[0]}")" = "0 100000 65536" ]
+	assert_output_contains "uid=0 gid=0"
+	assert_output_contains "pid=1 ppid=0"
+	[ "$(ns_of "$output" user)" = "$(readlink "/proc/$HOLDER/ns/user")" ]
+	# the holder's pid namespace joined too: files made during setup belong to the mapped root
+	update_config '.linux.namespaces |= map(if .type == "pid"
+		then .path = "/proc/'"$HOLDER"'/ns/pid" else . end)'
+	sheep run --bundle "$BUNDLE" "$ID-pid"
+	assert_success
+	assert_output_contains "uid=0 gid=0"
+	[ "$(ns_of "$output" pid)" = "$(readlink "/proc/$HOLDER/ns/pid")" ]
+}
+
+@test "a user namespace joined by path without id 0 mapped is refused, naming it" {
+	requires userns
+	unshare --user sleep 1000 >/dev/null 2>&1 3>&- &
+	HOLDER=$!
+	HOLDERS="$HOLDER"
+	sleep 0.1
+	update_config '.linux.namespaces += [{"type": "user", "path": "/proc/'"$HOLDER"'/ns/user"}] |
+		.linux.namespaces |= map(select(.type != "pid"))'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_failure 1
+	assert_output_contains "become root in the joined user namespace (is id 0 mapped?)"
+	[ ! -e "$ROOT/$ID" ]
 }

@@ -38,6 +38,77 @@ static pid_t spawn(struct sheep_init_ctx *ctx, struct sync_pair *sync, int clone
 	return pid;
 }
 
+/* The user namespace given by path, when the container also gets a new pid namespace: that
+ * one must be made inside it (its owner), or the init may not mount its /proc (EPERM). setns
+ * into a user namespace is one-way, so an intermediate process enters it and clones the init as
+ * the runtime's child (CLONE_PARENT), reports its pid and exits. */
+static int userns_to_enter(const struct sheep_ns_plan *p, int clone_flags)
+{
+	if (!(clone_flags & CLONE_NEWPID))
+		return -1;
+	for (int i = 0; i < p->njoins; i++)
+		if (p->joins[i].flag == CLONE_NEWUSER)
+			return p->joins[i].fd;
+	return -1;
+}
+
+static __attribute__((noreturn)) void intermediate(struct sheep_init_ctx *ctx,
+						   struct sync_pair *sync, int clone_flags,
+						   int cgroup_fd, int userns_fd, int report)
+{
+	struct clone_args args = {
+	    /* CLONE_PARENT takes no exit_signal: the child gets ours (SIGCHLD) */
+	    .flags =
+		(unsigned)clone_flags | CLONE_PARENT | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
+	    .cgroup = cgroup_fd >= 0 ? (unsigned)cgroup_fd : 0,
+	};
+	int result;
+	pid_t pid;
+
+	if (setns(userns_fd, CLONE_NEWUSER) < 0) {
+		result = -errno;
+		(void)!write(report, &result, sizeof(result));
+		_exit(1);
+	}
+	ctx->ns.user_entered = true;
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0) {
+		close(report);
+		sync_close_parent(sync);
+		ctx->sync_fd = sync->child;
+		sheep_init_main(ctx);
+	}
+	result = pid < 0 ? -errno : (int)pid;
+	(void)!write(report, &result, sizeof(result));
+	_exit(0);
+}
+
+static pid_t spawn_in_userns(struct sheep_init_ctx *ctx, struct sync_pair *sync, int clone_flags,
+			     int cgroup_fd, int userns_fd, struct sheep_err **err)
+{
+	int p[2], result = -EPROTO;
+	pid_t mid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return sheep_err_set(err, errno, "pipe");
+	mid = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, NULL);
+	if (mid == 0) {
+		close(p[0]);
+		intermediate(ctx, sync, clone_flags, cgroup_fd, userns_fd, p[1]);
+	}
+	close(p[1]);
+	if (mid > 0 && read(p[0], &result, sizeof(result)) != sizeof(result))
+		result = -EPROTO;
+	close(p[0]);
+	if (mid < 0)
+		return sheep_err_set(err, errno, "clone the container process");
+	waitpid(mid, NULL, 0);
+	if (result < 0)
+		return sheep_err_set(err, -result,
+				     "clone the container process in the joined user namespace");
+	return (pid_t)result;
+}
+
 /* setns(CLONE_NEWPID) chooses the namespace of the children made afterwards only: a pid
  * namespace to join is entered around the clone, by the runtime (the child's own setns would leave
  * it in the runtime's namespace), and left again at once, so no later child of the runtime (a
@@ -47,8 +118,11 @@ pid_t sheep_spawn(struct sheep_init_ctx *ctx, struct sync_pair *sync, int clone_
 		  int cgroup_fd, int pidns_fd, struct sheep_err **err)
 {
 	_cleanup_close_ int self = -1;
+	int userns_fd = userns_to_enter(&ctx->ns, clone_flags);
 	pid_t pid;
 
+	if (userns_fd >= 0)
+		return spawn_in_userns(ctx, sync, clone_flags, cgroup_fd, userns_fd, err);
 	if (pidns_fd < 0)
 		return spawn(ctx, sync, clone_flags, cgroup_fd, err);
 	self = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);

@@ -208,15 +208,17 @@ static int start_init(struct create_job *j, struct sheep_err **err)
 	    sheep_cgroup_enter(j->cgroup, j->pid, err) < 0)
 		return -1;
 	j->st.pid = j->pid;
+	/* read while the init waits for GO: once going, a failing init may be a zombie already */
+	if (sheep_pid_start_time(j->pid, &j->st.start_time, err) < 0)
+		return -1;
 	state = sheep_state_oci_json(&j->st, SHEEP_CREATING, err);
 	if (state == NULL)
 		return -1;
 	/* GO first: the init creates its namespaces (a network namespace alone takes ~0.4 ms)
-	 * while the pid is recorded here. Until create_serve the init asks nothing of us, and a
-	 * runtime killed before the save takes its init along (PR_SET_PDEATHSIG). */
-	if (sync_send(j->sync.parent, SYNC_GO, state, strlen(state), -1, err) < 0)
-		return -1;
-	if (sheep_pid_start_time(j->pid, &j->st.start_time, err) < 0 ||
+	 * while the pid is recorded here. Until create_serve the init asks nothing of us (an error
+	 * it sends waits there), and a runtime killed before the save takes its init along
+	 * (PDEATHSIG set before it waits for GO). */
+	if (sync_send(j->sync.parent, SYNC_GO, state, strlen(state), -1, err) < 0 ||
 	    sheep_state_save(j->dirfd, &j->st, err) < 0)
 		return -1;
 	sheep_fault_point("create:", "state-pid");
