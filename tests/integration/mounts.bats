@@ -113,12 +113,7 @@ add_mount() {
 	update_config '.linux.namespaces += [{"type": "user"}] |
 		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
 		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
-	chown -R 100000:100000 "$BUNDLE/rootfs"
-	local d=$BUNDLE
-	while [ "$d" != "$BATS_TMPDIR" ] && [ "$d" != / ]; do
-		chmod o+x "$d"
-		d=$(dirname "$d")
-	done
+	userns_rootfs 100000
 	chown 0:0 "$BUNDLE/data" "$BUNDLE/data/file"
 	add_mount '{"destination":"/plain","type":"bind","source":"data","options":["bind"]}'
 	add_mount '{"destination":"/data","type":"bind","source":"data","options":["bind","idmap"],

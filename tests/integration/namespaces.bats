@@ -88,14 +88,7 @@ ns_of() {
 	update_config '.linux.namespaces += [{"type": "user"}] |
 		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
 		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
-	# The rootfs must belong to the mapped root, and the mapped root must reach it through
-	# bats' private (0700) temp directories.
-	chown -R 100000:100000 "$BUNDLE/rootfs"
-	d=$BUNDLE
-	while [ "$d" != "$BATS_TMPDIR" ] && [ "$d" != / ]; do
-		chmod o+x "$d"
-		d=$(dirname "$d")
-	done
+	userns_rootfs 100000
 	set_args /probe cat /proc/self/uid_map ';' cat /proc/self/gid_map ';' id ';' ns
 	sheep run --bundle "$BUNDLE" "$ID"
 	assert_success
@@ -155,19 +148,10 @@ userns_holder() {
 	HOLDERS="${HOLDERS:-} $u $pid"
 }
 
-rootfs_for_mapped_root() {
-	chown -R 100000:100000 "$BUNDLE/rootfs"
-	local d=$BUNDLE
-	while [ "$d" != "$BATS_TMPDIR" ] && [ "$d" != / ]; do
-		chmod o+x "$d"
-		d=$(dirname "$d")
-	done
-}
-
 @test "a user namespace joined by path: the container is its root, with a new or a joined pid namespace" {
 	requires userns
 	userns_holder
-	rootfs_for_mapped_root
+	userns_rootfs 100000
 	# podman passes the mappings along (--userns=container:): accepted, not written
 	update_config '.linux.namespaces += [{"type": "user", "path": "/proc/'"$HOLDER"'/ns/user"}] |
 		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
