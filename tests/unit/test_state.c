@@ -253,10 +253,12 @@ static void test_load_dir_without_state(void **state)
 static void test_hooks_of(void **state)
 {
 	struct oci_hook h = {.path = (char *)"/bin/true"};
-	struct oci_hooks none = {0}, some = {.start_container = &h, .start_container_len = 1,
-					     .poststart = &h, .poststart_len = 1};
-	struct oci_hooks stop = {.poststop = &h, .poststop_len = 1, .prestart = &h,
-				 .prestart_len = 1};
+	struct oci_hooks none = {0}, some = {.start_container = &h,
+					     .start_container_len = 1,
+					     .poststart = &h,
+					     .poststart_len = 1};
+	struct oci_hooks stop = {
+	    .poststop = &h, .poststop_len = 1, .prestart = &h, .prestart_len = 1};
 	struct oci_config c = {0};
 
 	(void)state;
