@@ -69,7 +69,7 @@ const struct cli_verb cli_verbs[] = {
     {"update", cmd_update, "change the resource limits of a container",
      "[OPTIONS] ID\n"
      "  -r, --resources FILE    a runtime-spec linux.resources JSON document (- for stdin)\n"
-     "  --memory N              memory limit in bytes (k, m, g suffixes; -1 unlimited)\n"
+     "  --memory N              memory limit in bytes (k, m, g, t suffixes; -1 unlimited)\n"
      "  --memory-reservation N  memory soft limit\n"
      "  --memory-swap N         memory plus swap limit\n"
      "  --cpu-shares N          relative cpu weight (also --cpu-share, as runc spells it)\n"
