@@ -9,6 +9,10 @@
 # its veth down meanwhile. (Until 2026-11 the holders stayed alive during detach, which no
 # runtime does; a namespace still alive at detach has its host veth set down, ~0.3 ms.)
 #
+# DETACH=alive times detach with the namespace still alive instead, as a CNI plugin's DEL usually
+# sees it (podman and CRI remove the pinned namespace after DEL): the plugin then deletes the
+# veth, sheep-net sets its host end down.
+#
 # Environment: SHEEP_NET (default: build-net/src/net/sheep-net next to this tree), CNI_PATH
 # (default /usr/lib/cni, Debian package containernetworking-plugins), METHODS (default
 # "true sheep ip cni"; e.g. "true sheep" for an A/B of two sheep-net builds).
@@ -16,6 +20,8 @@ set -euo pipefail
 
 N=${1:-100}
 METHODS=${METHODS:-true sheep ip cni}
+DETACH=${DETACH:-dying}
+case $DETACH in dying | alive) ;; *) echo "bench/net: DETACH is dying or alive" >&2; exit 1 ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
 SHEEP_NET=${SHEEP_NET:-$HERE/../../build-net/src/net/sheep-net}
 CNI_PATH=${CNI_PATH:-/usr/lib/cni}
@@ -137,8 +143,10 @@ run_method() {
 		# poststop: kill the holder and wait until its namespace reference is dropped (a
 		# zombie has no ns links; test is a builtin)
 		sleep 0.05
-		kill -KILL "$HOLDER"
-		while [ -e "/proc/$HOLDER/ns/net" ]; do :; done
+		if [ "$DETACH" = dying ]; then
+			kill -KILL "$HOLDER"
+			while [ -e "/proc/$HOLDER/ns/net" ]; do :; done
+		fi
 		t2=$(now_us)
 		"${name}_down" "$i"
 		t3=$(now_us)
@@ -154,7 +162,8 @@ for m in $METHODS; do
 	run_method "$m"
 done
 
-printf 'N=%d cycles per method (after 3 warm-up cycles); times in ms\n' "$N"
+printf 'N=%d cycles per method (after 3 warm-up cycles), namespace %s at detach; times in ms\n' \
+	"$N" "$DETACH"
 printf '%-22s %14s %14s %16s\n' method "attach med/p90" "detach med/p90" "cycle med (sum)"
 declare -A MED
 for m in $METHODS; do
