@@ -13,9 +13,10 @@
 /* The five sets as bitmasks (bit n = capability n), parsed and validated in the parent. */
 struct sheep_caps;
 
-/* Names must carry the CAP_ prefix and be known to libcap, else
- *   "config.json: process.capabilities.bounding[2]: unknown capability 'CAP_FOO'".
- * Names libcap knows but the running kernel lacks (>= cap_max_bits()) are skipped.
+/* Names must carry the CAP_ prefix and be known to libcap; any other is logged as a warning
+ *   "process.capabilities.bounding[2]: unknown capability 'CAP_FOO': ignored"
+ * and left out (config.md, runtime-spec 1.1+; as runc). Names libcap knows but the running
+ * kernel lacks (>= cap_max_bits()) are skipped. Fails only when out of memory.
  * cfg NULL -> an empty set of sets (every mask 0). */
 int sheep_caps_parse(const struct oci_capabilities *cfg, struct sheep_caps **ret,
 		     struct sheep_err **err);
@@ -38,7 +39,8 @@ int sheep_caps_add(struct sheep_caps *caps, const char *name, struct sheep_err *
 uint64_t sheep_caps_mask(const struct sheep_caps *caps, char which);
 
 /* Logs a warning for each capability the process will not get: outside the runtime's own
- * bounding set (CAP_SYS_RESOURCE on these hosts) or effective but not permitted. The kernel's rules
+ * bounding set (CAP_SYS_RESOURCE on these hosts), effective but not permitted, or inheritable but
+ * outside the configured bounding set (capset(2) refuses it). The kernel's rules
  * leave them out; config.md asks for a warning. Ambient capabilities without inheritable ones are
  * not warned about: the default spec (runc's too) lists ambient but no inheritable set. */
 void sheep_caps_warn_ungrantable(const struct sheep_caps *caps);

@@ -1,5 +1,5 @@
 /* Unit tests of src/core/security/caps*.c: name lookup, masks, unknown names with their JSON
- * path, exec --cap, and (as root, in a child) the uid/gid switch with exactly the asked-for sets
+ * path (warnings), exec --cap, and (as root, in a child) the uid/gid switch with exactly the asked-for sets
  * as /proc/self/status reports them. */
 #include <errno.h>
 #include <fcntl.h>
@@ -7,13 +7,16 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/capability.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "core/caps.h"
+#include "core/log.h"
 #include "test_seccomp_child.h"
 
 #define BIT(n) (UINT64_C(1) << (n))
@@ -67,16 +70,32 @@ static void test_parse_masks(void **state)
 	sheep_caps_free(NULL);
 }
 
-static void expect_parse_error(const struct oci_capabilities *cfg, const char *msg)
+static char warnings[2048];
+
+static void capture_log(enum sheep_log_level level, const char *msg)
 {
-	struct sheep_caps *caps = (struct sheep_caps *)0x1;
+	if (level == SHEEP_LOG_WARNING)
+		snprintf(warnings + strlen(warnings), sizeof(warnings) - strlen(warnings), "%s\n",
+			 msg);
+}
+
+/* An unknown name is logged as a warning and left out (config.md, runtime-spec 1.1+), the
+ * known names next to it are kept. */
+static void expect_parse_warning(const struct oci_capabilities *cfg, char which, uint64_t mask,
+				 const char *warning)
+{
+	struct sheep_caps *caps = NULL;
 	struct sheep_err *err = NULL;
 
-	assert_int_equal(sheep_caps_parse(cfg, &caps, &err), -1);
-	assert_null(caps);
-	assert_non_null(err);
-	assert_string_equal(err->msg, msg);
-	sheep_err_free(err);
+	warnings[0] = '\0';
+	sheep_log_set_handler(capture_log);
+	assert_int_equal(sheep_caps_parse(cfg, &caps, &err), 0);
+	sheep_log_set_handler(NULL);
+	assert_null(err);
+	assert_non_null(caps);
+	assert_int_equal(sheep_caps_mask(caps, which), mask);
+	assert_string_equal(warnings, warning);
+	sheep_caps_free(caps);
 }
 
 static void test_parse_unknown(void **state)
@@ -87,20 +106,52 @@ static void test_parse_unknown(void **state)
 	char *empty[] = {NULL};
 	struct oci_capabilities cfg = {.bounding = bad, .bounding_len = 3};
 
-	expect_parse_error(
-	    &cfg, "config.json: process.capabilities.bounding[2]: unknown capability 'CAP_FOO'");
+	expect_parse_warning(&cfg, 'b', BIT(0) | BIT(5),
+			     "process.capabilities.bounding[2]: unknown capability 'CAP_FOO': "
+			     "ignored\n");
 	cfg = (struct oci_capabilities){.ambient = lower, .ambient_len = 1};
-	expect_parse_error(
-	    &cfg, "config.json: process.capabilities.ambient[0]: unknown capability 'cap_chown'");
+	expect_parse_warning(
+	    &cfg, 'a', 0,
+	    "process.capabilities.ambient[0]: unknown capability 'cap_chown': ignored\n");
 	cfg = (struct oci_capabilities){.inheritable = bare, .inheritable_len = 1};
-	expect_parse_error(
-	    &cfg, "config.json: process.capabilities.inheritable[0]: unknown capability 'CHOWN'");
+	expect_parse_warning(
+	    &cfg, 'i', 0,
+	    "process.capabilities.inheritable[0]: unknown capability 'CHOWN': ignored\n");
 	cfg = (struct oci_capabilities){.effective = empty, .effective_len = 1};
-	expect_parse_error(&cfg,
-			   "config.json: process.capabilities.effective[0]: unknown capability ''");
+	expect_parse_warning(&cfg, 'e', 0,
+			     "process.capabilities.effective[0]: unknown capability '': ignored\n");
 	cfg = (struct oci_capabilities){.permitted = bad, .permitted_len = 3};
-	expect_parse_error(
-	    &cfg, "config.json: process.capabilities.permitted[2]: unknown capability 'CAP_FOO'");
+	expect_parse_warning(&cfg, 'p', BIT(0) | BIT(5),
+			     "process.capabilities.permitted[2]: unknown capability 'CAP_FOO': "
+			     "ignored\n");
+}
+
+/* capset(2) keeps an inheritable capability only within the bounding set: one asked for outside
+ * it is warned about (config.md: what cannot be granted MUST be logged), one inside it is not. */
+static void test_warn_inheritable_outside_bounding(void **state)
+{
+	char *chown_[] = {"CAP_CHOWN"};
+	struct oci_capabilities cfg = {.inheritable = chown_, .inheritable_len = 1};
+	struct sheep_caps *caps = NULL;
+	struct sheep_err *err = NULL;
+
+	if (cap_get_bound(CAP_CHOWN) != 1)
+		skip();
+	assert_int_equal(sheep_caps_parse(&cfg, &caps, &err), 0);
+	warnings[0] = '\0';
+	sheep_log_set_handler(capture_log);
+	sheep_caps_warn_ungrantable(caps);
+	assert_string_equal(warnings, "process.capabilities.inheritable: CAP_CHOWN is not in the "
+				      "bounding set: not granted\n");
+	sheep_caps_free(caps);
+	cfg.bounding = chown_;
+	cfg.bounding_len = 1;
+	assert_int_equal(sheep_caps_parse(&cfg, &caps, &err), 0);
+	warnings[0] = '\0';
+	sheep_caps_warn_ungrantable(caps);
+	sheep_log_set_handler(NULL);
+	assert_string_equal(warnings, "");
+	sheep_caps_free(caps);
 }
 
 static void test_add(void **state)
@@ -315,6 +366,7 @@ int main(void)
 	    cmocka_unit_test(test_all_names),
 	    cmocka_unit_test(test_parse_masks),
 	    cmocka_unit_test(test_parse_unknown),
+	    cmocka_unit_test(test_warn_inheritable_outside_bounding),
 	    cmocka_unit_test(test_add),
 	    cmocka_unit_test(test_apply_non_root),
 	    cmocka_unit_test(test_apply_no_caps),

@@ -73,17 +73,17 @@ static int add_name(uint64_t *mask, const char *name)
 	return 0;
 }
 
-static int parse_set(char **names, size_t len, const char *set, uint64_t *mask,
-		     struct sheep_err **err)
+/* config.md (runtime-spec 1.1+): a value that cannot be mapped to a kernel interface MUST be
+ * logged as a warning and SHOULD NOT fail the container (as runc: a manager may list capabilities
+ * newer than this libcap, e.g. Docker's --privileged). The 1.0 wording was an error. */
+static void parse_set(char **names, size_t len, const char *set, uint64_t *mask)
 {
 	for (size_t i = 0; i < len; i++) {
 		if (add_name(mask, names[i]) < 0)
-			return sheep_err_set(err, 0,
-					     "config.json: process.capabilities.%s[%zu]: unknown "
-					     "capability '%s'",
-					     set, i, names[i] ? names[i] : "");
+			sheep_log(SHEEP_LOG_WARNING,
+				  "process.capabilities.%s[%zu]: unknown capability '%s': ignored",
+				  set, i, names[i] ? names[i] : "");
 	}
-	return 0;
 }
 
 int sheep_caps_parse(const struct oci_capabilities *cfg, struct sheep_caps **ret,
@@ -94,16 +94,14 @@ int sheep_caps_parse(const struct oci_capabilities *cfg, struct sheep_caps **ret
 	*ret = NULL;
 	if (caps == NULL)
 		return sheep_err_set(err, ENOMEM, "parse capabilities");
-	if (cfg != NULL &&
-	    (parse_set(cfg->bounding, cfg->bounding_len, "bounding", &caps->bounding, err) < 0 ||
-	     parse_set(cfg->effective, cfg->effective_len, "effective", &caps->effective, err) <
-		 0 ||
-	     parse_set(cfg->permitted, cfg->permitted_len, "permitted", &caps->permitted, err) <
-		 0 ||
-	     parse_set(cfg->inheritable, cfg->inheritable_len, "inheritable", &caps->inheritable,
-		       err) < 0 ||
-	     parse_set(cfg->ambient, cfg->ambient_len, "ambient", &caps->ambient, err) < 0))
-		return -1;
+	if (cfg != NULL) {
+		parse_set(cfg->bounding, cfg->bounding_len, "bounding", &caps->bounding);
+		parse_set(cfg->effective, cfg->effective_len, "effective", &caps->effective);
+		parse_set(cfg->permitted, cfg->permitted_len, "permitted", &caps->permitted);
+		parse_set(cfg->inheritable, cfg->inheritable_len, "inheritable",
+			  &caps->inheritable);
+		parse_set(cfg->ambient, cfg->ambient_len, "ambient", &caps->ambient);
+	}
 	*ret = TAKE_PTR(caps);
 	return 0;
 }
@@ -158,6 +156,22 @@ static void warn_each(uint64_t bits, const char *set, const char *why)
 				  set ? "." : "", set ? set : "", names[i], why);
 }
 
+/* The runtime's own inheritable set (the container process starts with it). */
+static uint64_t own_inheritable(void)
+{
+	cap_t now = cap_get_proc();
+	uint64_t mask = 0;
+
+	for (int i = 0; now != NULL && i < MAX_CAPS && i < (int)cap_max_bits(); i++) {
+		cap_flag_value_t v = CAP_CLEAR;
+
+		if (cap_get_flag(now, i, CAP_INHERITABLE, &v) == 0 && v == CAP_SET)
+			mask |= SHEEP_CAP_BIT(i);
+	}
+	cap_free(now);
+	return mask;
+}
+
 void sheep_caps_warn_ungrantable(const struct sheep_caps *caps)
 {
 	uint64_t bounding = 0, all;
@@ -173,4 +187,7 @@ void sheep_caps_warn_ungrantable(const struct sheep_caps *caps)
 	warn_each(all & ~bounding, NULL, "is outside the runtime's own bounding set");
 	warn_each(caps->effective & ~caps->permitted & bounding, "effective",
 		  "is not in the permitted set");
+	/* capset(2): the new inheritable set must lie within the old one and the bounding set */
+	warn_each(caps->inheritable & bounding & ~caps->bounding & ~own_inheritable(),
+		  "inheritable", "is not in the bounding set");
 }
