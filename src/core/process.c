@@ -114,6 +114,36 @@ int sheep_process_exec_affinity(const struct oci_process *p, pid_t init, cpu_set
 	return 0;
 }
 
+static bool is_realtime(const char *policy)
+{
+	return strcmp(policy, "SCHED_FIFO") == 0 || strcmp(policy, "SCHED_RR") == 0;
+}
+
+/* Values the kernel would refuse deep inside the container's init (or, for ioPriority, turn into
+ * something else: bits above the level are I/O hints since Linux 6.5) are refused here, naming
+ * the field. */
+static int check_ranges(const struct oci_process *p, const char *prefix, struct sheep_err **err)
+{
+	const struct oci_scheduler *s = p->scheduler;
+
+	/* config.md ioPriority: "an integer ranging from 0 (highest) to 7 (lowest)" */
+	if (p->io_priority && (p->io_priority->priority < 0 || p->io_priority->priority > 7))
+		return sheep_err_set(err, 0, "%sioPriority.priority: %lld is not in 0-7", prefix,
+				     (long long)p->io_priority->priority);
+	/* proc(5) oom_score_adj: -1000 to 1000 */
+	if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000))
+		return sheep_err_set(err, 0, "%soomScoreAdj: %lld is not in -1000..1000", prefix,
+				     (long long)p->oom_score_adj);
+	/* sched(7): real-time policies take a static priority of 1-99, the others 0 */
+	if (s && s->policy && is_realtime(s->policy) && (s->priority < 1 || s->priority > 99))
+		return sheep_err_set(err, 0, "%sscheduler.priority: %s needs 1-99, not %lld",
+				     prefix, s->policy, (long long)s->priority);
+	if (s && s->policy && !is_realtime(s->policy) && s->priority != 0)
+		return sheep_err_set(err, 0, "%sscheduler.priority: %s takes none (0), not %lld",
+				     prefix, s->policy, (long long)s->priority);
+	return 0;
+}
+
 int sheep_process_validate(const struct oci_process *p, const char *prefix, struct sheep_err **err)
 {
 	for (size_t i = 0; i < p->rlimits_len; i++) {
@@ -144,7 +174,7 @@ int sheep_process_validate(const struct oci_process *p, const char *prefix, stru
 			return sheep_err_set(err, 0, "%senv[%zu]: '%s' is not NAME=VALUE", prefix,
 					     i, p->env[i]);
 	}
-	if (check_affinity(p, prefix, err) < 0)
+	if (check_affinity(p, prefix, err) < 0 || check_ranges(p, prefix, err) < 0)
 		return -1;
 	if (p->cwd == NULL || p->cwd[0] != '/')
 		return sheep_err_set(err, 0, "%scwd: must be an absolute path", prefix);
@@ -157,11 +187,23 @@ int sheep_process_set_rlimits(const struct oci_process *p, struct sheep_err **er
 		const struct oci_rlimit *r = &p->rlimits[i];
 		struct rlimit rl = {.rlim_cur = r->soft, .rlim_max = r->hard};
 
-		/* Raising a hard limit needs CAP_SYS_RESOURCE (these hosts lack it even for root). */
-		if (setrlimit(rlimit_resource(r->type), &rl) < 0)
-			return sheep_err_set(err, errno, "set rlimit %s to soft %llu hard %llu",
-					     r->type, (unsigned long long)r->soft,
-					     (unsigned long long)r->hard);
+		struct rlimit now;
+
+		if (setrlimit(rlimit_resource(r->type), &rl) == 0)
+			continue;
+		/* Raising a hard limit needs CAP_SYS_RESOURCE (these hosts lack it even for root):
+		 * say so rather than a bare EPERM. */
+		if (errno == EPERM && getrlimit(rlimit_resource(r->type), &now) == 0 &&
+		    rl.rlim_max > now.rlim_max)
+			return sheep_err_set(
+			    err, 0,
+			    "process.rlimits[%zu]: hard limit %llu of %s is above the "
+			    "runtime's own %llu, and raising it needs "
+			    "CAP_SYS_RESOURCE",
+			    i, (unsigned long long)r->hard, r->type,
+			    (unsigned long long)now.rlim_max);
+		return sheep_err_set(err, errno, "set rlimit %s to soft %llu hard %llu", r->type,
+				     (unsigned long long)r->soft, (unsigned long long)r->hard);
 	}
 	return 0;
 }
@@ -175,7 +217,12 @@ int sheep_process_set_oom_score_adj(const struct oci_process *p, struct sheep_er
 		return 0;
 	n = snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj);
 	if (sheep_write_file("/proc/self/oom_score_adj", buf, (size_t)n, err) < 0)
-		return sheep_err_wrap(err, "set oomScoreAdj %s", buf);
+		/* proc(5): going below the lowest value the process ever had (the runtime's)
+		 * needs CAP_SYS_RESOURCE */
+		return sheep_err_wrap(err, "set oomScoreAdj %s%s", buf,
+				      (*err)->errnum == EACCES
+					  ? " (below the runtime's own: needs CAP_SYS_RESOURCE)"
+					  : "");
 	return 0;
 }
 

@@ -120,6 +120,44 @@ static void test_validate_env(void **state)
 	invalid(&p, PREFIX "env[2]: '=value' is not NAME=VALUE");
 }
 
+/* Values the kernel would refuse deep in the init, or (ioPriority) read as I/O hint bits. */
+static void test_validate_ranges(void **state)
+{
+	struct oci_io_priority io = {.class_ = (char *)"IOPRIO_CLASS_BE", .priority = 7};
+	struct oci_scheduler sched = {.policy = (char *)"SCHED_FIFO", .priority = 99};
+	struct oci_process p = valid();
+	struct sheep_err *e = NULL;
+
+	(void)state;
+	p.io_priority = &io;
+	p.scheduler = &sched;
+	p.has_oom_score_adj = true;
+	p.oom_score_adj = -1000;
+	assert_int_equal(sheep_process_validate(&p, PREFIX, &e), 0);
+	p.oom_score_adj = 1000;
+	assert_int_equal(sheep_process_validate(&p, PREFIX, &e), 0);
+	io.priority = 8;
+	invalid(&p, PREFIX "ioPriority.priority: 8 is not in 0-7");
+	io.priority = -1;
+	invalid(&p, PREFIX "ioPriority.priority: -1 is not in 0-7");
+	io.priority = 0;
+	p.oom_score_adj = 1001;
+	invalid(&p, PREFIX "oomScoreAdj: 1001 is not in -1000..1000");
+	p.oom_score_adj = -1001;
+	invalid(&p, PREFIX "oomScoreAdj: -1001 is not in -1000..1000");
+	p.oom_score_adj = 0;
+	sched.priority = 0;
+	invalid(&p, PREFIX "scheduler.priority: SCHED_FIFO needs 1-99, not 0");
+	sched.policy = (char *)"SCHED_RR";
+	sched.priority = 100;
+	invalid(&p, PREFIX "scheduler.priority: SCHED_RR needs 1-99, not 100");
+	sched.policy = (char *)"SCHED_BATCH";
+	sched.priority = 5;
+	invalid(&p, PREFIX "scheduler.priority: SCHED_BATCH takes none (0), not 5");
+	sched.priority = 0;
+	assert_int_equal(sheep_process_validate(&p, PREFIX, &e), 0);
+}
+
 struct tree {
 	char dir[64];
 	char a[96], b[96];
@@ -327,6 +365,7 @@ int main(void)
 	    cmocka_unit_test(test_validate_duplicate),
 	    cmocka_unit_test(test_validate_args_and_cwd),
 	    cmocka_unit_test(test_validate_env),
+	    cmocka_unit_test(test_validate_ranges),
 	    cmocka_unit_test_setup_teardown(test_find_in_process_path, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_find_not_found, setup, teardown),
 	    cmocka_unit_test(test_find_default_path),
