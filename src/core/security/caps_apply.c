@@ -62,17 +62,29 @@ static int drop_bounding(const struct current *c, uint64_t keep, struct sheep_er
 	return 0;
 }
 
+/* EINVAL from these calls means an id has no mapping in the process's user namespace. */
+static int ids_error(const char *call, const char *what, unsigned int id, struct sheep_err **err)
+{
+	if (errno == EINVAL)
+		return sheep_err_set(err, 0, "%s: %s %u is not mapped in the user namespace", call,
+				     what, id);
+	return sheep_err_set(err, errno, "%s %u", call, id);
+}
+
 static int set_ids(uid_t uid, gid_t gid, const gid_t *groups, size_t ngroups,
 		   struct sheep_err **err)
 {
 	/* In a user namespace whose setgroups is "deny" the call is EPERM; with no groups asked
 	 * for there is nothing to lose, the unmapped groups could not be changed anyway. */
 	if (setgroups(ngroups, groups) < 0 && !(errno == EPERM && ngroups == 0))
-		return sheep_err_set(err, errno, "setgroups %zu groups", ngroups);
+		return errno == EINVAL ? sheep_err_set(err, 0,
+						       "setgroups: an additional gid is not mapped "
+						       "in the user namespace")
+				       : sheep_err_set(err, errno, "setgroups %zu groups", ngroups);
 	if (setresgid(gid, gid, gid) < 0)
-		return sheep_err_set(err, errno, "setresgid %u", (unsigned int)gid);
+		return ids_error("setresgid", "gid", (unsigned int)gid, err);
 	if (setresuid(uid, uid, uid) < 0)
-		return sheep_err_set(err, errno, "setresuid %u", (unsigned int)uid);
+		return ids_error("setresuid", "uid", (unsigned int)uid, err);
 	return 0;
 }
 
