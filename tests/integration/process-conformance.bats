@@ -101,6 +101,7 @@ userns_config() {
 }
 
 @test "process: duplicate rlimits are refused (config.md MUST; runc 1.1.5 takes the last)" {
+	requires sheep
 	update_config '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 100, "hard": 100},
 		{"type": "RLIMIT_NOFILE", "soft": 50, "hard": 50}]'
 	sheep run --bundle "$BUNDLE" "$ID"
