@@ -419,6 +419,34 @@ static void test_oom_no_memory(void **state)
 	sheep_cgroup_free(cg);
 }
 
+/* Two containers under the default parent: A made "sheep-oci" (2 components), B found it (1).
+ * A is deleted first: the parent stays (B is in it); B's delete then removes it, although B did
+ * not make it (it was left behind before). A user directory above is never removed. */
+static void test_default_parent_goes_with_last(void **state)
+{
+	_cleanup_err_ struct sheep_err *err = NULL;
+	_cleanup_free_ char *mnt = NULL, *parent = NULL, *user = NULL;
+	struct cg_hier a = {.path = (char *)"/user/sheep-oci/a"};
+	struct cg_hier b = {.path = (char *)"/user/sheep-oci/b"};
+	struct stat st;
+
+	(void)state;
+	assert_true(asprintf(&mnt, "%s/cpu", root) > 0);
+	assert_true(asprintf(&parent, "%s/user/sheep-oci", mnt) > 0);
+	assert_true(asprintf(&user, "%s/user", mnt) > 0);
+	a.mountpoint = b.mountpoint = mnt;
+	assert_int_equal(sheep_mkdir_p(parent, 0755, &err), 0);
+	assert_int_equal(cg_dir_create(&b, &err), 0);
+	assert_int_equal(cg_dir_create(&a, &err), 0);
+	a.created = 2; /* as if A had made the parent, B had found it */
+	b.created = 1;
+	assert_int_equal(cg_dir_remove(&a, 0, &err), 0);
+	assert_int_equal(stat(parent, &st), 0); /* B still uses it */
+	assert_int_equal(cg_dir_remove(&b, 0, &err), 0);
+	assert_int_equal(stat(parent, &st), -1);
+	assert_int_equal(stat(user, &st), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -435,6 +463,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_stats_bad_cpuset, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_oom_v2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_oom_no_memory, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_default_parent_goes_with_last, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

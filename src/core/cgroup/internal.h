@@ -12,6 +12,9 @@
 #include "ocispec.h"
 #include "util/err.h"
 
+/* The parent of the default cgroups ("<own cgroup>/sheep-oci/<id>"). */
+#define CG_DEFAULT_PARENT "sheep-oci"
+
 /* One hierarchy: in the layout, path is the runtime's own cgroup; in a sheep_cgroup, the
  * container's. Both are relative to mountpoint and start with '/'. */
 struct cg_hier {

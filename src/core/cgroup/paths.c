@@ -66,7 +66,7 @@ int cg_path_compute(const char *own, const char *cgroups_path, const char *id, c
 		if (id == NULL || *id == '\0' || strchr(id, '/') != NULL)
 			return sheep_err_set(err, EINVAL, "container id '%s' is not a cgroup name",
 					     id ? id : "");
-		if (asprintf(&def, "sheep-oci/%s", id) < 0)
+		if (asprintf(&def, CG_DEFAULT_PARENT "/%s", id) < 0)
 			return sheep_err_set(err, ENOMEM, "cgroup path");
 		rel = def;
 	}
@@ -225,6 +225,14 @@ static int rmdir_tree(const char *dir)
 	return r;
 }
 
+/* The runtime's default parent cgroup ("sheep-oci", see cg_path_compute). */
+static bool is_default_parent(const char *dir)
+{
+	const char *base = strrchr(dir, '/');
+
+	return base != NULL && strcmp(base + 1, CG_DEFAULT_PARENT) == 0;
+}
+
 int cg_dir_remove(const struct cg_hier *h, int timeout_ms, struct sheep_err **err)
 {
 	_cleanup_free_ char *full = cg_hier_dir(h);
@@ -243,13 +251,17 @@ int cg_dir_remove(const struct cg_hier *h, int timeout_ms, struct sheep_err **er
 		waited += step;
 		step = step < 50 ? step * 2 : 50;
 	}
-	for (int i = 1; i < h->created; i++) {
+	for (int i = 1;; i++) {
 		char *slash = strrchr(full, '/');
 
 		if (slash == NULL || slash <= full + strlen(h->mountpoint))
 			break;
 		*slash = '\0';
-		/* A parent like "sheep-oci" is shared with other containers: keep it while used. */
+		/* A parent like "sheep-oci" is shared with other containers: keep it while used. The
+		 * default parent goes with its last container, whichever made it: when its maker
+		 * was deleted first, the rmdir was refused then, and nobody would try again. */
+		if (i >= h->created && !is_default_parent(full))
+			break;
 		if (rmdir(full) < 0)
 			break;
 	}
