@@ -245,6 +245,14 @@ static int join(const struct sheep_ns_join *j, struct sheep_err **err)
 	return 0;
 }
 
+int sheep_ns_plan_join_fd(const struct sheep_ns_plan *p, int flag)
+{
+	for (int i = 0; i < p->njoins; i++)
+		if (p->joins[i].flag == flag)
+			return p->joins[i].fd;
+	return -1;
+}
+
 int sheep_ns_join_all(const struct sheep_ns_plan *p, struct sheep_err **err)
 {
 	/* The user namespace first: the others are then joined with its capabilities. */

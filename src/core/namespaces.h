@@ -37,6 +37,8 @@ int sheep_ns_plan_make(const struct oci_linux *linux_cfg, struct sheep_ns_plan *
 void sheep_ns_plan_close(struct sheep_ns_plan *plan);
 /* In the child: setns into every path namespace (the user namespace first). */
 int sheep_ns_join_all(const struct sheep_ns_plan *plan, struct sheep_err **err);
+/* The fd of the namespace of this CLONE_NEW* type given by path, -1 when there is none. */
+int sheep_ns_plan_join_fd(const struct sheep_ns_plan *plan, int flag);
 /* CLONE_NEW* flag for a spec namespace type, 0 when unknown. */
 int sheep_ns_flag(const char *type);
 const char *sheep_ns_proc_name(int flag);

@@ -59,14 +59,6 @@ static int loopback_up(struct sheep_err **err)
 	return 0;
 }
 
-static bool joins_user(const struct sheep_ns_plan *p)
-{
-	for (int i = 0; i < p->njoins; i++)
-		if (p->joins[i].flag == CLONE_NEWUSER)
-			return true;
-	return false;
-}
-
 static int step_namespaces(struct sheep_init_ctx *c, struct sheep_err **err)
 {
 	struct sync_msg m;
@@ -77,7 +69,8 @@ static int step_namespaces(struct sheep_init_ctx *c, struct sheep_err **err)
 	/* In a user namespace joined by path the host's root is unmapped: files the rootfs setup
 	 * makes would belong to no one there (EOVERFLOW). Its root, as in a new one; an exec'd
 	 * process goes straight to its own user. */
-	if (!c->is_exec && joins_user(&c->ns) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+	if (!c->is_exec && sheep_ns_plan_join_fd(&c->ns, CLONE_NEWUSER) >= 0 &&
+	    (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return sheep_err_set(err, errno,
 				     "become root in the joined user namespace (is id 0 mapped?)");
 	if ((c->ns.unshare_flags & CLONE_NEWUSER) && unshare(CLONE_NEWUSER) < 0)

@@ -44,12 +44,7 @@ static pid_t spawn(struct sheep_init_ctx *ctx, struct sync_pair *sync, int clone
  * the runtime's child (CLONE_PARENT), reports its pid and exits. */
 static int userns_to_enter(const struct sheep_ns_plan *p, int clone_flags)
 {
-	if (!(clone_flags & CLONE_NEWPID))
-		return -1;
-	for (int i = 0; i < p->njoins; i++)
-		if (p->joins[i].flag == CLONE_NEWUSER)
-			return p->joins[i].fd;
-	return -1;
+	return clone_flags & CLONE_NEWPID ? sheep_ns_plan_join_fd(p, CLONE_NEWUSER) : -1;
 }
 
 static __attribute__((noreturn)) void intermediate(struct sheep_init_ctx *ctx,
