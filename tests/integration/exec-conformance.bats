@@ -120,11 +120,8 @@ exec_detached_pid() {
 
 @test "exec: every namespace of the init is joined, a mapped user namespace and cgroup too" {
 	requires userns
-	update_config '.linux.namespaces += [{"type": "user"}] |
-		.linux.namespaces |= (map(select(.type != "cgroup")) + [{"type": "cgroup"}]) |
-		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
-		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
-	userns_rootfs 100000
+	userns_mapped
+	update_config '.linux.namespaces |= (map(select(.type != "cgroup")) + [{"type": "cgroup"}])'
 	start_paused
 	exec_detached_pid /probe sleep 1000 || return
 	assert_same_ns "$EXEC_PID"

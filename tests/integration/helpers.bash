@@ -295,6 +295,15 @@ teardown_sheep() {
 	return $rc
 }
 
+# userns_mapped: the container gets a new user namespace mapping ids 0-65535 to 100000-165535,
+# and the rootfs is owned to match (userns_rootfs).
+userns_mapped() {
+	update_config '.linux.namespaces += [{"type": "user"}] |
+		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	userns_rootfs 100000
+}
+
 # userns_rootfs HOSTID: the bundle's rootfs owned by HOSTID (a user namespace's mapped root), and
 # bats' private (0700) temp directories above it made passable for that id.
 userns_rootfs() {

@@ -110,10 +110,7 @@ add_mount() {
 
 @test "idmap in a container with a user namespace: host root's files appear as the container's root" {
 	requires sheep userns
-	update_config '.linux.namespaces += [{"type": "user"}] |
-		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
-		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
-	userns_rootfs 100000
+	userns_mapped
 	chown 0:0 "$BUNDLE/data" "$BUNDLE/data/file"
 	add_mount '{"destination":"/plain","type":"bind","source":"data","options":["bind"]}'
 	add_mount '{"destination":"/data","type":"bind","source":"data","options":["bind","idmap"],

@@ -85,10 +85,7 @@ ns_of() {
 
 @test "a user namespace maps the ids" {
 	requires userns
-	update_config '.linux.namespaces += [{"type": "user"}] |
-		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
-		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
-	userns_rootfs 100000
+	userns_mapped
 	set_args /probe cat /proc/self/uid_map ';' cat /proc/self/gid_map ';' id ';' ns
 	sheep run --bundle "$BUNDLE" "$ID"
 	assert_success
@@ -116,11 +113,9 @@ ns_of() {
 
 @test "a user namespace with a time namespace: the offsets apply (they could not be written)" {
 	requires userns
-	update_config '.linux.namespaces += [{"type": "user"}, {"type": "time"}] |
-		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
-		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
+	userns_mapped
+	update_config '.linux.namespaces += [{"type": "time"}] |
 		.linux.timeOffsets = {"boottime": {"secs": 864000, "nanosecs": 0}}'
-	userns_rootfs 100000
 	set_args /bin/cat /proc/uptime
 	local host
 	host=$(cut -d. -f1 /proc/uptime)

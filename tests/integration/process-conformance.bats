@@ -14,14 +14,6 @@ teardown() {
 	teardown_sheep
 }
 
-# userns_config: a user namespace mapping 0-65535 to 100000-165535, the rootfs owned to match.
-userns_config() {
-	update_config '.linux.namespaces += [{"type": "user"}] |
-		.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
-		.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
-	userns_rootfs 100000
-}
-
 @test "process: ioPriority.priority outside 0-7 is refused (not turned into I/O hint bits)" {
 	# runc 1.1.5 ignores ioPriority; config.md: "ranging from 0 (highest) to 7 (lowest)"
 	requires sheep
@@ -121,7 +113,7 @@ userns_config() {
 
 @test "process: a uid without a mapping in the user namespace is named" {
 	requires userns sheep
-	userns_config
+	userns_mapped
 	update_config '.process.user = {"uid": 70000, "gid": 0}'
 	sheep run --bundle "$BUNDLE" "$ID"
 	assert_sheep_error run "$ID" "set user and capabilities: become uid 70000 gid 0: setresuid: uid 70000 is not mapped in the user namespace"
@@ -134,7 +126,7 @@ userns_config() {
 
 @test "process: user ids, additionalGids and umask 0 inside a user namespace" {
 	requires userns
-	userns_config
+	userns_mapped
 	update_config '.process.user = {"uid": 1000, "gid": 1000, "additionalGids": [5, 3], "umask": 0}'
 	set_args /probe id ';' umask
 	sheep run --bundle "$BUNDLE" "$ID"
