@@ -10,7 +10,10 @@
 #include <string.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -20,6 +23,7 @@
 #include "util/fs.h"
 
 static char root[64];
+static pid_t remover = -1; /* test_create_races_parent_removal's child, ended by teardown */
 
 static int setup(void **state)
 {
@@ -32,6 +36,11 @@ static int teardown(void **state)
 {
 	_cleanup_err_ struct sheep_err *err = NULL;
 
+	if (remover > 0) {
+		kill(remover, SIGKILL);
+		waitpid(remover, NULL, 0);
+		remover = -1;
+	}
 	assert_int_equal(sheep_rm_rf_at(AT_FDCWD, root, &err), 0);
 	return 0;
 }
@@ -447,6 +456,42 @@ static void test_default_parent_goes_with_last(void **state)
 	assert_int_equal(stat(user, &st), 0);
 }
 
+/* Other containers come and go under the default parent as fast as they can, the last one's
+ * delete removing it: each create must still make its cgroup (before, a create that had made the
+ * parent itself failed with ENOENT when it went before the mkdir of its own directory). */
+static void test_create_races_parent_removal(void **state)
+{
+	_cleanup_free_ char *mnt = NULL, *parent = NULL, *leaf = NULL, *other = NULL;
+	struct cg_hier h = {.path = (char *)"/sheep-oci/c"};
+
+	(void)state;
+	assert_true(asprintf(&mnt, "%s/cpu", root) > 0);
+	assert_true(asprintf(&parent, "%s/sheep-oci", mnt) > 0);
+	assert_true(asprintf(&leaf, "%s/c", parent) > 0);
+	assert_true(asprintf(&other, "%s/other", parent) > 0);
+	assert_int_equal(mkdir(mnt, 0755), 0);
+	h.mountpoint = mnt;
+	remover = fork();
+	assert_true(remover >= 0);
+	if (remover == 0) {
+		/* also ends when the test program does, whatever way it fails */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;) {
+			(void)mkdir(parent, 0755);
+			(void)mkdir(other, 0755);
+			(void)rmdir(other);
+			(void)rmdir(parent);
+		}
+	}
+	for (int i = 0; i < 2000; i++) {
+		_cleanup_err_ struct sheep_err *err = NULL;
+
+		if (cg_dir_create(&h, &err) != 0)
+			fail_msg("create %d: %s", i, err->msg);
+		assert_int_equal(rmdir(leaf), 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -464,6 +509,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_oom_v2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_oom_no_memory, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_default_parent_goes_with_last, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_create_races_parent_removal, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

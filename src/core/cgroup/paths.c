@@ -166,15 +166,20 @@ int cg_dir_missing(const struct cg_hier *h)
 	return missing;
 }
 
+/* The last container under the default parent ("sheep-oci") removes it on delete, also while
+ * another create is between its mkdir of that parent (made or found) and the mkdir of its own
+ * directory inside: that mkdir then fails with ENOENT, and the walk starts again from the top.
+ * Each attempt counts only what it made itself; a parent made by an earlier attempt is gone. A
+ * hierarchy really missing fails the same way every time, so the bound ends that quickly. */
 int cg_dir_create(struct cg_hier *h, struct sheep_err **err)
 {
-	/* A concurrent delete may remove a shared parent ("sheep-oci") between two mkdirs. */
 	for (int attempt = 0;; attempt++) {
 		struct sheep_err *e = NULL;
 
+		h->created = 0;
 		if (mkdir_walk(h, &e) == 0)
 			return 0;
-		if (e->errnum != ENOENT || h->created > 0 || attempt == 3) {
+		if (e->errnum != ENOENT || attempt == 100) {
 			*err = e;
 			return -1;
 		}
