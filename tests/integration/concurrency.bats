@@ -42,7 +42,10 @@ rt() {
 # busy cores the container's first command may not have run yet when exec returns.
 lifecycle() {
 	local id=$1 out st i
-	echo "create $id" && rt create --bundle "$BUNDLE" "$id" >"$LOGS/$id.ctr" 2>&1 || return
+	# create's own messages share the container's log: shown with it when create fails
+	echo "create $id"
+	rt create --bundle "$BUNDLE" "$id" >"$LOGS/$id.ctr" 2>&1 ||
+		{ st=$?; echo "create exited $st: $(cat "$LOGS/$id.ctr")"; return 1; }
 	echo "start" && rt start "$id" 2>&1 || return
 	out=$(rt exec "$id" /probe echo "exec-$id" 2>&1) || { echo "exec: $out"; return 1; }
 	[ "$out" = "exec-$id" ] || { echo "exec printed '$out'"; return 1; }
