@@ -145,6 +145,39 @@ run_parallel() {
 	done
 }
 
+# The first creates under a missing default parent ("sheep-oci") race to make it: on v1 a new
+# cpuset is empty until its maker copies its parent's cpus and mems, and a create whose own
+# directory copied the still empty parent could not put its init in (ENOSPC: about 1 round in 3
+# failed before). Ten rounds of ten creates at once, each round from no parent again.
+@test "concurrency: parallel first creates under the default parent all join their cgroups" {
+	set_args /probe pause
+	local round i id pids gate="$BATS_TEST_TMPDIR/gate"
+	for ((round = 0; round < 10; round++)); do
+		pids=()
+		# the creates wait for the gate's lock, taken here, and start together when it goes
+		exec {lock}>"$gate"
+		flock -x "$lock"
+		for ((i = 0; i < 10; i++)); do
+			id="$ID-r$round-$i"
+			IDS+=("$id")
+			(flock -s "$gate" true && rt create --bundle "$BUNDLE" "$id") >"$LOGS/$id" 2>&1 {lock}>&- &
+			pids+=("$!")
+			JOBS+=("$!")
+		done
+		sleep 0.2
+		exec {lock}>&-
+		for ((i = 0; i < 10; i++)); do
+			wait "${pids[$i]}" || fail "create $ID-r$round-$i: $(cat "$LOGS/$ID-r$round-$i")"
+		done
+		for ((i = 0; i < 10; i++)); do
+			rt delete --force "$ID-r$round-$i" || fail "delete $ID-r$round-$i"
+		done
+		for ((i = 0; i < 10; i++)); do
+			assert_nothing_left "$ID-r$round-$i"
+		done
+	done
+}
+
 # racing_deletes: two `delete --force $ID` at once: both succeed (deleting a container that is
 # already gone is no error for --force), or one does and the other says why, and nothing is left.
 racing_deletes() {

@@ -145,6 +145,39 @@ static void test_v1_cpuset_inherit(void **state)
 	assert_string_equal(s, "1");
 }
 
+/* A parent a concurrent create has just made is still empty: it is filled from its own parent
+ * (as that create would) before the child copies it. A chain that never reaches a set value is
+ * an error, not an empty cpuset that would refuse every task. */
+static void test_v1_cpuset_inherit_empty_parent(void **state)
+{
+	_cleanup_free_ char *parent = NULL, *child = NULL, *s = NULL;
+	struct sheep_err *err = NULL;
+
+	files("cpuset.cpus cpuset.mems");
+	assert_int_equal(cg_write(dir, "cpuset.cpus", "0-1\n", &err), 0);
+	assert_int_equal(cg_write(dir, "cpuset.mems", "0\n", &err), 0);
+	assert_true(asprintf(&parent, "%s/sheep-oci", dir) > 0);
+	assert_true(asprintf(&child, "%s/c", parent) > 0);
+	assert_int_equal(mkdir(parent, 0755), 0);
+	assert_int_equal(mkdir(child, 0755), 0);
+	files("sheep-oci/cpuset.cpus sheep-oci/cpuset.mems");
+	files("sheep-oci/c/cpuset.cpus sheep-oci/c/cpuset.mems");
+	assert_int_equal(cg_v1_cpuset_inherit(parent, child, &err), 0);
+	assert_int_equal(cg_read(child, "cpuset.cpus", &s, &err), 0);
+	assert_string_equal(s, "0-1");
+	free(s);
+	assert_int_equal(cg_read(parent, "cpuset.mems", &s, &err), 0);
+	assert_string_equal(s, "0");
+	free(s);
+	s = NULL;
+
+	files("cpuset.cpus sheep-oci/cpuset.cpus sheep-oci/c/cpuset.cpus"); /* all empty again */
+	assert_int_equal(cg_v1_cpuset_inherit(parent, child, &err), -1);
+	assert_int_equal(err->errnum, ENOSPC);
+	assert_non_null(strstr(err->msg, "cpuset.cpus' is empty"));
+	sheep_err_free(err);
+}
+
 static void test_v1_pids_blkio(void **state)
 {
 	struct oci_pids p = {.limit = -1};
@@ -479,6 +512,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_v1_memory_error, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v1_cpu, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v1_cpuset_inherit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_v1_cpuset_inherit_empty_parent, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v1_pids_blkio, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v1_misc, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_v1_devices, setup, teardown),

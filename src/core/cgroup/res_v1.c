@@ -119,6 +119,35 @@ int cg_v1_cpuset(const char *dir, const struct oci_cpu *c, struct sheep_err **er
 	return 0;
 }
 
+/* The parent's value of FILE, filled in first when still empty: a concurrent create may have made
+ * the parent (the shared "sheep-oci") a moment ago and not copied its own parent's values yet;
+ * copying them here is what that create is about to do. Each step up is a shorter path, and the
+ * hierarchy's root always has the values. */
+static int cpuset_of_parent(const char *parent, const char *file, char **value,
+			    struct sheep_err **err)
+{
+	_cleanup_free_ char *above = NULL;
+	char *slash;
+
+	if (cg_read(parent, file, value, err) < 0)
+		return -1;
+	if (**value != '\0')
+		return 0;
+	above = strdup(parent);
+	if (above == NULL)
+		return sheep_err_set(err, ENOMEM, "read '%s/%s'", parent, file);
+	slash = strrchr(above, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	if (slash == NULL || slash == above || !cg_file_exists(above, file))
+		return sheep_err_set(err, ENOSPC, "'%s/%s' is empty", parent, file);
+	free(*value);
+	*value = NULL;
+	if (cpuset_of_parent(above, file, value, err) < 0)
+		return -1;
+	return cg_write(parent, file, *value, err);
+}
+
 int cg_v1_cpuset_inherit(const char *parent, const char *dir, struct sheep_err **err)
 {
 	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
@@ -132,7 +161,7 @@ int cg_v1_cpuset_inherit(const char *parent, const char *dir, struct sheep_err *
 			return -1;
 		if (*mine != '\0')
 			continue; /* cgroup.clone_children already copied it */
-		if (cg_read(parent, files[i], &theirs, err) < 0 ||
+		if (cpuset_of_parent(parent, files[i], &theirs, err) < 0 ||
 		    cg_write(dir, files[i], theirs, err) < 0)
 			return -1;
 	}
