@@ -186,6 +186,31 @@ static int parse_state(const char *text, struct sheep_state **ret, struct sheep_
 	return 0;
 }
 
+/* The state directory, opened and locked. The lock may be granted only after the holder (a
+ * delete) removed the directory: a removed directory has no links left, and the name is opened
+ * again, as it may name a new container by now, or nothing. */
+static int open_locked(int rootfd, const char *id, struct sheep_err **err)
+{
+	for (int attempt = 0;; attempt++) {
+		_cleanup_close_ int dirfd =
+		    openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		struct stat st;
+
+		if (dirfd < 0 && errno == ENOENT)
+			return sheep_err_code(err, ENOENT, "container '%s' does not exist", id);
+		if (dirfd < 0)
+			return sheep_err_set(err, errno, "open state directory '%s'", id);
+		if (flock(dirfd, LOCK_EX) < 0)
+			return sheep_err_set(err, errno, "lock state directory '%s'", id);
+		if (fstat(dirfd, &st) < 0)
+			return sheep_err_set(err, errno, "stat state directory '%s'", id);
+		if (st.st_nlink > 0)
+			return TAKE_FD(dirfd);
+		if (attempt == 10)
+			return sheep_err_code(err, ENOENT, "container '%s' does not exist", id);
+	}
+}
+
 int sheep_state_load(int rootfd, const char *id, struct sheep_state **ret, int *ret_dirfd,
 		     struct sheep_err **err)
 {
@@ -194,13 +219,9 @@ int sheep_state_load(int rootfd, const char *id, struct sheep_state **ret, int *
 
 	if (sheep_state_check_id(id, err) < 0)
 		return -1;
-	dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (dirfd < 0 && errno == ENOENT)
-		return sheep_err_code(err, ENOENT, "container '%s' does not exist", id);
+	dirfd = open_locked(rootfd, id, err);
 	if (dirfd < 0)
-		return sheep_err_set(err, errno, "open state directory '%s'", id);
-	if (flock(dirfd, LOCK_EX) < 0)
-		return sheep_err_set(err, errno, "lock state directory '%s'", id);
+		return -1;
 	if (sheep_read_file_at(dirfd, SHEEP_STATE_FILE, STATE_MAX_SIZE, &text, NULL, err) < 0) {
 		/* a create that died before writing any state: the directory alone is what is left */
 		if ((*err)->errnum == ENOENT) {

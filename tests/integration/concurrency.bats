@@ -253,6 +253,37 @@ racing_deletes() {
 	assert_nothing_left "$ID"
 }
 
+# Plain delete (no --force) of a stopped container, twice at once: one deletes it and runs its
+# poststop hook, the other finds no container (exit 1, the message), and the hook ran once.
+@test "concurrency: two concurrent delete of one stopped container: one deletes it, poststop once" {
+	local a b sa=0 sb=0 log="$BATS_TEST_TMPDIR/poststop.log"
+	set_args /probe echo done
+	update_config ".hooks.poststop = [{\"path\": \"/bin/sh\",
+		\"args\": [\"sh\", \"-c\", \"echo poststop >>$log\"]}]"
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	wait_status "$ID" stopped
+	rt delete "$ID" >"$LOGS/a" 2>&1 &
+	a=$!
+	rt delete "$ID" >"$LOGS/b" 2>&1 &
+	b=$!
+	JOBS+=("$a" "$b")
+	wait "$a" || sa=$?
+	wait "$b" || sb=$?
+	echo "a: $sa $(cat "$LOGS/a")" >&2
+	echo "b: $sb $(cat "$LOGS/b")" >&2
+	[ $((sa == 0)) -ne $((sb == 0)) ] || fail "expected exactly one delete to succeed: $sa, $sb"
+	if [ "$sa" -ne 0 ]; then output=$(cat "$LOGS/a"); status=$sa; else output=$(cat "$LOGS/b"); status=$sb; fi
+	if is_sheep; then
+		assert_sheep_error delete "$ID" "container '$ID' does not exist"
+	else
+		assert_failure
+		[ -n "$output" ] || fail "the failing delete printed nothing"
+	fi
+	[ "$(cat "$log")" = poststop ] || fail "poststop log: $(cat "$log")"
+	assert_nothing_left "$ID"
+}
+
 @test "soak: 20 runs and 20 create/start/kill/delete cycles leave the host's counts unchanged" {
 	requires sheep
 	local net=()

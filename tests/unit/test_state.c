@@ -250,6 +250,41 @@ static void test_load_dir_without_state(void **state)
 	sheep_state_free(out);
 }
 
+/* A load waiting for the lock of a container that the holder (a delete) then removes finds no
+ * container (it used to load the removed directory as a "creating" one, so a second concurrent
+ * delete succeeded too). The child holds the lock, the parent's load waits, the child removes
+ * the directory and exits. */
+static void test_load_after_removal_by_holder(void **state)
+{
+	struct root *r = *state;
+	struct sheep_err *e = NULL;
+	struct sheep_state *out = NULL;
+	int fd = -1, p[2], status;
+	char c;
+	pid_t child;
+
+	assert_int_equal(mkdirat(r->fd, "gone", 0700), 0);
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		int dfd = openat(r->fd, "gone", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (dfd < 0 || flock(dfd, LOCK_EX) < 0 || write(p[1], "l", 1) != 1)
+			_exit(1);
+		usleep(200000); /* the parent is in flock by now */
+		_exit(sheep_state_remove(r->fd, "gone", NULL) == 0 ? 0 : 1);
+	}
+	close(p[1]);
+	assert_int_equal(read(p[0], &c, 1), 1);
+	close(p[0]);
+	assert_int_equal(sheep_state_load(r->fd, "gone", &out, &fd, &e), -1);
+	assert_err(e, ENOENT, "container 'gone' does not exist");
+	assert_null(out);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_int_equal(status, 0);
+}
+
 static void test_hooks_of(void **state)
 {
 	struct oci_hook h = {.path = (char *)"/bin/true"};
@@ -584,6 +619,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_save_absent_fields, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_load_missing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_load_dir_without_state, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_load_after_removal_by_holder, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_load_corrupt, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_status, setup, teardown_sleeper),
 	    cmocka_unit_test(test_status_names),
