@@ -220,30 +220,36 @@ racing_deletes() {
 	racing_deletes
 }
 
-@test "concurrency: two concurrent start of one created container: one runs it, once" {
+# one_of_two VERB MESSAGE: `VERB $ID` twice at once; exactly one succeeds, and the other fails
+# cleanly: exit 1 with MESSAGE (another runtime: any message).
+one_of_two() {
 	local a b sa=0 sb=0
-	# Each run of the process appends a line to the container's output: exactly one expected.
-	set_args /probe echo ran ';' pause
-	sheep create --bundle "$BUNDLE" "$ID"
-	assert_success
-	local ctr_out=$OUTFILE
-	rt start "$ID" >"$LOGS/a" 2>&1 &
+	rt "$1" "$ID" >"$LOGS/a" 2>&1 &
 	a=$!
-	rt start "$ID" >"$LOGS/b" 2>&1 &
+	rt "$1" "$ID" >"$LOGS/b" 2>&1 &
 	b=$!
 	JOBS+=("$a" "$b")
 	wait "$a" || sa=$?
 	wait "$b" || sb=$?
 	echo "a: $sa $(cat "$LOGS/a")" >&2
 	echo "b: $sb $(cat "$LOGS/b")" >&2
-	[ $((sa == 0)) -ne $((sb == 0)) ] || fail "expected exactly one start to succeed: $sa, $sb"
+	[ $((sa == 0)) -ne $((sb == 0)) ] || fail "expected exactly one $1 to succeed: $sa, $sb" ||
+		return
 	if [ "$sa" -ne 0 ]; then output=$(cat "$LOGS/a"); status=$sa; else output=$(cat "$LOGS/b"); status=$sb; fi
 	if is_sheep; then
-		assert_sheep_error start "$ID" "cannot start a container that is running"
+		assert_sheep_error "$1" "$ID" "$2"
 	else
-		assert_failure
-		[ -n "$output" ] || fail "the failing start printed nothing"
+		assert_failure && { [ -n "$output" ] || fail "the failing $1 printed nothing"; }
 	fi
+}
+
+@test "concurrency: two concurrent start of one created container: one runs it, once" {
+	# Each run of the process appends a line to the container's output: exactly one expected.
+	set_args /probe echo ran ';' pause
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_success
+	local ctr_out=$OUTFILE
+	one_of_two start "cannot start a container that is running"
 	wait_status "$ID" running
 	retry 50 0.1 grep -q '^ran$' "$ctr_out"
 	sleep 0.2
@@ -256,30 +262,14 @@ racing_deletes() {
 # Plain delete (no --force) of a stopped container, twice at once: one deletes it and runs its
 # poststop hook, the other finds no container (exit 1, the message), and the hook ran once.
 @test "concurrency: two concurrent delete of one stopped container: one deletes it, poststop once" {
-	local a b sa=0 sb=0 log="$BATS_TEST_TMPDIR/poststop.log"
+	local log="$BATS_TEST_TMPDIR/poststop.log"
 	set_args /probe echo done
 	update_config ".hooks.poststop = [{\"path\": \"/bin/sh\",
 		\"args\": [\"sh\", \"-c\", \"echo poststop >>$log\"]}]"
 	sheep run -d --bundle "$BUNDLE" "$ID"
 	assert_success
 	wait_status "$ID" stopped
-	rt delete "$ID" >"$LOGS/a" 2>&1 &
-	a=$!
-	rt delete "$ID" >"$LOGS/b" 2>&1 &
-	b=$!
-	JOBS+=("$a" "$b")
-	wait "$a" || sa=$?
-	wait "$b" || sb=$?
-	echo "a: $sa $(cat "$LOGS/a")" >&2
-	echo "b: $sb $(cat "$LOGS/b")" >&2
-	[ $((sa == 0)) -ne $((sb == 0)) ] || fail "expected exactly one delete to succeed: $sa, $sb"
-	if [ "$sa" -ne 0 ]; then output=$(cat "$LOGS/a"); status=$sa; else output=$(cat "$LOGS/b"); status=$sb; fi
-	if is_sheep; then
-		assert_sheep_error delete "$ID" "container '$ID' does not exist"
-	else
-		assert_failure
-		[ -n "$output" ] || fail "the failing delete printed nothing"
-	fi
+	one_of_two delete "container '$ID' does not exist"
 	[ "$(cat "$log")" = poststop ] || fail "poststop log: $(cat "$log")"
 	assert_nothing_left "$ID"
 }
