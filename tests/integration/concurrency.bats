@@ -220,13 +220,13 @@ racing_deletes() {
 	racing_deletes
 }
 
-# one_of_two VERB MESSAGE: `VERB $ID` twice at once; exactly one succeeds, and the other fails
-# cleanly: exit 1 with MESSAGE (another runtime: any message).
+# one_of_two VERB MESSAGE [OPTION...]: `VERB OPTION... $ID` twice at once; exactly one succeeds,
+# and the other fails cleanly: exit 1 with MESSAGE (another runtime: any message).
 one_of_two() {
 	local a b sa=0 sb=0
-	rt "$1" "$ID" >"$LOGS/a" 2>&1 &
+	rt "$1" "${@:3}" "$ID" >"$LOGS/a" 2>&1 &
 	a=$!
-	rt "$1" "$ID" >"$LOGS/b" 2>&1 &
+	rt "$1" "${@:3}" "$ID" >"$LOGS/b" 2>&1 &
 	b=$!
 	JOBS+=("$a" "$b")
 	wait "$a" || sa=$?
@@ -256,6 +256,18 @@ one_of_two() {
 	[ "$(grep -c '^ran$' "$ctr_out")" -eq 1 ] || fail "the process ran $(grep -c '^ran$' "$ctr_out") times"
 	sheep delete --force "$ID"
 	assert_success
+	assert_nothing_left "$ID"
+}
+
+# Two creates of one id at once: one container, made by one of them; the other's failure takes
+# nothing of the winner's with it (its state, cgroup and process stay, and it runs).
+@test "concurrency: two concurrent create of one id: one creates it, the other is refused" {
+	set_args /probe echo ran ';' pause
+	one_of_two create "container '$ID' already exists" --bundle "$BUNDLE"
+	[ "$(rt state "$ID" | jq -r .status)" = created ] || fail "not created: $(rt state "$ID")"
+	rt start "$ID" || fail "start of the created container failed"
+	wait_status "$ID" running
+	rt delete --force "$ID" || fail "delete failed"
 	assert_nothing_left "$ID"
 }
 
