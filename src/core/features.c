@@ -69,7 +69,7 @@ char *sheep_features_json(struct sheep_err **err)
 	snprintf(seccomp_ver, sizeof(seccomp_ver), "%u.%u.%u", sv->major, sv->minor, sv->micro);
 	f.annotations = &ann;
 	LIST(f.hooks, hooks);
-	LIST(f.mount_options, sheep_mount_option_names);
+	LIST(f.mount_options, sheep_mount_option_names());
 	LIST(l.namespaces, namespaces);
 	LIST(l.capabilities, sheep_caps_all_names());
 	LIST(sc.actions, sheep_seccomp_action_names);

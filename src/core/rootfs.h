@@ -75,7 +75,8 @@ int sheep_procfs_write(int procfd, const char *path, const char *value, struct s
  * linux.devices paths, rootfsPropagation, maskedPaths/readonlyPaths absolute. */
 int sheep_rootfs_validate(const struct oci_config *config, struct sheep_err **err);
 
-/* NULL-terminated list of the mount option names supported (for `sheep-oci features`). */
-extern const char *const sheep_mount_option_names[];
+/* NULL-terminated list of the mount option names supported (for `sheep-oci features`), read from
+ * the table the parser uses. */
+const char *const *sheep_mount_option_names(void);
 
 #endif

@@ -252,3 +252,34 @@ run_mountinfo() {
 	is_runc || [ "$st3" -eq 0 ] || fail "rrw: status $st3"
 	is_runc || [ -e "$BUNDLE/data/w/x" ] || fail "rrw: nothing written"
 }
+
+# mount(2)'s superblock words, as runc 1.1.5 and crun accept them: acl and iversion are for the
+# filesystem to honour (tmpfs always has ACLs), silent and loud only change what the kernel logs.
+# None of them is filesystem data.
+@test "acl, noacl, iversion, noiversion, silent and loud are accepted on a tmpfs" {
+	add_mount '{"destination":"/t1","type":"tmpfs","source":"tmpfs","options":["acl","iversion","silent","size=1m"]}'
+	add_mount '{"destination":"/t2","type":"tmpfs","source":"tmpfs","options":["noacl","noiversion","loud","nosuid"]}'
+	set_args /bin/sh -c 'grep -E " /(t1|t2) " /proc/self/mountinfo'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	grep -E " /t1 .* - tmpfs .*size=1024k" <<<"$output" || fail "no 1m tmpfs on /t1"
+	grep -E " /t2 [^ ]*nosuid.* - tmpfs " <<<"$output" || fail "no nosuid tmpfs on /t2"
+	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") print $(i + 3) }' <<<"$output" |
+		grep -E '(^|,)(acl|noacl|iversion|noiversion|silent|loud)(,|$)' &&
+		fail "a word reached a filesystem's data" || true
+}
+
+# fstab's "defaults" sets no flag (crun: flag 0). runc 1.1.5 lists it in its features but hands
+# it to the filesystem as data, which tmpfs refuses (EINVAL).
+@test "defaults sets nothing on a tmpfs or a bind" {
+	requires sheep
+	add_mount '{"destination":"/t1","type":"tmpfs","source":"tmpfs","options":["defaults","size=1m"]}'
+	add_mount '{"destination":"/data","type":"bind","source":"data","options":["rbind","defaults","ro"]}'
+	set_args /bin/sh -c 'cat /data/file; grep -E " /(t1|data) " /proc/self/mountinfo'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output_contains hello
+	grep -E " /t1 .* - tmpfs .*size=1024k" <<<"$output" || fail "no 1m tmpfs on /t1"
+	grep -E " /data ro," <<<"$output" || fail "/data is not read-only"
+	grep -E '(^|,)defaults(,|$)' <<<"$output" && fail "defaults reached a mount" || true
+}

@@ -55,6 +55,15 @@ static const struct opt opts[] = {
     {"nolazytime", OPT_CLEAR, MS_LAZYTIME},
     {"nosymfollow", OPT_SET, MS_NOSYMFOLLOW},
     {"symfollow", OPT_CLEAR, MS_NOSYMFOLLOW},
+    /* fstab's placeholder, as runc and crun accept it */
+    {"defaults", OPT_SET, 0},
+    /* superblock flags of mount(2); a new mount passes them to the filesystem (mounts.c) */
+    {"acl", OPT_SET, MS_POSIXACL},
+    {"noacl", OPT_CLEAR, MS_POSIXACL},
+    {"iversion", OPT_SET, MS_I_VERSION},
+    {"noiversion", OPT_CLEAR, MS_I_VERSION},
+    {"silent", OPT_SET, MS_SILENT},
+    {"loud", OPT_CLEAR, MS_SILENT},
     {"bind", OPT_SET, MS_BIND},
     {"rbind", OPT_SET, MS_BIND | MS_REC},
     {"shared", OPT_PROP, MS_SHARED},
@@ -89,20 +98,15 @@ static const struct opt opts[] = {
     {"tmpcopyup", OPT_TMPCOPYUP, 0},
 };
 
-const char *const sheep_mount_option_names[] = {
-    "ro",	   "rw",	   "nosuid",	   "suid",	     "nodev",
-    "dev",	   "noexec",	   "exec",	   "sync",	     "async",
-    "dirsync",	   "remount",	   "mand",	   "nomand",	     "atime",
-    "noatime",	   "relatime",	   "norelatime",   "strictatime",    "nostrictatime",
-    "diratime",	   "nodiratime",   "lazytime",	   "nolazytime",     "nosymfollow",
-    "symfollow",   "bind",	   "rbind",	   "shared",	     "rshared",
-    "slave",	   "rslave",	   "private",	   "rprivate",	     "unbindable",
-    "runbindable", "rro",	   "rrw",	   "rnosuid",	     "rsuid",
-    "rnodev",	   "rdev",	   "rnoexec",	   "rexec",	     "rnodiratime",
-    "rdiratime",   "rnosymfollow", "rsymfollow",   "rnoatime",	     "ratime",
-    "rrelatime",   "rnorelatime",  "rstrictatime", "rnostrictatime", "idmap",
-    "ridmap",	   "tmpcopyup",	   NULL,
-};
+const char *const *sheep_mount_option_names(void)
+{
+	static const char *names[ARRAY_SIZE(opts) + 1];
+
+	if (names[0] == NULL)
+		for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
+			names[i] = opts[i].name;
+	return names;
+}
 
 /* Filesystems whose every option the runtime knows: there, an unknown bare word is a typo, not
  * data. The words listed are the bare (no '=') data options those filesystems accept. */

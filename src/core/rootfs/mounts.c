@@ -47,7 +47,27 @@ static int fs_param(int fsfd, const char *word)
 	return fsconfig(fsfd, FSCONFIG_SET_STRING, key, eq + 1, 0);
 }
 
-/* Superblock flags travel as fsconfig flags; per-mount ones go to fsmount(). */
+/* acl, noacl, iversion, noiversion: superblock flags of mount(2) (runc passes them so), which
+ * the filesystem interprets; the new mount API has them as parameters of the filesystems that
+ * have a choice (ext4's "noacl"). A filesystem without the parameter decides alone (tmpfs always
+ * has ACLs), as it does for mount(2): its refusal, and the message it logged, are dropped. */
+static int fs_sb_choice(int fsfd, const struct sheep_mount_opts *o, unsigned long flag,
+			const char *on, const char *off)
+{
+	const char *name = (o->flags & flag) ? on : (o->cleared & flag) ? off : NULL;
+	char drained[256];
+
+	if (name == NULL || fsconfig(fsfd, FSCONFIG_SET_FLAG, name, NULL, 0) == 0)
+		return 0;
+	if (errno != EINVAL)
+		return -1;
+	fs_log(fsfd, drained, sizeof(drained));
+	return 0;
+}
+
+/* Superblock flags travel as fsconfig flags; per-mount ones go to fsmount(). "silent" and
+ * "loud" need nothing: the kernel's messages about a new mount go to its fs_context log, read
+ * only to explain a failure, not to the kernel log. */
 static int fs_configure(int fsfd, const struct oci_mount *m, const struct sheep_mount_opts *o,
 			const char *label)
 {
@@ -64,6 +84,9 @@ static int fs_configure(int fsfd, const struct oci_mount *m, const struct sheep_
 	if ((o->flags & MS_DIRSYNC) && fsconfig(fsfd, FSCONFIG_SET_FLAG, "dirsync", NULL, 0) < 0)
 		return -1;
 	if ((o->flags & MS_LAZYTIME) && fsconfig(fsfd, FSCONFIG_SET_FLAG, "lazytime", NULL, 0) < 0)
+		return -1;
+	if (fs_sb_choice(fsfd, o, MS_POSIXACL, "acl", "noacl") < 0 ||
+	    fs_sb_choice(fsfd, o, MS_I_VERSION, "iversion", "noiversion") < 0)
 		return -1;
 	for (char *w = data ? strtok_r(data, ",", &save) : NULL; w; w = strtok_r(NULL, ",", &save))
 		if (fs_param(fsfd, w) < 0)
@@ -193,7 +216,8 @@ static int finish_mount(int mfd, const struct sheep_mount_opts *o, struct sheep_
  * along; ro stays as it is unless the options name ro or rw. */
 static int remount_sb(int fd, const struct sheep_mount_opts *o, struct sheep_err **err)
 {
-	const unsigned long sb_flags = MS_SYNCHRONOUS | MS_DIRSYNC | MS_LAZYTIME;
+	const unsigned long sb_flags =
+	    MS_SYNCHRONOUS | MS_DIRSYNC | MS_LAZYTIME | MS_POSIXACL | MS_I_VERSION | MS_SILENT;
 	const unsigned long keep = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
 				   MS_NODIRATIME | MS_RELATIME | MS_NOSYMFOLLOW | MS_SYNCHRONOUS;
 	char path[SHEEP_FD_PATH_MAX];
