@@ -376,7 +376,8 @@ static void gen_cpuset(yajl_gen y, const struct sheep_cgroup_cpuset *c)
 	yajl_gen_map_close(y);
 }
 
-/* runc's stats document (libcontainer's events types): cpu, cpuset, memory, pids, blkio, hugetlb. */
+/* runc's stats document (libcontainer's events types): cpu, cpuset, memory, pids, blkio, hugetlb,
+ * intel_rdt, network_interfaces. */
 static void gen_stats(yajl_gen y, const struct sheep_cgroup_stats *st)
 {
 	gen_str(y, "data");
@@ -409,6 +410,12 @@ static void gen_stats(yajl_gen y, const struct sheep_cgroup_stats *st)
 	gen_io(y, "ioServicedRecursive", st->io_ops, st->io_ops_len);
 	yajl_gen_map_close(y);
 	gen_hugetlb(y, st);
+	/* as runc 1.1.5 prints them: no Intel RDT group is managed, no interface is its own */
+	gen_str(y, "intel_rdt");
+	yajl_gen_map_open(y);
+	yajl_gen_map_close(y);
+	gen_str(y, "network_interfaces");
+	yajl_gen_null(y);
 	yajl_gen_map_close(y);
 }
 

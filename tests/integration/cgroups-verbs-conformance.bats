@@ -211,7 +211,7 @@ make_foreign_cgroup() {
 	done
 }
 
-@test "events --stats: memory kernel, kernelTCP and raw, percpu by mode, hugetlb and cpuset as runc" {
+@test "events --stats: memory kernel, kernelTCP and raw, percpu by mode, hugetlb, cpuset, intel_rdt and network_interfaces as runc" {
 	run_probe
 	sheep events --stats "$ID"
 	assert_success
@@ -220,7 +220,8 @@ make_foreign_cgroup() {
 		(.cpu.usage.percpu_kernel | length > 0) and
 		(.cpu.usage | (.percpu_user | length) == (.percpu | length)) and
 		(.hugetlb | type == "object") and (.cpuset.cpus | length > 0) and
-		(.cpuset.sched_relax_domain_level | type == "number")' <<<"$output" >/dev/null || fail "keys: $output"
+		(.cpuset.sched_relax_domain_level | type == "number") and
+		(.intel_rdt == {}) and has("network_interfaces")' <<<"$output" >/dev/null || fail "keys: $output"
 	local d
 	d=$(cgroup_dirs "$ID" | grep /memory/)
 	# raw is memory.stat as the kernel wrote it
