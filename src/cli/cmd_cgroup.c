@@ -21,33 +21,16 @@
 
 extern char **environ;
 
-static const struct option help_only[] = {CLI_HELP_OPTION, {NULL, 0, NULL, 0}};
-
-/* Options from longopts/shortopts are handled by the caller; this checks the id is there. */
-static const char *need_id(struct cli_globals *g, const char *verb, int argc, char **argv,
-			   bool more_ok, int *status)
-{
-	if (optind >= argc) {
-		*status = cli_usage_error(g, verb, "missing container id");
-		return NULL;
-	}
-	if (!more_ok && optind + 1 < argc) {
-		*status = cli_usage_error(g, verb, "too many arguments");
-		return NULL;
-	}
-	return argv[optind];
-}
-
 static int pause_or_resume(struct cli_globals *g, const char *verb, int argc, char **argv)
 {
 	_cleanup_err_ struct sheep_err *err = NULL;
 	int c, status = 1, r;
 	const char *id;
 
-	while ((c = cli_next_opt(g, verb, argc, argv, "+:h", help_only, &status)) != -1)
+	while ((c = cli_next_opt(g, verb, argc, argv, "+:h", cli_help_only, &status)) != -1)
 		if (c == CLI_OPT_STOP)
 			return status;
-	if ((id = need_id(g, verb, argc, argv, false, &status)) == NULL)
+	if ((id = cli_parse_id(g, verb, argc, argv, 0, &status)) == NULL)
 		return status;
 	if (strcmp(verb, "pause") == 0)
 		r = sheep_container_pause(g->root, id, &err);
@@ -201,7 +184,7 @@ int cmd_ps(struct cli_globals *g, int argc, char **argv)
 			    g, "ps", "--format: unknown format '%s' (table or json)", optarg);
 		json = strcmp(optarg, "json") == 0;
 	}
-	if ((id = need_id(g, "ps", argc, argv, !json, &status)) == NULL)
+	if ((id = cli_parse_id(g, "ps", argc, argv, json ? 0 : -1, &status)) == NULL)
 		return status;
 	if (sheep_container_pids(g->root, id, &pids, &n, &err) < 0)
 		return cli_fail_id(g, "ps", id, err);
@@ -464,7 +447,7 @@ int cmd_events(struct cli_globals *g, int argc, char **argv)
 			return cli_usage_error(g, "events", "--interval: invalid duration '%s'",
 					       optarg);
 	}
-	if ((id = need_id(g, "events", argc, argv, false, &status)) == NULL)
+	if ((id = cli_parse_id(g, "events", argc, argv, 0, &status)) == NULL)
 		return status;
 	if (!once) {
 		if (sheep_container_events(g->root, id, interval_ms, print_event, (void *)id,

@@ -1,5 +1,6 @@
-/* `list [--format table|json] [--quiet]`, in runc's formats: its JSON fields (owner a user name,
- * annotations when there are some) and its table, aligned as Go's tabwriter aligns it. */
+/* `list [--format table|json] [--quiet]` and `state`, in runc's formats: one container is the
+ * spec's state document plus runc's rootfs, created and owner (a user name), with annotations
+ * when there are some; the table is aligned as Go's tabwriter aligns it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,35 +56,46 @@ static void gen_annotations(yajl_gen g, const struct oci_map *m)
 	yajl_gen_map_close(g);
 }
 
-/* runc's `list --format json` fields, in its order, so tools that parse runc's output read ours */
-static void print_json(const struct sheep_list_entry *l, size_t n)
+/* runc's fields for one container, in its order, so tools that parse runc's output read ours */
+static void gen_container(yajl_gen g, const struct sheep_list_entry *e)
+{
+	const struct sheep_state *st = e->state;
+	bool stopped = e->status == SHEEP_STOPPED;
+	_cleanup_free_ char *owner = owner_name(st->owner);
+
+	yajl_gen_map_open(g);
+	gen_kv(g, "ociVersion", OCI_SPEC_VERSION);
+	gen_kv(g, "id", st->id);
+	yajl_gen_string(g, (const unsigned char *)"pid", 3);
+	yajl_gen_integer(g, stopped ? 0 : st->pid);
+	gen_kv(g, "status", sheep_status_name(e->status));
+	gen_kv(g, "bundle", st->bundle);
+	gen_kv(g, "rootfs", st->rootfs);
+	gen_kv(g, "created", st->created);
+	gen_annotations(g, &st->annotations);
+	gen_kv(g, "owner", owner);
+	yajl_gen_map_close(g);
+}
+
+/* `list --format json`: an array of them; `state`: one, indented as runc indents it */
+static void print_json(const struct sheep_list_entry *l, size_t n, bool one)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
 	const unsigned char *buf;
 	size_t len;
 
-	yajl_gen_array_open(g);
-	for (size_t i = 0; i < n; i++) {
-		const struct sheep_state *st = l[i].state;
-		bool stopped = l[i].status == SHEEP_STOPPED;
-		_cleanup_free_ char *owner = owner_name(st->owner);
-
-		yajl_gen_map_open(g);
-		gen_kv(g, "ociVersion", "1.3.0");
-		gen_kv(g, "id", st->id);
-		yajl_gen_string(g, (const unsigned char *)"pid", 3);
-		yajl_gen_integer(g, stopped ? 0 : st->pid);
-		gen_kv(g, "status", sheep_status_name(l[i].status));
-		gen_kv(g, "bundle", st->bundle);
-		gen_kv(g, "rootfs", st->rootfs);
-		gen_kv(g, "created", st->created);
-		gen_annotations(g, &st->annotations);
-		gen_kv(g, "owner", owner);
-		yajl_gen_map_close(g);
+	if (one) {
+		yajl_gen_config(g, yajl_gen_beautify, 1);
+		yajl_gen_config(g, yajl_gen_indent_string, "  ");
+		gen_container(g, l);
+	} else {
+		yajl_gen_array_open(g);
+		for (size_t i = 0; i < n; i++)
+			gen_container(g, &l[i]);
+		yajl_gen_array_close(g);
 	}
-	yajl_gen_array_close(g);
 	yajl_gen_get_buf(g, &buf, &len);
-	printf("%.*s\n", (int)len, buf);
+	printf("%.*s%s", (int)len, buf, len > 0 && buf[len - 1] == '\n' ? "" : "\n");
 	yajl_gen_free(g);
 }
 
@@ -181,9 +193,28 @@ int cmd_list(struct cli_globals *g, int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			printf("%s\n", l[i].state->id);
 	else if (json)
-		print_json(l, n);
+		print_json(l, n, false);
 	else
 		print_table(l, n);
 	sheep_container_list_free(l, n);
+	return 0;
+}
+
+int cmd_state(struct cli_globals *g, int argc, char **argv)
+{
+	_cleanup_err_ struct sheep_err *err = NULL;
+	struct sheep_list_entry e = {0};
+	int c, status = 1;
+	const char *id;
+
+	while ((c = cli_next_opt(g, "state", argc, argv, "+:h", cli_help_only, &status)) != -1)
+		if (c == CLI_OPT_STOP)
+			return status;
+	if ((id = cli_parse_id(g, "state", argc, argv, 0, &status)) == NULL)
+		return status;
+	if (sheep_container_state(g->root, id, &e, &err) < 0)
+		return cli_fail_id(g, "state", id, err);
+	print_json(&e, 1, true);
+	sheep_state_free(e.state);
 	return 0;
 }

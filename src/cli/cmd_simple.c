@@ -1,4 +1,4 @@
-/* The verbs that take only a container id and a flag or two: start, state, kill, delete. */
+/* The verbs that take only a container id and a flag or two: start, kill, delete. */
 #include <stdio.h>
 #include <string.h>
 
@@ -7,57 +7,19 @@
 #include "core/container.h"
 #include "util/cleanup.h"
 
-/* Parses options (given as longopts/shortopts) and the id; returns the id or NULL with *status. */
-static const char *parse_id(struct cli_globals *g, const char *verb, int argc, char **argv,
-			    int max_extra, int *status)
-{
-	if (optind >= argc) {
-		*status = cli_usage_error(g, verb, "missing container id");
-		return NULL;
-	}
-	if (argc - optind - 1 > max_extra) {
-		*status = cli_usage_error(g, verb, "too many arguments");
-		return NULL;
-	}
-	return argv[optind];
-}
-
-static const struct option help_only[] = {CLI_HELP_OPTION, {NULL, 0, NULL, 0}};
-
 int cmd_start(struct cli_globals *g, int argc, char **argv)
 {
 	_cleanup_err_ struct sheep_err *err = NULL;
 	int c, status = 1;
 	const char *id;
 
-	while ((c = cli_next_opt(g, "start", argc, argv, "+:h", help_only, &status)) != -1)
+	while ((c = cli_next_opt(g, "start", argc, argv, "+:h", cli_help_only, &status)) != -1)
 		if (c == CLI_OPT_STOP)
 			return status;
-	if ((id = parse_id(g, "start", argc, argv, 0, &status)) == NULL)
+	if ((id = cli_parse_id(g, "start", argc, argv, 0, &status)) == NULL)
 		return status;
 	if (sheep_container_start(g->root, id, &err) < 0)
 		return cli_fail_id(g, "start", id, err);
-	return 0;
-}
-
-int cmd_state(struct cli_globals *g, int argc, char **argv)
-{
-	_cleanup_err_ struct sheep_err *err = NULL;
-	_cleanup_free_ char *json = NULL;
-	int c, status = 1;
-	const char *id;
-
-	while ((c = cli_next_opt(g, "state", argc, argv, "+:h", help_only, &status)) != -1)
-		if (c == CLI_OPT_STOP)
-			return status;
-	if ((id = parse_id(g, "state", argc, argv, 0, &status)) == NULL)
-		return status;
-	if (sheep_container_state(g->root, id, &json, &err) < 0)
-		return cli_fail_id(g, "state", id, err);
-	/* one newline at the end, whether or not the document brings its own */
-	fputs(json, stdout);
-	if (json[0] == '\0' || json[strlen(json) - 1] != '\n')
-		putchar('\n');
 	return 0;
 }
 
@@ -76,7 +38,7 @@ int cmd_kill(struct cli_globals *g, int argc, char **argv)
 		if (c == 'a')
 			all = true;
 	}
-	if ((id = parse_id(g, "kill", argc, argv, 1, &status)) == NULL)
+	if ((id = cli_parse_id(g, "kill", argc, argv, 1, &status)) == NULL)
 		return status;
 	if (optind + 1 < argc && sheep_signal_parse(argv[optind + 1], &signum, &err) < 0)
 		return cli_fail_id(g, "kill", id, err);
@@ -100,7 +62,7 @@ int cmd_delete(struct cli_globals *g, int argc, char **argv)
 		if (c == 'f')
 			force = true;
 	}
-	if ((id = parse_id(g, "delete", argc, argv, 0, &status)) == NULL)
+	if ((id = cli_parse_id(g, "delete", argc, argv, 0, &status)) == NULL)
 		return status;
 	if (sheep_container_delete(g->root, id, force, &err) < 0)
 		return cli_fail_id(g, "delete", id, err);

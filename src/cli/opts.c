@@ -39,3 +39,19 @@ int cli_bad_option(struct cli_globals *g, const char *verb, char **argv)
 				       arg);
 	return cli_usage_error(g, verb, "unknown option '%s'", arg);
 }
+
+const struct option cli_help_only[] = {CLI_HELP_OPTION, {NULL, 0, NULL, 0}};
+
+const char *cli_parse_id(struct cli_globals *g, const char *verb, int argc, char **argv,
+			 int max_extra, int *status)
+{
+	if (optind >= argc) {
+		*status = cli_usage_error(g, verb, "missing container id");
+		return NULL;
+	}
+	if (max_extra >= 0 && argc - optind - 1 > max_extra) {
+		*status = cli_usage_error(g, verb, "too many arguments");
+		return NULL;
+	}
+	return argv[optind];
+}

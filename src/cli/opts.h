@@ -22,4 +22,12 @@ int cli_next_opt(struct cli_globals *g, const char *verb, int argc, char **argv,
  * which is not a character to print). Returns 1. */
 int cli_bad_option(struct cli_globals *g, const char *verb, char **argv);
 
+/* The longopts of a verb whose only option is --help. */
+extern const struct option cli_help_only[];
+
+/* The container id at argv[optind], followed by at most max_extra arguments (-1: any); NULL with
+ * the usage error printed and *status set when it is missing or too much follows. */
+const char *cli_parse_id(struct cli_globals *g, const char *verb, int argc, char **argv,
+			 int max_extra, int *status);
+
 #endif

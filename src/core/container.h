@@ -35,8 +35,6 @@ int sheep_container_create(const struct sheep_create_opts *opts, struct sheep_cr
 			   struct sheep_err **err);
 int sheep_container_start(const char *root, const char *id, struct sheep_err **err);
 /* The runtime-spec state JSON of one container. */
-int sheep_container_state(const char *root, const char *id, char **ret_json,
-			  struct sheep_err **err);
 int sheep_container_kill(const char *root, const char *id, int signum, bool all,
 			 struct sheep_err **err);
 int sheep_container_delete(const char *root, const char *id, bool force, struct sheep_err **err);
@@ -84,6 +82,9 @@ struct sheep_list_entry {
 int sheep_container_list(const char *root, struct sheep_list_entry **ret, size_t *ret_len,
 			 struct sheep_err **err);
 void sheep_container_list_free(struct sheep_list_entry *l, size_t len);
+/* One container's entry, as list gives it (ret->state is the caller's: sheep_state_free). */
+int sheep_container_state(const char *root, const char *id, struct sheep_list_entry *ret,
+			  struct sheep_err **err);
 
 /* Parses a signal: a number, "KILL" or "SIGKILL" (any case). */
 int sheep_signal_parse(const char *text, int *ret, struct sheep_err **err);

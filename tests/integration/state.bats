@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# state: the runtime-spec state JSON (ociVersion, id, status, pid, bundle, annotations).
+# state: the runtime-spec state JSON (ociVersion, id, status, pid, bundle, annotations), with
+# runc's additions (rootfs, created, owner) that tools written for runc read.
 
 load helpers
 
@@ -21,6 +22,16 @@ teardown() {
 		.bundle == $b and (.ociVersion | test("^1\\.")) and .pid > 0' <<<"$output"
 	jq -e '.annotations == {"org.sheep.test": "yes", "b": "2"}' <<<"$output"
 	pid_alive "$(jq .pid <<<"$output")"
+}
+
+@test "state has runc's rootfs, created and owner too" {
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_success
+	sheep state "$ID"
+	assert_success
+	jq -e --arg r "$BUNDLE/rootfs" '.rootfs == $r and has("owner") and
+		(.created | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$"))' <<<"$output" ||
+		fail "state: $output"
 }
 
 @test "state pid is the container process, as seen from the host" {
