@@ -70,8 +70,12 @@ static void gen_container(yajl_gen g, const struct sheep_list_entry *e)
 	yajl_gen_integer(g, stopped ? 0 : st->pid);
 	gen_kv(g, "status", sheep_status_name(e->status));
 	gen_kv(g, "bundle", st->bundle);
-	gen_kv(g, "rootfs", st->rootfs);
-	gen_kv(g, "created", st->created);
+	/* unknown for a create that died before writing its state: left out, as "" is no time
+	 * to a reader that parses it as one (go-runc) */
+	if (st->rootfs != NULL)
+		gen_kv(g, "rootfs", st->rootfs);
+	if (st->created != NULL)
+		gen_kv(g, "created", st->created);
 	gen_annotations(g, &st->annotations);
 	gen_kv(g, "owner", owner);
 	yajl_gen_map_close(g);
