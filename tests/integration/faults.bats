@@ -66,8 +66,9 @@ trace_points() {
 	grep -E "^($prefix)" "$TRACE" | awk '!seen[$0]++'
 }
 
-# after_fault POINT: the checks after a kill at POINT: state answers with an allowed status (or
-# the container is gone), list answers, delete --force and gc leave nothing.
+# after_fault POINT: the checks after a kill at POINT: state answers with an allowed status and
+# no empty created time (or the container is gone), list answers, delete --force and gc leave
+# nothing.
 after_fault() {
 	local point=$1 out st
 	if out=$(rt state "$ID" 2>&1); then
@@ -76,6 +77,9 @@ after_fault() {
 		creating | created | running | stopped) ;;
 		*) fail "$point: state says '$st'" || return ;;
 		esac
+		# runc's created is a time to go-runc: absent when unknown, never ""
+		jq -e '(has("created") | not) or (.created | test("^[0-9]{4}-"))' <<<"$out" >/dev/null ||
+			fail "$point: state's created: '$out'" || return
 	else
 		[[ "$out" == *"container '$ID' does not exist"* ]] ||
 			fail "$point: state failed: $out" || return
