@@ -46,6 +46,43 @@ teardown() {
 	assert_output_contains "script ok"
 }
 
+# The race the check alone cannot close: a container process swaps the path between a program
+# and a link to /proc/self/exe while `exec` runs it again and again. Each exec runs the program,
+# or is refused by the check, or reaches the exec trampoline through the link, which refuses to
+# run (status 126); the runtime's binary never runs in the container (teardown: its hash).
+@test "CVE-2019-5736: exec of a path swapped to /proc/self/exe meanwhile never runs the runtime" {
+	requires sheep exec
+	cp "$BUNDLE/rootfs/probe" "$BUNDLE/rootfs/bin/t-real"
+	cat >"$BUNDLE/rootfs/bin/swapper" <<-'SH'
+		#!/bin/sh
+		touch /tmp/ready
+		while :; do
+			ln -s /proc/self/exe /bin/.e && mv -f /bin/.e /bin/target
+			ln -s /bin/t-real /bin/.g && mv -f /bin/.g /bin/target
+		done
+	SH
+	chmod +x "$BUNDLE/rootfs/bin/swapper"
+	set_args /bin/swapper
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	wait_file "$BUNDLE/rootfs/tmp/ready"
+	local i ran=0 checked=0 refused=0
+	for ((i = 0; i < 40; i++)); do
+		sheep exec "$ID" /bin/target echo hi
+		if [ "$status" -eq 0 ] && [ "$output" = hi ]; then
+			ran=$((ran + 1))
+		elif [[ "$output" == *"executable '/bin/target' is the runtime's own binary"* ]]; then
+			checked=$((checked + 1))
+		elif [ "$status" -eq 126 ] &&
+			[ "$output" = "sheep-oci-exec-trampoline: not to be run directly" ]; then
+			refused=$((refused + 1))
+		else
+			fail "exec $i: status $status: $output" || return
+		fi
+	done
+	echo "ran $ran, refused by the check $checked, by the trampoline $refused" >&2
+}
+
 @test "CVE-2024-21626: a cwd through a leaked host directory fd does not reach the host" {
 	set_args /probe cwd
 	update_config '.process.cwd = "/proc/self/fd/7"'

@@ -436,6 +436,19 @@ data4"
 	[[ "${lines[0]}" =~ ^pid=[0-9]+\ ppid=0$ ]] || fail "pid line: ${lines[0]}"
 }
 
+# /proc/PID/comm and ps show the name of the path executed, as with runc: a busybox applet
+# (a link to busybox) is "cat", not "busybox"; the process's argv[0] is its own.
+@test "exec: the process is named after its path (a busybox applet is not 'busybox')" {
+	start_paused
+	sheep exec "$ID" cat /proc/self/comm
+	assert_success
+	[ "$output" = cat ] || fail "comm: $output"
+	sheep exec "$ID" /bin/sh -c 'cat /proc/$$/comm; tr "\0" "\n" </proc/$$/cmdline | head -1'
+	assert_success
+	[ "${lines[0]}" = sh ] || fail "comm: ${lines[0]}"
+	[ "${lines[1]}" = /bin/sh ] || fail "argv[0]: ${lines[1]}"
+}
+
 @test "exec: the process is in the container's cgroup (every hierarchy)" {
 	start_paused
 	sheep exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$ID" /probe sleep 1000

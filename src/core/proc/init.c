@@ -217,12 +217,12 @@ static int cmp_int(const void *a, const void *b)
  * /proc/self/fd (CVE-2024-21626). */
 static int step_close_fds(struct sheep_init_ctx *c, struct sheep_err **err)
 {
-	int keep[3] = {c->sync_fd, c->fifo_fd, sheep_fault_trace_fd()};
+	int keep[4] = {c->sync_fd, c->fifo_fd, sheep_fault_trace_fd(), c->tramp_fd};
 	unsigned int from = 3 + (unsigned)c->preserve_fds;
 
 	/* ascending, so the ranges between them can be closed in order */
-	qsort(keep, 3, sizeof(keep[0]), cmp_int);
-	for (int i = 0; i < 3; i++) {
+	qsort(keep, ARRAY_SIZE(keep), sizeof(keep[0]), cmp_int);
+	for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
 		if (keep[i] < 0 || (unsigned)keep[i] < from)
 			continue;
 		if ((unsigned)keep[i] > from && syscall(SYS_close_range, from, keep[i] - 1, 0) < 0)

@@ -32,6 +32,7 @@ struct sheep_init_ctx {
 	char *state_json; /* received with SYNC_GO, for createContainer/startContainer hooks */
 	char *exec_path;  /* args[0] resolved in the container */
 	int exec_fd;	  /* exec_path opened O_PATH and checked (exe_guard.h) */
+	int tramp_fd;	  /* exec: the trampoline's memfd (exec_tramp.h), or -1 */
 	bool exec_script;
 	struct sheep_exe_id self_exe; /* the runtime binary, taken before clone */
 	bool is_exec;		      /* `exec` into a running container rather than its init */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/hooks.h"
+#include "core/proc/exec_tramp.h"
 #include "core/proc/init_steps.h"
 #include "core/proc/sync.h"
 #include "core/process.h"
@@ -246,12 +247,14 @@ void sheep_init_main(struct sheep_init_ctx *c)
 	reset_signals();
 	/* an exec'd process outlives the runtime that started it (init cleared this at READY) */
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-	/* Executing the checked fd leaves no window for a swap of the path (CVE-2019-5736), but the
-	 * kernel then names the process after the file, not the path ("busybox" for "sleep",
-	 * "catatonit" for podman's bind-mounted /run/podman-init). The container's own init goes by
-	 * its path, as runc's does: no process of the container exists yet to race the check just
-	 * made. exec'd processes, which the container's processes could race, use the fd. A script
-	 * needs its path (its interpreter opens it; the checked fd is close-on-exec). */
+	/* The container's own init goes by its path, as runc's does: no process of the container
+	 * exists yet to race the check just made. An exec'd process, which the container's
+	 * processes could race (CVE-2019-5736), goes by its path through the trampoline
+	 * (exec_tramp.c), or else runs the checked fd, which leaves no window either but names the
+	 * process after the file ("busybox" for "sleep"). A script needs its path (its interpreter
+	 * opens it; the checked fd is close-on-exec). */
+	if (c->is_exec && c->tramp_fd >= 0)
+		sheep_exec_tramp_run(c->tramp_fd, c->exec_path, argv, envp);
 	if (!c->exec_script && c->is_exec)
 		syscall(SYS_execveat, c->exec_fd, "", argv, envp, AT_EMPTY_PATH);
 	/* Also the fallback when the container's seccomp profile allows execve but not execveat:

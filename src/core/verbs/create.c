@@ -307,6 +307,7 @@ int sheep_container_create(const struct sheep_create_opts *opts, struct sheep_cr
 			       .pty_master = -1,
 			       .ctx = {.fifo_fd = -1,
 				       .exec_fd = -1,
+				       .tramp_fd = -1,
 				       .sync_fd = -1,
 				       .preserve_fds = opts->preserve_fds,
 				       .listen_fds = opts->listen_fds,

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "core/attach.h"
+#include "core/log.h"
+#include "core/proc/exec_tramp.h"
 #include "core/proc/spawn.h"
 #include "core/process.h"
 #include "core/verbs/exec_job.h"
@@ -89,8 +91,15 @@ static int check_status(struct exec_job *j, struct sheep_err **err)
 	return 0;
 }
 
+static bool lsm_set(const struct oci_process *p)
+{
+	return (p->apparmor_profile && *p->apparmor_profile) ||
+	       (p->selinux_label && *p->selinux_label);
+}
+
 static int prepare(struct exec_job *j, struct sheep_err **err)
 {
+	_cleanup_err_ struct sheep_err *e = NULL;
 	const struct oci_linux *l;
 	char cache[PATH_MAX];
 	int n;
@@ -103,6 +112,13 @@ static int prepare(struct exec_job *j, struct sheep_err **err)
 	j->status_checked = true;
 	if (sheep_exe_guard_self(&j->ctx.self_exe, err) < 0)
 		return -1;
+	/* Without it (another architecture, vm.memfd_noexec) the checked fd is run instead; also
+	 * under an AppArmor profile or SELinux label, which take effect at the next execve: the
+	 * trampoline's, from a memfd the policy has no rule for. */
+	if (lsm_set(&j->proc))
+		sheep_log(SHEEP_LOG_DEBUG, "exec: an LSM label is set: no trampoline");
+	else if ((j->ctx.tramp_fd = sheep_exec_tramp_open(&e)) < 0)
+		sheep_log(SHEEP_LOG_DEBUG, "exec: %s", e->msg);
 	l = j->config->linux_;
 	n = snprintf(cache, sizeof(cache), "%s/" SHEEP_SECCOMP_CACHE_DIR,
 		     j->opts->root ? j->opts->root : sheep_state_default_root());
@@ -220,6 +236,7 @@ static void job_free(struct exec_job *j)
 	oci_config_free(j->config);
 	container_close(&j->ref);
 	sheep_closep(&j->pidns_fd);
+	sheep_closep(&j->ctx.tramp_fd);
 	sheep_closep(&j->console_sock);
 	sheep_closep(&j->pty_master);
 	sync_close_parent(&j->sync);
@@ -285,6 +302,7 @@ int sheep_container_exec(const struct sheep_exec_opts *o, int *ret_status, struc
 			     .sync = {-1, -1},
 			     .ctx = {.fifo_fd = -1,
 				     .exec_fd = -1,
+				     .tramp_fd = -1,
 				     .sync_fd = -1,
 				     .is_exec = true,
 				     .no_new_keyring = true,
