@@ -67,13 +67,17 @@ static int write_attr_either(int procfd, const char *rel, const char *fallback, 
 	return write_attr(procfd, fallback, text, err);
 }
 
+bool sheep_lsm_given(const char *apparmor_profile, const char *selinux_label)
+{
+	return (apparmor_profile && *apparmor_profile) || (selinux_label && *selinux_label);
+}
+
 int sheep_lsm_apply(const char *apparmor_profile, const char *selinux_label, struct sheep_err **err)
 {
 	_cleanup_close_ int procfd = -1;
 	char buf[4096];
 
-	if ((apparmor_profile == NULL || !*apparmor_profile) &&
-	    (selinux_label == NULL || !*selinux_label))
+	if (!sheep_lsm_given(apparmor_profile, selinux_label))
 		return 0;
 	procfd = sheep_procfs_open(err);
 	if (procfd < 0)

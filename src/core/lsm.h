@@ -3,6 +3,8 @@
 #ifndef SHEEP_CORE_LSM_H
 #define SHEEP_CORE_LSM_H
 
+#include <stdbool.h>
+
 #include "ocispec.h"
 #include "util/err.h"
 
@@ -10,6 +12,8 @@
  * runc); none given is always fine. prefix names the document ("config.json: process."). */
 int sheep_lsm_check(const char *apparmor_profile, const char *selinux_label, const char *prefix,
 		    struct sheep_err **err);
+/* Whether a profile or label is given at all (an empty string is none). */
+bool sheep_lsm_given(const char *apparmor_profile, const char *selinux_label);
 /* In the container's process, just before execve: the profile/label it execs into. */
 int sheep_lsm_apply(const char *apparmor_profile, const char *selinux_label,
 		    struct sheep_err **err);

@@ -5,7 +5,7 @@
  * host's copy (CVE-2019-5736). Executing the checked fd closed that window, but the kernel then
  * names the process after the file, not the path: a busybox applet showed as "busybox".
  *
- * So the runtime executes a trampoline first: a program of a few hundred bytes of its own
+ * So the runtime executes a trampoline first: a program of about 1.5 KiB of its own
  * (tramp/sheep-exec-tramp.c, embedded at build time), from a sealed memfd, which executes the
  * process by its path. While the trampoline runs, /proc/self/exe is that memfd: a swapped link
  * leads to the trampoline, which refuses to run without the runtime's marker, and nothing can

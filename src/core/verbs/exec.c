@@ -18,6 +18,7 @@
 
 #include "core/attach.h"
 #include "core/log.h"
+#include "core/lsm.h"
 #include "core/proc/exec_tramp.h"
 #include "core/proc/spawn.h"
 #include "core/process.h"
@@ -91,12 +92,6 @@ static int check_status(struct exec_job *j, struct sheep_err **err)
 	return 0;
 }
 
-static bool lsm_set(const struct oci_process *p)
-{
-	return (p->apparmor_profile && *p->apparmor_profile) ||
-	       (p->selinux_label && *p->selinux_label);
-}
-
 static int prepare(struct exec_job *j, struct sheep_err **err)
 {
 	_cleanup_err_ struct sheep_err *e = NULL;
@@ -115,7 +110,7 @@ static int prepare(struct exec_job *j, struct sheep_err **err)
 	/* Without it (another architecture, vm.memfd_noexec) the checked fd is run instead; also
 	 * under an AppArmor profile or SELinux label, which take effect at the next execve: the
 	 * trampoline's, from a memfd the policy has no rule for. */
-	if (lsm_set(&j->proc))
+	if (sheep_lsm_given(j->proc.apparmor_profile, j->proc.selinux_label))
 		sheep_log(SHEEP_LOG_DEBUG, "exec: an LSM label is set: no trampoline");
 	else if ((j->ctx.tramp_fd = sheep_exec_tramp_open(&e)) < 0)
 		sheep_log(SHEEP_LOG_DEBUG, "exec: %s", e->msg);
