@@ -33,6 +33,20 @@ counter_stopped() {
 	[ "$a" = "$b" ] || fail "counter moved from $a to $b while paused"
 }
 
+# freezer_file ID: the file telling whether the container's cgroup is frozen (v1 freezer.state,
+# v2 cgroup.freeze), found from its init's /proc/PID/cgroup.
+freezer_file() {
+	local pid rel
+	pid=$(container_pid "$1")
+	rel=$(awk -F: '$2 == "freezer" {print $3}' "/proc/$pid/cgroup")
+	if [ -n "$rel" ]; then
+		echo "/sys/fs/cgroup/freezer$rel/freezer.state"
+	else
+		rel=$(awk -F: '$1 == "0" {print $3}' "/proc/$pid/cgroup")
+		echo "/sys/fs/cgroup$rel/cgroup.freeze"
+	fi
+}
+
 tick_is_not() {
 	[ "$(tick)" != "$1" ]
 }
@@ -57,7 +71,7 @@ counter_moves() {
 	counter_moves
 }
 
-@test "pause of a paused, created or stopped container fails: container is not running" {
+@test "pause of a paused or stopped container fails: container is not running" {
 	run_ticking
 	sheep pause "$ID"
 	assert_success
@@ -71,15 +85,41 @@ counter_moves() {
 	assert_sheep_error pause "$ID" "container is not running"
 	sheep delete "$ID"
 	assert_success
+}
 
-	# runc freezes a created container too; sheep-oci only pauses what runs
-	is_sheep || return 0
-	set_args /probe pause
+@test "a created container pauses as with runc: start refuses it, resume gives created back" {
 	sheep create --bundle "$BUNDLE" "$ID"
 	assert_success
 	sheep pause "$ID"
-	assert_sheep_error pause "$ID" "container is not running"
-	[ "$(container_status "$ID")" = created ]
+	assert_success
+	[ "$(container_status "$ID")" = paused ] || fail "state: $(container_status "$ID")"
+	# frozen from the host's view too
+	grep -qE 'FROZEN|^1$' "$(freezer_file "$ID")" || fail "cgroup not frozen"
+	if is_sheep; then
+		sheep start "$ID"
+		assert_sheep_error start "$ID" "cannot start a container that is paused"
+		sheep exec "$ID" /probe true
+		assert_sheep_error exec "$ID" "cannot exec in a paused container"
+		sheep delete "$ID"
+		assert_sheep_error delete "$ID" "cannot delete a paused container (use --force)"
+	fi
+	sheep resume "$ID"
+	assert_success
+	[ "$(container_status "$ID")" = created ] || fail "state: $(container_status "$ID")"
+	sheep start "$ID"
+	assert_success
+	wait_file "$BUNDLE/rootfs/tmp/tick"
+	counter_moves
+}
+
+@test "delete --force of a paused created container thaws and removes everything" {
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_success
+	sheep pause "$ID"
+	assert_success
+	sheep delete --force "$ID"
+	assert_success
+	assert_nothing_left "$ID"
 }
 
 @test "resume of a running container fails: container is not paused" {

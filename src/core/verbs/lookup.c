@@ -38,10 +38,11 @@ enum sheep_status container_status(const struct sheep_state *st, int dirfd,
 	enum sheep_status s = sheep_state_status(st, dirfd);
 	struct sheep_cgroup *loaded = NULL;
 
-	if (s != SHEEP_RUNNING)
+	if (s != SHEEP_RUNNING && s != SHEEP_CREATED)
 		return s;
-	/* Paused is no state of its own on disk: a running container whose cgroup is frozen, so a
-	 * freeze by anyone (runc, a manager writing freezer.state) reads the same. */
+	/* Paused is no state of its own on disk: a created or running container whose cgroup is
+	 * frozen, so a freeze by anyone (runc, a manager writing freezer.state) reads the same, and
+	 * a thaw gives back the status underneath. */
 	if (cg == NULL && st->cgroup != NULL && sheep_cgroup_load(st->cgroup, &loaded, NULL) == 0)
 		cg = loaded;
 	if (cg != NULL && sheep_cgroup_frozen(cg))
