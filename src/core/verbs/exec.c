@@ -247,13 +247,25 @@ static void kill_process(struct exec_job *j)
 	}
 }
 
+/* An init in the middle of its exit: it has left its namespaces (its /proc/PID/ns links are
+ * gone) but is not a zombie yet, so its status still reads as before. Its pid cannot be reused
+ * until it is reaped, so the pid alone identifies it. */
+static bool init_exiting(pid_t pid)
+{
+	char path[64], target[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+	return readlink(path, target, sizeof(target)) < 0 && errno == ENOENT;
+}
+
 /* The exec failed after the status check: when the init exited meanwhile, that is why (the kernel
  * SIGKILLs every process of a pid namespace whose init dies, a half-made exec'd one too), and the
  * error says so instead of naming whatever step the process died in. */
 static int failed_after_check(struct exec_job *j, struct sheep_err **err)
 {
 	kill_process(j);
-	if (container_status(j->ref.st, j->ref.dirfd, j->ref.cgroup) != SHEEP_STOPPED)
+	if (container_status(j->ref.st, j->ref.dirfd, j->ref.cgroup) != SHEEP_STOPPED &&
+	    !init_exiting(j->ref.st->pid))
 		return -1;
 	sheep_err_freep(err);
 	return sheep_err_set(err, 0, "cannot exec in a stopped container (its init exited)");
