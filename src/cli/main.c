@@ -11,6 +11,7 @@
 #include "cli/opts.h"
 #include "ocispec.h"
 #include "util/fault.h"
+#include "util/proctitle.h"
 
 static void print_version(void)
 {
@@ -129,6 +130,8 @@ int main(int argc, char **argv)
 	const struct cli_verb *v;
 	int status = 1, first;
 
+	/* first, before getopt permutes argv: the container's init renames itself (init_run.c) */
+	(void)sheep_proctitle_init(argc, argv);
 	/* A hook or console peer that goes away must not kill the runtime halfway. */
 	signal(SIGPIPE, SIG_IGN);
 	first = parse_globals(&g, argc, argv, &status);

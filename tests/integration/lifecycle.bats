@@ -32,6 +32,25 @@ teardown() {
 	assert_nothing_left "$ID"
 }
 
+@test "a created container's init shows as 'sheep-oci init' (runc's: 'runc init'), not the runtime's command line" {
+	set_args /probe sleep 100
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_success
+	pid=$(container_pid "$ID")
+	cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" | sed 's/ *$//')
+	if is_runc; then
+		[ "$cmdline" = "runc init" ] || fail "cmdline: '$cmdline'"
+	elif is_sheep; then
+		[ "$cmdline" = "sheep-oci init" ] || fail "cmdline: '$cmdline'"
+	fi
+	# the options the runtime parsed were not overwritten with them: start and state still work
+	sheep start "$ID"
+	assert_success
+	[ "$(container_status "$ID")" = running ]
+	[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" = "/probe sleep 100 " ] ||
+		fail "after start: '$(tr '\0' ' ' <"/proc/$pid/cmdline")'"
+}
+
 @test "a long-running container is 'running' after start and 'stopped' once killed" {
 	set_args /probe pause --ready /tmp/ready
 	sheep create --bundle "$BUNDLE" "$ID"

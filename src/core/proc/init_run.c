@@ -23,6 +23,7 @@
 #include "util/cleanup.h"
 #include "util/fault.h"
 #include "util/fs.h"
+#include "util/proctitle.h"
 #include "util/strv.h"
 
 /* The pty comes from the container's own devpts (mounted by the rootfs step), so ttyname works
@@ -220,8 +221,13 @@ void sheep_init_main(struct sheep_init_ctx *c)
 	struct sheep_err *err = NULL;
 	char **argv, **envp;
 
+	static const char *const title[] = {"sheep-oci", "init"};
+
 	/* Until create has returned, init must not outlive it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* ps shows "sheep-oci init" (runc's shows "runc init"), not the runtime's command line with
+	 * the bundle and the id, for as long as the container is created */
+	sheep_proctitle_set(title, 2);
 	/* An exec'd process is in the container's pid namespace from the start, next to processes the
 	 * container controls: none of them may open its /proc/PID/exe (the runtime's binary, the
 	 * CVE-2019-5736 route) or read its memory. No id maps are written for it, so this can be
