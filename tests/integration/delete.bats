@@ -85,3 +85,37 @@ teardown() {
 	assert_success
 	assert_nothing_left "$ID"
 }
+
+# In the host's pid namespace the init's death ends nothing else: the exec'd processes live on in
+# the container's cgroup, which delete (plain, as the container reads "stopped", or --force)
+# must empty and remove (runc's issue 4047).
+delete_host_pidns_init_gone() {
+	local init procs
+	update_config '.linux.namespaces -= [{"type": "pid"}]'
+	set_args /probe sleep 1000
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	init=$(container_pid "$ID")
+	for _ in 1 2 3; do
+		sheep exec -d "$ID" /probe sleep 1000
+		assert_success
+	done
+	kill -KILL "$init"
+	wait_status "$ID" stopped
+	procs=$(cat "$(cgroup_dirs "$ID" | grep /pids/)/cgroup.procs")
+	[ "$(wc -w <<<"$procs")" -eq 3 ] || fail "cgroup.procs after the init's death: $procs"
+	sheep delete "$@" "$ID"
+	assert_success
+	for p in $procs; do
+		retry 20 0.1 pid_dead "$p"
+	done
+	assert_nothing_left "$ID"
+}
+
+@test "delete in the host's pid namespace after the init died kills the other processes" {
+	delete_host_pidns_init_gone
+}
+
+@test "delete --force in the host's pid namespace after the init died kills the other processes" {
+	delete_host_pidns_init_gone --force
+}
