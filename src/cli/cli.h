@@ -14,7 +14,8 @@ struct cli_globals {
 	bool debug;
 	bool systemd_cgroup;
 	bool rootless_flag_set;
-	char **argv; /* the whole command line, for handing a verb to a helper program */
+	char **argv;	   /* the whole command line, for handing a verb to a helper program */
+	int inherited_fds; /* open fds from 3 on, contiguous, as the caller passed them */
 };
 
 struct cli_verb {

@@ -67,10 +67,10 @@ static int parse_create(struct cli_globals *g, const char *verb, int argc, char 
 			o->bundle = optarg;
 			break;
 		case OPT_PID_FILE:
-			o->pid_file = optarg;
+			o->pid_file = cli_path_or_unset(optarg);
 			break;
 		case OPT_CONSOLE:
-			o->console_socket = optarg;
+			o->console_socket = cli_path_or_unset(optarg);
 			break;
 		case OPT_PRESERVE:
 			if (parse_count(g, verb, optarg, &o->preserve_fds))
@@ -113,7 +113,7 @@ static int parse_create(struct cli_globals *g, const char *verb, int argc, char 
 	}
 	o->root = g->root;
 	o->systemd_cgroup = g->systemd_cgroup;
-	return 0;
+	return cli_check_preserved_fds(g, verb, o->id, o->preserve_fds);
 }
 
 int cmd_create(struct cli_globals *g, int argc, char **argv)

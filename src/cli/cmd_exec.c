@@ -104,10 +104,10 @@ static int parse_option(struct cli_globals *g, int c, struct sheep_exec_opts *o,
 		o->detach = true;
 		return 0;
 	case OPT_CONSOLE:
-		o->console_socket = optarg;
+		o->console_socket = cli_path_or_unset(optarg);
 		return 0;
 	case OPT_PID_FILE:
-		o->pid_file = optarg;
+		o->pid_file = cli_path_or_unset(optarg);
 		return 0;
 	case OPT_CWD:
 		o->cwd = optarg;
@@ -181,6 +181,8 @@ int cmd_exec(struct cli_globals *g, int argc, char **argv)
 	o.args_len = (size_t)(argc - optind);
 	if (o.process_file == NULL && o.args_len == 0)
 		return cli_usage_error(g, "exec", "missing command (or --process FILE)");
+	if (cli_check_preserved_fds(g, "exec", o.id, o.preserve_fds) != 0)
+		return 1;
 	if (sheep_container_exec(&o, &status, &err) < 0)
 		return cli_fail_id(g, "exec", o.id, err);
 	return status;

@@ -130,7 +130,9 @@ int main(int argc, char **argv)
 	const struct cli_verb *v;
 	int status = 1, first;
 
-	/* first, before getopt permutes argv: the container's init renames itself (init_run.c) */
+	/* before any fd of the runtime's own is open */
+	g.inherited_fds = cli_count_inherited_fds();
+	/* before getopt permutes argv: the container's init renames itself (init_run.c) */
 	(void)sheep_proctitle_init(argc, argv);
 	/* A hook or console peer that goes away must not kill the runtime halfway. */
 	signal(SIGPIPE, SIG_IGN);

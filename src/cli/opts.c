@@ -1,7 +1,10 @@
 /* Option parsing shared by every verb: --help and unknown-option handling in one place. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/opts.h"
 
@@ -54,4 +57,39 @@ const char *cli_parse_id(struct cli_globals *g, const char *verb, int argc, char
 		return NULL;
 	}
 	return argv[optind];
+}
+
+const char *cli_path_or_unset(const char *arg)
+{
+	return arg != NULL && *arg != '\0' ? arg : NULL;
+}
+
+int cli_count_inherited_fds(void)
+{
+	/* the lowest free fd from 3 on, in one call and without touching a file system */
+	int probe = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3), opened = -1;
+
+	if (probe < 0) { /* stderr closed */
+		opened = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (opened < 0)
+			return 0;
+		probe = opened >= 3 ? opened : fcntl(opened, F_DUPFD_CLOEXEC, 3);
+	}
+	if (opened >= 0 && opened != probe)
+		close(opened);
+	if (probe < 0)
+		return 0;
+	close(probe);
+	return probe - 3;
+}
+
+int cli_check_preserved_fds(struct cli_globals *g, const char *verb, const char *id, int n)
+{
+	_cleanup_err_ struct sheep_err *err = NULL;
+
+	if (n <= g->inherited_fds)
+		return 0;
+	sheep_err_set(&err, 0, "preserving %d fds (--preserve-fds, LISTEN_FDS): fd %d is not open",
+		      n, 3 + g->inherited_fds);
+	return cli_fail_id(g, verb, id, err);
 }

@@ -30,4 +30,19 @@ extern const struct option cli_help_only[];
 const char *cli_parse_id(struct cli_globals *g, const char *verb, int argc, char **argv,
 			 int max_extra, int *status);
 
+/* An option's path, or NULL for an empty one: runc takes --pid-file "" and --console-socket ""
+ * as not given, and callers build command lines that rely on it. */
+const char *cli_path_or_unset(const char *arg);
+
+/* How many fds from 3 on the caller left open, without a gap: the most --preserve-fds (and
+ * LISTEN_FDS) can pass on. Taken first thing in main, before the runtime opens any fd of its own
+ * (the --log file...), which would fill the first gap. */
+int cli_count_inherited_fds(void);
+
+/* The preserved fds 3 .. 3+n-1 must all be the caller's: a gap would be filled by an fd of the
+ * runtime's (a state lock, a host directory), which the container's init then kept (the lock
+ * made every later verb on the container hang; a host directory is CVE-2024-21626). Returns 0,
+ * or 1 with the error printed. */
+int cli_check_preserved_fds(struct cli_globals *g, const char *verb, const char *id, int n);
+
 #endif

@@ -88,3 +88,52 @@ run_fds() {
 	[ "$(grep -E '^[0-9]+ ' <<<"$output" | cut -d' ' -f1 | sort -n | xargs)" = "0 1 2" ]
 	refute_output_contains "LISTEN_FDS"
 }
+
+# Every preserved fd must be the caller's. An fd the caller did not pass would be filled by one of
+# the runtime's own, which the init kept: the state lock (every later verb on the container hung)
+# or a host directory (CVE-2024-21626). runc 1.1.5 does not check: its own fd 5 reaches the
+# container in the first test.
+@test "--preserve-fds beyond the fds the caller passed fails, naming the first missing one" {
+	requires sheep
+	run_fds run --preserve-fds 3 --bundle "$BUNDLE" "$ID"
+	assert_failure 1
+	assert_output_contains \
+	    "sheep-oci: run '$ID': preserving 3 fds (--preserve-fds, LISTEN_FDS): fd 5 is not open"
+	assert_nothing_left "$ID"
+}
+
+@test "--preserve-fds with a gap in the caller's fds fails and leaves nothing" {
+	requires sheep
+	set_args /probe pause
+	status=0
+	SHEEP_TEST_MARK=$BATS_TEST_TMPDIR timeout 60 "$SHEEP_OCI" --root "$ROOT" create \
+		--preserve-fds 2 --bundle "$BUNDLE" "$ID" >"$BATS_TEST_TMPDIR/out" 2>&1 </dev/null \
+		3<"$BATS_TEST_TMPDIR/f3" 4<&- || status=$?
+	output=$(cat "$BATS_TEST_TMPDIR/out")
+	assert_failure 1
+	assert_output_contains "fd 4 is not open"
+	assert_nothing_left "$ID"
+	# and the id is free: nothing holds its state (the lock fd once stayed with the init)
+	sheep delete --force "$ID"
+	assert_success
+}
+
+@test "exec --preserve-fds beyond the caller's fds fails; the container is unaffected" {
+	requires exec sheep
+	set_args /probe pause --ready /tmp/ready
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	wait_file "$BUNDLE/rootfs/tmp/ready"
+	run_fds exec --preserve-fds 4 "$ID" /probe fds
+	assert_failure
+	assert_output_contains "fd 5 is not open"
+	[ "$(container_status "$ID")" = running ]
+	run_fds exec --preserve-fds 2 "$ID" /probe fds
+	assert_success
+	[ "$(cut -d' ' -f1 <<<"$output" | sort -n | xargs)" = "0 1 2 3 4" ]
+}
+
+@test "an empty --pid-file or --console-socket counts as not given (as runc)" {
+	sheep run --pid-file "" --console-socket "" --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_nothing_left "$ID"
+}
