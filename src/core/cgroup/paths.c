@@ -184,6 +184,13 @@ int cg_dir_create(struct cg_hier *h, struct sheep_err **err)
 			return -1;
 		}
 		sheep_err_free(e);
+		/* a remover in lockstep with this loop would win every time: wait 0-63 us, at
+		 * random, before the next attempt */
+		if (attempt > 0) {
+			struct timespec ts = {0, (long)(random() % 64) * 1000L};
+
+			nanosleep(&ts, NULL);
+		}
 	}
 }
 
