@@ -34,8 +34,9 @@ void cli_print_verb_help(const struct cli_verb *v, FILE *out);
 int cli_fail(struct cli_globals *g, const char *verb, struct sheep_err *err);
 /* The same, for a verb on one container: "sheep-oci: VERB 'ID': message". */
 int cli_fail_id(struct cli_globals *g, const char *verb, const char *id, struct sheep_err *err);
-/* Routes the runtime library's log lines through cli_log. */
-void cli_log_init(struct cli_globals *g);
+/* Routes the runtime library's log lines through cli_log. Fails (-1, message printed) when the
+ * --log file cannot be opened for appending. */
+int cli_log_init(struct cli_globals *g);
 /* A usage error: prints the message and the verb's usage line, returns 1. */
 int cli_usage_error(struct cli_globals *g, const char *verb, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

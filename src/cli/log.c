@@ -126,10 +126,23 @@ static void core_log(enum sheep_log_level level, const char *msg)
 	cli_log(core_log_globals, level == SHEEP_LOG_DEBUG ? "debug" : "warning", "%s", msg);
 }
 
-void cli_log_init(struct cli_globals *g)
+int cli_log_init(struct cli_globals *g)
 {
+	int fd;
+
 	core_log_globals = g;
 	sheep_log_set_handler(core_log);
+	if (g->log_path == NULL)
+		return 0;
+	/* Lines are appended one open at a time (write_log_file); a file that cannot be written
+	 * at all is an error at once, as with runc, not messages lost later. */
+	fd = open(g->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "sheep-oci: --log '%s': %s\n", g->log_path, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
 }
 
 void cli_log(struct cli_globals *g, const char *level, const char *fmt, ...)

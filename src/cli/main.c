@@ -143,7 +143,8 @@ int main(int argc, char **argv)
 	if (v == NULL)
 		return cli_usage_error(&g, NULL, "unknown command '%s' (see 'sheep-oci --help')",
 				       argv[first]);
-	cli_log_init(&g);
+	if (cli_log_init(&g) < 0)
+		return 1;
 	sheep_fault_init();
 	sheep_fault_point("main:", v->name);
 	optind = 0; /* reset getopt for the verb's own options */

@@ -58,7 +58,11 @@ int sheep_state_check_id(const char *id, struct sheep_err **err)
 	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0 || strchr(id, '/'))
 		return sheep_err_code(err, EINVAL, "invalid container id '%s': it is a path", id);
 	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
-		if (!isgraph(*p))
+		if (*p >= 0x80)
+			return sheep_err_code(
+			    err, EINVAL,
+			    "invalid container id: it has a character that is not ASCII");
+		else if (!isgraph(*p))
 			return sheep_err_code(
 			    err, EINVAL,
 			    "invalid container id: it has a space or control character");

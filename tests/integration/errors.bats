@@ -114,6 +114,21 @@ teardown() {
 	! jq -e . "$log" >/dev/null 2>&1
 }
 
+@test "a --log file that cannot be opened is an error before anything is done (as runc)" {
+	sheep --log "$BATS_TEST_TMPDIR/no/such/dir/log" run -d --bundle "$BUNDLE" "$ID"
+	assert_failure 1
+	is_sheep && assert_output \
+	    "sheep-oci: --log '$BATS_TEST_TMPDIR/no/such/dir/log': No such file or directory"
+	assert_nothing_left "$ID"
+}
+
+@test "a container id with a non-ASCII character is refused, saying so" {
+	sheep run --bundle "$BUNDLE" "caf$(printf '\303\251')"
+	assert_failure 1
+	is_sheep && assert_output_contains "invalid container id: it has a character that is not ASCII"
+	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ] || fail "state left: $(ls -A "$ROOT")"
+}
+
 # runtime-spec "IntelRdt": with no resctrl filesystem mounted the runtime MUST generate an error
 # (this runtime refuses intelRdt everywhere; it never ignores it).
 @test "linux.intelRdt without a mounted resctrl is an error and leaves nothing" {

@@ -75,6 +75,7 @@ static void test_check_id(void **state)
 	id_bad("a\tb", "invalid container id: it has a space or control character");
 	id_bad("a\x1b[0m", "invalid container id: it has a space or control character");
 	id_bad("del\x7f", "invalid container id: it has a space or control character");
+	id_bad("caf\xc3\xa9", "invalid container id: it has a character that is not ASCII");
 	memset(longid, 'a', 1025);
 	longid[1025] = '\0';
 	id_bad(longid, "invalid container id: longer than 1024 bytes");
