@@ -134,26 +134,77 @@ static bool walk_next(struct walk *w, char name[NAME_MAX + 1], const char **rest
 	return true;
 }
 
-/* One step of the walk; returns 1 when the final fd is in *ret_fd, 0 to go on, -1 with errno. */
-static int walk_step(struct walk *w, int flags, mode_t mode, int *ret_fd)
+/* The start of every step: the next component into name, with last telling whether it is the
+ * final one. Returns WALK_END when nothing is left ("/", "a/.."): the current directory is the
+ * answer; WALK_DONE for "." and ".." (".." pops, never above the root); WALK_NAME otherwise. */
+enum walk_take { WALK_END, WALK_DONE, WALK_NAME };
+
+static enum walk_take walk_take(struct walk *w, char name[NAME_MAX + 1], const char **rest,
+				bool *last)
 {
+	if (!walk_next(w, name, rest))
+		return WALK_END;
+	*last = **rest == '\0';
+	if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0)
+		return WALK_NAME;
+	if (name[1] == '.' && w->depth > 0)
+		close(w->fds[w->depth--]);
+	memmove(w->todo, *rest, strlen(*rest) + 1);
+	return WALK_DONE;
+}
+
+/* What a walk is for: open(2) flags and mode for an opening walk (walk_step); for a creating one
+ * (make_step), what a missing last component becomes and its mode. */
+enum walk_make { MAKE_DIR, MAKE_FILE };
+struct walk_req {
+	int flags;
+	mode_t mode;
+	enum walk_make make;
+};
+
+typedef int walk_step_fn(struct walk *w, const struct walk_req *req, int *ret_fd);
+
+/* Runs step until it has the result (1) or fails (-1, errno kept). */
+static int walk_run(int rootfd, const char *path, walk_step_fn *step, const struct walk_req *req)
+{
+	struct walk w = {.fds = malloc(16 * sizeof(int)), .cap = 16, .todo = strdup(path)};
+	int fd = -1, r = 0, saved;
+
+	if (w.fds == NULL || w.todo == NULL) {
+		errno = ENOMEM;
+		r = -1;
+	} else {
+		w.fds[0] = rootfd;
+	}
+	while (r == 0)
+		r = step(&w, req, &fd);
+	saved = errno;
+	walk_pop_all(&w);
+	free(w.fds);
+	free(w.todo);
+	errno = saved;
+	return r < 0 ? -1 : fd;
+}
+
+/* One step of the walk; returns 1 when the final fd is in *ret_fd, 0 to go on, -1 with errno. */
+static int walk_step(struct walk *w, const struct walk_req *req, int *ret_fd)
+{
+	int flags = req->flags;
+	mode_t mode = req->mode;
 	char name[NAME_MAX + 1];
 	const char *rest;
 	struct stat st;
 	int cur = w->fds[w->depth], fd;
 	bool last;
 
-	if (!walk_next(w, name, &rest)) {
-		/* Nothing left ("/", "a/.."): the current directory is the answer. */
+	switch (walk_take(w, name, &rest, &last)) {
+	case WALK_END:
 		*ret_fd = openat(cur, ".", (flags & ~O_NOFOLLOW) | O_CLOEXEC, mode);
 		return *ret_fd < 0 ? -1 : 1;
-	}
-	last = *rest == '\0';
-	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
-		if (name[1] == '.' && w->depth > 0)
-			close(w->fds[w->depth--]);
-		memmove(w->todo, rest, strlen(rest) + 1);
+	case WALK_DONE:
 		return 0;
+	case WALK_NAME:
+		break;
 	}
 	if (fstatat(cur, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
 	    !(last && (flags & O_NOFOLLOW)))
@@ -174,23 +225,9 @@ static int walk_step(struct walk *w, int flags, mode_t mode, int *ret_fd)
  * could move it out of the root; container rootfs setup runs before anything in it executes. */
 static int open_walk(int rootfd, const char *path, int flags, mode_t mode)
 {
-	struct walk w = {.fds = malloc(16 * sizeof(int)), .cap = 16, .todo = strdup(path)};
-	int fd = -1, r = 0, saved;
+	const struct walk_req req = {.flags = flags, .mode = mode};
 
-	if (w.fds == NULL || w.todo == NULL) {
-		errno = ENOMEM;
-		r = -1;
-	} else {
-		w.fds[0] = rootfd;
-	}
-	while (r == 0)
-		r = walk_step(&w, flags, mode, &fd);
-	saved = errno;
-	walk_pop_all(&w);
-	free(w.fds);
-	free(w.todo);
-	errno = saved;
-	return r < 0 ? -1 : fd;
+	return walk_run(rootfd, path, walk_step, &req);
 }
 
 static int open_in_root(int rootfd, const char *path, int flags, mode_t mode)
@@ -215,74 +252,83 @@ int sheep_path_open_in_root(int rootfd, const char *path, int flags, mode_t mode
 	return fd;
 }
 
-/* Length of the first n components of path (with the slashes before them). */
-static size_t prefix_len(const char *path, size_t n, bool *ret_more)
+/* One step of a creating walk: like walk_step, but a missing component is made (a directory, or
+ * for the last one what `last` says) and a symlink is followed even when its target is missing,
+ * so its target gets made inside the root (as runc does: an image's /etc/resolv.conf ->
+ * /run/systemd/resolve/stub-resolv.conf is made there for the bind mount on it). Returns 1 with
+ * an O_PATH fd of the result, 0 to go on, -1 with errno. */
+static int make_step(struct walk *w, const struct walk_req *req, int *ret_fd)
 {
-	const char *p = path;
+	enum walk_make last_make = req->make;
+	mode_t mode = req->mode;
+	char name[NAME_MAX + 1];
+	const char *rest;
+	struct stat st;
+	int cur = w->fds[w->depth], fd;
+	bool last, missing;
 
-	for (size_t i = 0; i < n; i++) {
-		while (*p == '/')
-			p++;
-		p = strchrnul(p, '/');
+	switch (walk_take(w, name, &rest, &last)) {
+	case WALK_END:
+		*ret_fd = openat(cur, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		return *ret_fd < 0 ? -1 : 1;
+	case WALK_DONE:
+		return 0;
+	case WALK_NAME:
+		break;
 	}
-	while (*p == '/')
-		p++;
-	*ret_more = *p != '\0';
-	return (size_t)(p - path);
+	missing = fstatat(cur, name, &st, AT_SYMLINK_NOFOLLOW) < 0;
+	if (missing && errno != ENOENT)
+		return -1;
+	if (!missing && S_ISLNK(st.st_mode))
+		return walk_splice_link(w, name, rest);
+	if (last && last_make == MAKE_FILE) {
+		/* O_NOFOLLOW: a symlink swapped in since the fstatat fails instead of being followed */
+		fd = missing ? openat(cur, name, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode)
+			     : -1;
+		if (missing && fd < 0)
+			return -1;
+		if (fd >= 0)
+			close(fd);
+		*ret_fd = openat(cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		return *ret_fd < 0 ? -1 : 1;
+	}
+	if (missing && mkdirat(cur, name, last ? mode : 0755) < 0 && errno != EEXIST)
+		return -1;
+	fd = openat(cur, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (last) {
+		*ret_fd = fd;
+		return 1;
+	}
+	if (walk_push(w, fd) < 0)
+		return -1;
+	memmove(w->todo, rest, strlen(rest) + 1);
+	return 0;
 }
 
-/* Opens (creating it if missing) the component that follows the already-resolved parent. */
-static int mkdir_component(int rootfd, int parent, const char *prefix, mode_t mode)
+/* mkdir -p or create-file inside the root, by the fd walk (whatever the kernel has: openat2
+ * cannot make what it resolves). Rootfs setup runs before anything in the container executes. */
+static int make_walk(int rootfd, const char *path, enum walk_make last_make, mode_t mode)
 {
-	const char *name;
-	size_t len = strlen(prefix);
-	_cleanup_free_ char *copy = strdup(prefix);
-	int fd;
+	const struct walk_req req = {.mode = mode, .make = last_make};
 
-	if (copy == NULL) {
-		errno = ENOMEM;
-		return -1;
-	}
-	while (len > 0 && copy[len - 1] == '/')
-		copy[--len] = '\0';
-	name = strrchr(copy, '/') ? strrchr(copy, '/') + 1 : copy;
-	fd = open_in_root(rootfd, copy, O_PATH | O_DIRECTORY, 0);
+	return walk_run(rootfd, path, make_step, &req);
+}
+
+/* The common case, everything there, costs one openat2; only a missing part takes the walk. */
+static int make_in_root(int rootfd, const char *path, enum walk_make last_make, mode_t mode)
+{
+	int fd = open_in_root(rootfd, path, O_PATH | (last_make == MAKE_DIR ? O_DIRECTORY : 0), 0);
+
 	if (fd >= 0 || errno != ENOENT)
 		return fd;
-	if (mkdirat(parent, name, mode) < 0 && errno != EEXIST)
-		return -1;
-	fd = open_in_root(rootfd, copy, O_PATH | O_DIRECTORY, 0);
-	/* Still missing after mkdir said it exists: a dangling symlink, which we do not follow. */
-	if (fd < 0 && errno == ENOENT)
-		errno = ELOOP;
-	return fd;
-}
-
-static int mkdir_in_root(int rootfd, const char *path, mode_t mode)
-{
-	int parent = open_in_root(rootfd, "", O_PATH | O_DIRECTORY, 0);
-	bool more = true;
-
-	for (size_t i = 1; parent >= 0 && more; i++) {
-		size_t len = prefix_len(path, i, &more);
-		_cleanup_free_ char *prefix = strndup(path, len);
-		int fd;
-
-		if (prefix == NULL) {
-			close(parent);
-			errno = ENOMEM;
-			return -1;
-		}
-		fd = mkdir_component(rootfd, parent, prefix, mode);
-		sheep_closep(&parent);
-		parent = fd;
-	}
-	return parent;
+	return make_walk(rootfd, path, last_make, mode);
 }
 
 int sheep_path_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct sheep_err **err)
 {
-	int fd = mkdir_in_root(rootfd, path, mode);
+	int fd = make_in_root(rootfd, path, MAKE_DIR, mode);
 
 	if (fd < 0)
 		return sheep_err_set(err, errno, "mkdir '%s' in root", path);
@@ -291,34 +337,8 @@ int sheep_path_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct s
 
 int sheep_path_mkfile_in_root(int rootfd, const char *path, mode_t mode, struct sheep_err **err)
 {
-	_cleanup_free_ char *dir = strdup(path);
-	_cleanup_close_ int parent = -1;
-	char *slash, *name;
-	int fd;
+	int fd = make_in_root(rootfd, path, MAKE_FILE, mode);
 
-	if (dir == NULL)
-		return sheep_err_set(err, ENOMEM, "create '%s' in root", path);
-	fd = open_in_root(rootfd, path, O_PATH, 0);
-	if (fd >= 0 || errno != ENOENT)
-		goto out;
-	for (size_t len = strlen(dir); len > 1 && dir[len - 1] == '/'; len--)
-		dir[len - 1] = '\0';
-	slash = strrchr(dir, '/');
-	name = slash ? slash + 1 : dir;
-	if (slash != NULL)
-		*slash = '\0';
-	parent = mkdir_in_root(rootfd, slash ? dir : "", 0755);
-	if (parent < 0)
-		goto out;
-	/* O_NOFOLLOW: a dangling symlink here is refused rather than created through. */
-	fd = openat(parent, name, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode);
-	if (fd >= 0) {
-		int p = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-
-		close(fd);
-		fd = p;
-	}
-out:
 	if (fd < 0)
 		return sheep_err_set(err, errno, "create '%s' in root", path);
 	return fd;

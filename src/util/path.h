@@ -20,8 +20,9 @@
 int sheep_path_open_in_root(int rootfd, const char *path, int flags, mode_t mode,
 			    struct sheep_err **err);
 
-/* mkdir -p inside rootfd: creates every missing component (mode, before umask), following existing
- * symlinks only inside the root. Returns an O_PATH|O_DIRECTORY fd of the final directory. */
+/* mkdir -p inside rootfd: creates every missing component (the last with mode, parents 0755,
+ * before umask), following symlinks inside the root, a dangling one too (its target is made,
+ * inside the root, as runc does). Returns an O_PATH|O_DIRECTORY fd of the final directory. */
 int sheep_path_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct sheep_err **err);
 
 /* Like sheep_path_mkdir_in_root() for the parents, then creates path as an empty regular file

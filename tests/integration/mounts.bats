@@ -140,3 +140,49 @@ add_mount() {
 		"mount 'nosuch' on '/data' (mounts[$n]): open_tree '$BUNDLE/nosuch': No such file or directory"
 	assert_nothing_left "$ID"
 }
+
+# A destination through a dangling symlink is made where the link points, inside the rootfs, as
+# runc does (an image's /etc/resolv.conf -> /run/systemd/resolve/stub-resolv.conf gets the bind
+# mount a manager puts there). The host is never touched (security.bats).
+@test "a bind on a path through a dangling symlink component mounts at the link's target" {
+	local r=$BUNDLE/rootfs
+	rm -f "$r/etc/hosts"
+	ln -s /tmp/foo/bar "$r/jump"
+	ln -s /jump/baz/hosts "$r/etc/hosts"
+	add_mount '{"destination":"/etc/hosts","type":"bind","source":"hostname","options":["bind"]}'
+	set_args /bin/sh -c 'cat /etc/hosts; grep -c " /tmp/foo/bar/baz/hosts " /proc/self/mounts'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output $'bound\n1'
+	[ -f "$r/tmp/foo/bar/baz/hosts" ] || fail "not made inside the rootfs"
+}
+
+@test "a bind on a trailing dangling symlink mounts at its target, a file or a directory" {
+	local r=$BUNDLE/rootfs
+	rm -f "$r/etc/hosts"
+	ln -s /tmp/hosts "$r/etc/hosts"
+	add_mount '{"destination":"/etc/hosts","type":"bind","source":"hostname","options":["bind"]}'
+	set_args /bin/sh -c 'cat /tmp/hosts'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output bound
+	[ -f "$r/tmp/hosts" ] || fail "no file made at the link's target"
+	sheep delete --force "$ID"
+	rm -f "$r/tmp/hosts"
+	update_config '.mounts[-1] = {"destination":"/etc/hosts","type":"bind","source":"data","options":["bind"]}'
+	set_args /bin/sh -c 'cat /tmp/hosts/file'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output hello
+	[ -d "$r/tmp/hosts" ] || fail "no directory made at the link's target"
+}
+
+@test "a symlink loop in a destination fails naming the mount" {
+	ln -s loop2 "$BUNDLE/rootfs/loop1"
+	ln -s loop1 "$BUNDLE/rootfs/loop2"
+	add_mount '{"destination":"/loop1/x","type":"tmpfs","source":"tmpfs"}'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_failure 1
+	is_sheep && assert_output_contains "(mounts[7]): mkdir '/loop1/x' in root: Too many levels of symbolic links"
+	assert_nothing_left "$ID"
+}

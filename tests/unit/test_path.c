@@ -199,12 +199,44 @@ static void test_mkdir_errors(void **state)
 
 	assert_int_equal(sheep_path_mkdir_in_root(t->rootfd, "/file/sub", 0755, &e1), -1);
 	assert_string_equal(e1->msg, "mkdir '/file/sub' in root: Not a directory");
-	assert_int_equal(sheep_path_mkdir_in_root(t->rootfd, "/dangling", 0755, &e2), -1);
-	assert_string_equal(e2->msg,
-			    "mkdir '/dangling' in root: Too many levels of symbolic links");
-	/* abs -> the host dir by absolute path: resolved in the root, where it does not exist */
-	assert_int_equal(sheep_path_mkdir_in_root(t->rootfd, "/abs/x", 0755, &e3), -1);
-	assert_string_equal(e3->msg, "mkdir '/abs/x' in root: Too many levels of symbolic links");
+	assert_int_equal(sheep_path_mkdir_in_root(t->rootfd, "/loop1/x", 0755, &e2), -1);
+	assert_string_equal(e2->msg, "mkdir '/loop1/x' in root: Too many levels of symbolic links");
+	assert_int_equal(sheep_path_mkdir_in_root(t->rootfd, "/file/a/b", 0755, &e3), -1);
+	assert_string_equal(e3->msg, "mkdir '/file/a/b' in root: Not a directory");
+}
+
+/* A dangling symlink on the way is followed inside the root and its target made there (runc's
+ * behaviour); nothing is made on the host, whatever the link says. */
+static void test_mkdir_through_dangling_links(void **state)
+{
+	struct tree *t = *state;
+	_cleanup_err_ struct sheep_err *err = NULL;
+	char onhost[192], inroot[256];
+	struct stat st;
+	int fd;
+
+	fd = sheep_path_mkdir_in_root(t->rootfd, "/dangling/sub", 0700, &err);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(fstatat(t->rootfd, "nowhere/x/sub", &st, 0), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(fstatat(t->rootfd, "nowhere/x", &st, 0), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	/* abs -> the host dir by its absolute path: made at that path inside the root */
+	fd = sheep_path_mkdir_in_root(t->rootfd, "/abs/newdir", 0755, &err);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(onhost, sizeof(onhost), "%s/newdir", t->host);
+	assert_int_equal(access(onhost, F_OK), -1);
+	snprintf(inroot, sizeof(inroot), "%s/newdir", t->host + 1);
+	assert_int_equal(fstatat(t->rootfd, inroot, &st, 0), 0);
+	/* ".." of the made path stays in the root too */
+	fd = sheep_path_mkdir_in_root(t->rootfd, "/dd/../../../new2", 0755, &err);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(fstatat(t->rootfd, "new2", &st, 0), 0);
+	assert_null(err);
 }
 
 static void test_mkfile_in_root(void **state)
@@ -228,9 +260,15 @@ static void test_mkfile_in_root(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	assert_string_equal(cat(t, "/etc/passwd"), "inside");
-	assert_int_equal(sheep_path_mkfile_in_root(t->rootfd, "/dangling", 0644, &e2), -1);
-	assert_string_equal(e2->msg,
-			    "create '/dangling' in root: Too many levels of symbolic links");
+	/* a trailing dangling link: the file is made at its target, inside the root */
+	fd = sheep_path_mkfile_in_root(t->rootfd, "/dangling", 0600, &err);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(fstatat(t->rootfd, "nowhere/x", &st, AT_SYMLINK_NOFOLLOW), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(sheep_path_mkfile_in_root(t->rootfd, "/loop1", 0644, &e2), -1);
+	assert_string_equal(e2->msg, "create '/loop1' in root: Too many levels of symbolic links");
 }
 
 static void test_fd_name(void **state)
@@ -419,6 +457,7 @@ int main(void)
 	    BOTH(test_nofollow_final),
 	    BOTH(test_mkdir_in_root),
 	    BOTH(test_mkdir_errors),
+	    BOTH(test_mkdir_through_dangling_links),
 	    BOTH(test_mkfile_in_root),
 	    cmocka_unit_test(test_fd_name),
 	    BOTH(test_rm_rf_deep),
