@@ -283,3 +283,35 @@ run_mountinfo() {
 	grep -E " /data ro," <<<"$output" || fail "/data is not read-only"
 	grep -E '(^|,)defaults(,|$)' <<<"$output" && fail "defaults reached a mount" || true
 }
+
+# A tmpfs without mode= on a directory the image has takes that directory's mode (runc does the
+# same); on a directory the runtime makes it keeps tmpfs's 1777; mode= always wins.
+@test "a tmpfs without mode= on an existing directory takes its mode; a made one gets 1777" {
+	local r=$BUNDLE/rootfs
+	mkdir "$r/keep" "$r/given"
+	chmod 0710 "$r/keep" "$r/given"
+	add_mount '{"destination":"/keep","type":"tmpfs","source":"tmpfs","options":["nosuid"]}'
+	add_mount '{"destination":"/given","type":"tmpfs","source":"tmpfs","options":["mode=1500"]}'
+	add_mount '{"destination":"/made/a/b","type":"tmpfs","source":"tmpfs"}'
+	set_args /bin/stat -c '%n %a' /keep /given /made/a/b /made/a
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	# runc 1.1.5 chmods an explicit mode= back to the directory's; fixed in later runc
+	if is_runc; then
+		assert_output_contains "/keep 710"
+		return 0
+	fi
+	assert_output $'/keep 710\n/given 1500\n/made/a/b 1777\n/made/a 755'
+	[ "$(stat -c %a "$r/given")" = 710 ] || fail "the rootfs directory itself was changed"
+}
+
+# A read-only /dev (runc's issue 3248) still gets its devices, devpts and mqueue: it is made
+# read-only once they are in.
+@test "a read-only /dev tmpfs gets its devices and submounts and ends read-only" {
+	update_config '.mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)'
+	# one line: set_args makes an argument of each line
+	set_args /bin/sh -c 'grep "^tmpfs /dev " /proc/mounts | cut -d" " -f4 | cut -d, -f1; test -c /dev/null && echo null; test -d /dev/pts && echo pts; touch /dev/x 2>/dev/null || echo refused; echo hi >/dev/shm/ok && echo shm'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output $'ro\nnull\npts\nrefused\nshm'
+}

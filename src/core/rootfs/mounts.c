@@ -317,6 +317,69 @@ static int mount_new(struct rootfs_ctx *c, size_t index, const struct oci_mount 
 	return finish_mount(mfd, o, err);
 }
 
+static bool data_has(const char *data, const char *key)
+{
+	size_t len = strlen(key);
+
+	for (const char *p = data; p != NULL && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, key, len) == 0)
+			return true;
+	return false;
+}
+
+/* A tmpfs without mode= on a directory the rootfs already has takes that directory's mode, as
+ * with runc (an image's 0710 /run stays 0710 instead of tmpfs's 1777); one it makes keeps the
+ * tmpfs default. */
+static int tmpfs_inherit_mode(struct rootfs_ctx *c, const struct oci_mount *m,
+			      struct sheep_mount_opts *o, struct sheep_err **err)
+{
+	_cleanup_err_ struct sheep_err *ignored = NULL;
+	_cleanup_close_ int fd = -1;
+	char *data = NULL;
+	struct stat st;
+
+	if (sheep_mount_is_bind(m) || strcmp(m->type, "tmpfs") != 0 || data_has(o->data, "mode="))
+		return 0;
+	fd = sheep_path_open_in_root(c->rootfd, m->destination, O_PATH | O_DIRECTORY, 0, &ignored);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return 0; /* missing (made later, tmpfs default) or not a directory (fails later) */
+	if (asprintf(&data, "%s%smode=%o", o->data ? o->data : "", o->data ? "," : "",
+		     (unsigned)(st.st_mode & 07777)) < 0)
+		return sheep_err_set(err, ENOMEM, "tmpfs mode");
+	free(o->data);
+	o->data = data;
+	return 0;
+}
+
+/* A read-only /dev could take neither its devices nor the devpts and mqueue mounts below it: it
+ * is mounted writable and made read-only at the end (rootfs_dev_readonly), as runc does. */
+static void defer_dev_readonly(struct rootfs_ctx *c, const struct oci_mount *m,
+			       struct sheep_mount_opts *o)
+{
+	if (sheep_mount_is_bind(m) || strcmp(m->type, "tmpfs") != 0 || !(o->flags & MS_RDONLY) ||
+	    strspn(m->destination, "/") == 0 ||
+	    strcmp(m->destination + strspn(m->destination, "/"), "dev") != 0)
+		return;
+	o->flags &= ~(unsigned long)MS_RDONLY;
+	c->dev_readonly = true;
+}
+
+int rootfs_dev_readonly(struct rootfs_ctx *c, struct sheep_err **err)
+{
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+	_cleanup_close_ int fd = -1;
+
+	if (!c->dev_readonly)
+		return 0;
+	fd = sheep_path_open_in_root(c->rootfd, "/dev", O_PATH | O_DIRECTORY | O_NOFOLLOW, 0, err);
+	if (fd < 0)
+		return -1;
+	/* that mount only: devpts, mqueue and shm below keep their own flags */
+	if (mount_setattr(fd, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+		return sheep_err_set(err, errno, "make '/dev' read-only");
+	return 0;
+}
+
 int rootfs_mount_one(struct rootfs_ctx *c, size_t index, struct sheep_err **err)
 {
 	const struct oci_mount *m = &c->config->mounts[index];
@@ -328,7 +391,10 @@ int rootfs_mount_one(struct rootfs_ctx *c, size_t index, struct sheep_err **err)
 		 sheep_mount_is_bind(m) ? m->source : m->type, m->destination, index);
 	if (sheep_mount_opts_parse(m, index, &o, err) < 0)
 		return -1;
-	if (o.flags & MS_REMOUNT)
+	defer_dev_readonly(c, m, &o);
+	if (!(o.flags & MS_REMOUNT) && tmpfs_inherit_mode(c, m, &o, err) < 0)
+		r = -1;
+	else if (o.flags & MS_REMOUNT)
 		r = remount(c, m, &o, err);
 	else
 		r = mount_new(c, index, m, &o, what, err);

@@ -14,6 +14,8 @@ struct rootfs_ctx {
 	const struct oci_config *config;
 	const struct sheep_rootfs_opts *opts;
 	int rootfd; /* the rootfs after binding it onto itself (the new mount's root) */
+	bool
+	    dev_readonly; /* a read-only tmpfs on /dev, mounted writable until the devices are in */
 };
 
 /* rootfsPropagation name ("private", "rslave", ...) to MS_* flags (MS_REC included). */
@@ -31,6 +33,9 @@ int rootfs_idmap_userns(const struct oci_id_mapping *uids, size_t uids_len,
 			const struct oci_id_mapping *gids, size_t gids_len, struct sheep_err **err);
 /* devices.c: default devices, links, /dev/console and linux.devices. */
 int rootfs_make_devices(struct rootfs_ctx *c, struct sheep_err **err);
+/* mounts.c: makes the /dev mount read-only once its devices and submounts are in, when the
+ * config asked for a read-only /dev (c->dev_readonly). */
+int rootfs_dev_readonly(struct rootfs_ctx *c, struct sheep_err **err);
 /* finish.c: after all mounts. */
 int rootfs_pivot(struct rootfs_ctx *c, struct sheep_err **err);
 int rootfs_mask_paths(const struct oci_config *config, struct sheep_err **err);

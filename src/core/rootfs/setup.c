@@ -103,7 +103,9 @@ static int setup(struct rootfs_ctx *c, struct sheep_err **err)
 	for (size_t i = 0; i < config->mounts_len; i++)
 		if (rootfs_mount_one(c, i, err) < 0)
 			return -1;
-	if (rootfs_make_devices(c, err) < 0 || before_pivot(c, err) < 0 || rootfs_pivot(c, err) < 0)
+	/* /dev read-only after the createContainer hooks (before_pivot), as with runc */
+	if (rootfs_make_devices(c, err) < 0 || before_pivot(c, err) < 0 ||
+	    rootfs_dev_readonly(c, err) < 0 || rootfs_pivot(c, err) < 0)
 		return -1;
 	/* sysctl before readonlyPaths: /proc/sys is usually one of them */
 	if (config->linux_ != NULL && sheep_rootfs_write_sysctl(config->linux_->sysctl, err) < 0)
