@@ -44,7 +44,7 @@ static const struct option exec_options[] = {
 };
 
 struct exec_lists {
-	char *env[256], *caps[64];
+	char *env[256], *caps[64], *cgroups[32];
 	gid_t gids[256];
 };
 
@@ -143,11 +143,8 @@ static int parse_option(struct cli_globals *g, int c, struct sheep_exec_opts *o,
 		o->process_label = optarg;
 		return 0;
 	case OPT_CGROUP:
-		/* a sub-cgroup of the container's: the process would silently land in the container's
-		 * own cgroup instead, so the option is refused until the library can place it */
-		return cli_usage_error(g, "exec",
-				       "--cgroup: not supported (the process runs in "
-				       "the container's cgroup)");
+		return add_item(g, "--cgroup", l->cgroups, &o->sub_cgroups_len,
+				ARRAY_SIZE(l->cgroups));
 	case OPT_IGNORE_PAUSED:
 		/* runc's switch for exec into a paused container; this runtime refuses that with its
 		 * own error whatever the flag says, so it changes nothing in any other state */
@@ -167,6 +164,7 @@ int cmd_exec(struct cli_globals *g, int argc, char **argv)
 	o.env = lists.env;
 	o.caps = lists.caps;
 	o.additional_gids = lists.gids;
+	o.sub_cgroups = lists.cgroups;
 	while ((c = cli_next_opt(g, "exec", argc, argv, "+:hp:tde:u:g:c:", exec_options,
 				 &status)) != -1) {
 		if (c == CLI_OPT_STOP)

@@ -41,6 +41,19 @@ int sheep_cgroup_clone_fd(const struct sheep_cgroup *cg);
 /* Moves pid into the cgroup of every hierarchy (called before the child runs container code). */
 int sheep_cgroup_enter(const struct sheep_cgroup *cg, pid_t pid, struct sheep_err **err);
 
+/* exec --cgroup: each spec "[CONTROLLER[,CONTROLLER...]:]PATH" names a cgroup below the
+ * container's, in the hierarchies of those controllers (all of them without a list). The plan is
+ * one sub path per hierarchy (sheep_cgroup_hierarchies of them; NULL: the container's own),
+ * checked before any process exists:
+ * "--cgroup '../x': bad sub cgroup path", "--cgroup: unknown controller 'foo'". */
+int sheep_cgroup_sub_plan(const struct sheep_cgroup *cg, char *const *specs, size_t n, char ***ret,
+			  struct sheep_err **err);
+void sheep_cgroup_sub_plan_free(char **subs, size_t n);
+size_t sheep_cgroup_hierarchies(const struct sheep_cgroup *cg);
+/* sheep_cgroup_enter with the plan's sub cgroups (which must exist). */
+int sheep_cgroup_enter_sub(const struct sheep_cgroup *cg, char *const *subs, pid_t pid,
+			   struct sheep_err **err);
+
 /* Opaque text for the state file (malloc'd, NULL on ENOMEM), and back. */
 char *sheep_cgroup_serialize(const struct sheep_cgroup *cg);
 int sheep_cgroup_load(const char *serialized, struct sheep_cgroup **ret, struct sheep_err **err);

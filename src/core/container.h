@@ -70,6 +70,8 @@ struct sheep_exec_opts {
 	const char *apparmor_profile; /* --apparmor */
 	const char *process_label;    /* --process-label (SELinux) */
 	int preserve_fds;
+	char **sub_cgroups; /* --cgroup [CONTROLLER[,...]:]PATH: below the container's cgroup */
+	size_t sub_cgroups_len;
 };
 /* In the foreground, *ret_status is the process's exit status (128+N when killed by signal N). */
 int sheep_container_exec(const struct sheep_exec_opts *opts, int *ret_status,

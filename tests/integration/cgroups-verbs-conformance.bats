@@ -227,3 +227,43 @@ make_foreign_cgroup() {
 	# raw is memory.stat as the kernel wrote it
 	[ "$(jq '.data.memory.raw | length' <<<"$output")" -eq "$(grep -c . "$d/memory.stat")" ]
 }
+
+# exec --cgroup [CONTROLLER[,CONTROLLER]:]PATH (runc's option): a cgroup below the container's,
+# made by the container through its writable cgroup mount.
+@test "exec --cgroup joins sub-cgroups of the container's, per controller or in all" {
+	requires exec cgroup_v1
+	# in a cgroup namespace (runc's default spec has none), paths read from inside start at /
+	update_config '(.mounts[] | select(.destination == "/sys/fs/cgroup") | .options) |=
+		map(if . == "ro" then "rw" else . end) |
+		.linux.namespaces |= (if any(.type == "cgroup") then . else . + [{"type": "cgroup"}] end)'
+	set_args /bin/sh -c 'for c in memory pids; do mkdir -p /sys/fs/cgroup/$c/sub; done; exec /probe pause --ready /tmp/ready'
+	run_probe
+	sheep exec --cgroup memory:sub "$ID" /bin/sh -c 'grep -E ":(memory|pids):" /proc/self/cgroup | cut -d: -f2- | sort | xargs'
+	assert_success
+	assert_output "memory:/sub pids:/"
+	sheep exec --cgroup memory,pids:/sub/ "$ID" /bin/sh -c 'grep -E ":(memory|pids):" /proc/self/cgroup | cut -d: -f2- | sort | xargs'
+	assert_success
+	assert_output "memory:/sub pids:/sub"
+	sheep exec --cgroup / "$ID" /bin/sh -c 'grep -E ":memory:" /proc/self/cgroup | cut -d: -f3'
+	assert_success
+	assert_output "/"
+}
+
+@test "exec --cgroup: a path out of the container's cgroup, an unknown controller or a missing cgroup fails" {
+	requires exec cgroup_v1
+	set_args /probe pause --ready /tmp/ready
+	run_probe
+	sheep exec --cgroup .. "$ID" /probe true
+	assert_failure
+	is_sheep && assert_output "sheep-oci: exec '$ID': --cgroup '..': bad sub cgroup path"
+	sheep exec --cgroup a/../../b "$ID" /probe true
+	assert_failure
+	sheep exec --cgroup whaaat:/ "$ID" /probe true
+	assert_failure
+	is_sheep && assert_output "sheep-oci: exec '$ID': --cgroup: unknown controller 'whaaat'"
+	sheep exec --cgroup memory:nonexistent "$ID" /probe true
+	assert_failure
+	is_sheep && assert_output_contains "/nonexistent': No such file or directory"
+	# nothing was left running: only the init
+	[ "$(test_processes | wc -l)" -eq 1 ] || fail "processes: $(test_processes | xargs)"
+}

@@ -492,6 +492,40 @@ static void test_create_races_parent_removal(void **state)
 	}
 }
 
+/* exec --cgroup specs into one sub path per hierarchy: all, per controller (a co-mounted one by
+ * any of its names), cleaned; ".." anywhere and unknown controllers refused. */
+static void test_sub_plan(void **state)
+{
+	struct cg_hier h[] = {{.controllers = (char *)"memory"},
+			      {.controllers = (char *)"cpu,cpuacct"},
+			      {.controllers = (char *)"", .v2 = true}};
+	struct sheep_cgroup cg = {.h = h, .len = 3};
+	char *all[] = {(char *)"a//./b/"}, *per[] = {(char *)"x", (char *)"cpuacct:/y/"};
+	char *top[] = {(char *)"/"}, *up[] = {(char *)"a/../../b"},
+	     *bad[] = {(char *)"foo,memory:z"};
+	char **subs = NULL;
+	_cleanup_err_ struct sheep_err *e1 = NULL, *e2 = NULL;
+
+	(void)state;
+	assert_int_equal(sheep_cgroup_sub_plan(&cg, all, 1, &subs, NULL), 0);
+	for (int i = 0; i < 3; i++)
+		assert_string_equal(subs[i], "a/b");
+	sheep_cgroup_sub_plan_free(subs, 3);
+	/* the later spec wins for the hierarchies it names */
+	assert_int_equal(sheep_cgroup_sub_plan(&cg, per, 2, &subs, NULL), 0);
+	assert_string_equal(subs[0], "x");
+	assert_string_equal(subs[1], "y");
+	assert_string_equal(subs[2], "x");
+	sheep_cgroup_sub_plan_free(subs, 3);
+	assert_int_equal(sheep_cgroup_sub_plan(&cg, top, 1, &subs, NULL), 0);
+	assert_string_equal(subs[0], "");
+	sheep_cgroup_sub_plan_free(subs, 3);
+	assert_int_equal(sheep_cgroup_sub_plan(&cg, up, 1, &subs, &e1), -1);
+	assert_string_equal(e1->msg, "--cgroup 'a/../../b': bad sub cgroup path");
+	assert_int_equal(sheep_cgroup_sub_plan(&cg, bad, 1, &subs, &e2), -1);
+	assert_string_equal(e2->msg, "--cgroup: unknown controller 'foo'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +544,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_oom_no_memory, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_default_parent_goes_with_last, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_create_races_parent_removal, setup, teardown),
+	    cmocka_unit_test(test_sub_plan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -183,6 +183,11 @@ bool sheep_cgroup_has_hierarchies(const struct sheep_cgroup *cg)
 	return cg->len > 0;
 }
 
+size_t sheep_cgroup_hierarchies(const struct sheep_cgroup *cg)
+{
+	return cg->len;
+}
+
 const char *sheep_cgroup_note(const struct sheep_cgroup *cg)
 {
 	return cg->note;

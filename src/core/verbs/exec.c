@@ -92,6 +92,15 @@ static int check_status(struct exec_job *j, struct sheep_err **err)
 	return 0;
 }
 
+static int plan_sub_cgroups(struct exec_job *j, struct sheep_err **err)
+{
+	if (container_need_cgroup(&j->ref, err) < 0)
+		return sheep_err_wrap(err, "--cgroup");
+	j->sub_plan_len = sheep_cgroup_hierarchies(j->ref.cgroup);
+	return sheep_cgroup_sub_plan(j->ref.cgroup, j->opts->sub_cgroups, j->opts->sub_cgroups_len,
+				     &j->sub_plan, err);
+}
+
 static int prepare(struct exec_job *j, struct sheep_err **err)
 {
 	_cleanup_err_ struct sheep_err *e = NULL;
@@ -124,6 +133,8 @@ static int prepare(struct exec_job *j, struct sheep_err **err)
 	if (j->opts->console_socket && j->proc.terminal &&
 	    (j->console_sock = sheep_unix_connect(j->opts->console_socket, err)) < 0)
 		return sheep_err_wrap(err, "console socket");
+	if (j->opts->sub_cgroups_len > 0 && plan_sub_cgroups(j, err) < 0)
+		return -1;
 	return plan_joins(j, err);
 }
 
@@ -176,7 +187,8 @@ static int enter_cgroup(struct exec_job *j, struct sheep_err **err)
 	uint64_t limit;
 	bool over;
 
-	if (sheep_cgroup_enter(j->ref.cgroup, j->pid, err) < 0)
+	if ((j->sub_plan ? sheep_cgroup_enter_sub(j->ref.cgroup, j->sub_plan, j->pid, err)
+			 : sheep_cgroup_enter(j->ref.cgroup, j->pid, err)) < 0)
 		return -1;
 	if (sheep_cgroup_stats(j->ref.cgroup, &st, err) < 0)
 		return sheep_err_wrap(err, "read the container's pids limit");
@@ -191,7 +203,8 @@ static int enter_cgroup(struct exec_job *j, struct sheep_err **err)
 
 static int start_process(struct exec_job *j, struct sheep_err **err)
 {
-	int cgfd = j->ref.cgroup ? sheep_cgroup_clone_fd(j->ref.cgroup) : -1;
+	/* a sub-cgroup is joined after the clone, by its path */
+	int cgfd = j->ref.cgroup && !j->sub_plan ? sheep_cgroup_clone_fd(j->ref.cgroup) : -1;
 	_cleanup_free_ char *state = NULL;
 
 	if (sync_pair_open(&j->sync, err) < 0)
@@ -227,6 +240,7 @@ static void job_free(struct exec_job *j)
 	free(j->ctx.state_json);
 	free(j->env);
 	free(j->gids);
+	sheep_cgroup_sub_plan_free(j->sub_plan, j->sub_plan_len);
 	oci_process_free(j->proc_file);
 	oci_config_free(j->config);
 	container_close(&j->ref);

@@ -20,6 +20,8 @@ struct exec_job {
 	char **env;
 	uint32_t *gids; /* the container's additionalGids plus --additional-gids */
 	int pidns_fd;
+	char **sub_plan; /* --cgroup: a sub path per hierarchy (sheep_cgroup_sub_plan), or NULL */
+	size_t sub_plan_len;
 	bool
 	    status_checked; /* the container was running: a later failure may be its init exiting */
 	struct sheep_init_ctx ctx;
