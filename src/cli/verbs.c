@@ -47,7 +47,7 @@ const struct cli_verb cli_verbs[] = {
      "  --process-label LABEL   run with this SELinux label\n"
      "  --ignore-paused         accepted for runc compatibility (a paused container is\n"
      "                          still refused)\n"
-     "  --cgroup [CTRL:]PATH    refused: the process always runs in the container's cgroup"},
+     "  --cgroup [CTRL:]PATH    run in PATH below the container's cgroup (repeatable)"},
     {"state", cmd_state, "print a container's state as JSON", "ID"},
     {"kill", cmd_kill, "send a signal to a container",
      "[--all] ID [SIGNAL]\n"
