@@ -31,7 +31,7 @@ struct sheep_rootfs_opts {
 	 * every new filesystem that takes one (sheep_mount_takes_context). */
 	const char *mount_label;
 	/* Per config->mounts index: a detached bind tree the runtime made on the host
-	 * (sheep_rootfs_premake_idmap), attached instead of opening the source here; -1 or NULL
+	 * (sheep_rootfs_premake_binds), attached instead of opening the source here; -1 or NULL
 	 * for none. */
 	const int *premade_binds;
 	/* Runs after all mounts, before pivot_root (createContainer hooks, per the runtime-spec);
@@ -61,12 +61,15 @@ int sheep_rootfs_write_sysctl(const struct oci_map *sysctl, struct sheep_err **e
  * any symlink and checked to be on procfs: the rootfs cannot redirect the write (CVE-2025-52881). */
 int sheep_procfs_open(struct sheep_err **err);
 
-/* In the runtime, before clone: the idmapped bind trees (options idmap/ridmap) of config->mounts,
- * made on the host where the ids and the privilege to idmap a host filesystem are (the init in
- * a new user namespace has neither). *ret_fds has one entry per mount (-1 where none), or is NULL
- * when no mount is idmapped. Errors name the mount. */
-int sheep_rootfs_premake_idmap(const struct oci_config *config, const char *bundle, int **ret_fds,
-			       struct sheep_err **err);
+/* In the runtime, before clone: detached bind trees of config->mounts made on the host. The
+ * idmapped ones (options idmap/ridmap) always, since the init in a new user namespace has neither
+ * the ids nor the privilege to idmap a host filesystem; with userns every bind, since the init
+ * there may not even reach the source (a 0700 directory of the host's root: runc opens those
+ * before it joins the namespace too). *ret_fds has one entry per mount (-1 where none), or is
+ * NULL when none was made. Errors (idmapped binds only; the others are left to the init, which
+ * reports them as for any container) name the mount. */
+int sheep_rootfs_premake_binds(const struct oci_config *config, const char *bundle, bool userns,
+			       int **ret_fds, struct sheep_err **err);
 void sheep_rootfs_premade_close(int *fds, size_t n);
 int sheep_procfs_write(int procfd, const char *path, const char *value, struct sheep_err **err);
 

@@ -186,3 +186,41 @@ add_mount() {
 	is_sheep && assert_output_contains "(mounts[7]): mkdir '/loop1/x' in root: Too many levels of symbolic links"
 	assert_nothing_left "$ID"
 }
+
+# In a user namespace the init (root of that namespace, 100000 on the host) cannot reach a bind
+# source below a 0700 directory of the host's root; the runtime opens those trees before clone,
+# as runc does, and the init attaches them, at create and for exec'd processes alike.
+@test "userns: bind sources the container's root cannot reach are mounted all the same" {
+	requires userns
+	local i
+	for i in 1 2; do
+		mkdir -p "$BUNDLE/private$i/dir"
+		echo "in$i" >"$BUNDLE/private$i/dir/file"
+		chmod 700 "$BUNDLE/private$i"
+	done
+	userns_mapped
+	add_mount '{"destination":"/m1","type":"bind","source":"private1/dir","options":["bind","ro"]}'
+	add_mount '{"destination":"/m2","type":"bind","source":"private2/dir","options":["rbind"]}'
+	set_args /bin/sh -c 'cat /m1/file /m2/file; grep -c " /m1 .* ro," /proc/self/mountinfo; exec /probe pause --ready /tmp/ready'
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	wait_file "$BUNDLE/rootfs/tmp/ready"
+	sheep exec "$ID" /bin/cat /m1/file /m2/file
+	assert_success
+	assert_output $'in1\nin2'
+}
+
+# ... while a bind the init can reach is made by the init itself, after the mounts before it: a
+# bind of a rootfs path carries what was mounted there (runc's mount-order case; runc 1.1.5 binds
+# the host's view, later runc does not).
+@test "userns: a bind of a rootfs path carries the mounts made before it" {
+	requires userns sheep
+	mkdir -p "$BUNDLE/rootfs/mnt/x" "$BUNDLE/rootfs/final"
+	userns_mapped
+	add_mount '{"destination":"/mnt/x","type":"bind","source":"data","options":["bind"]}'
+	add_mount '{"destination":"/final","type":"bind","source":"'"$BUNDLE"'/rootfs/mnt","options":["rbind"]}'
+	set_args /bin/cat /final/x/file
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output hello
+}

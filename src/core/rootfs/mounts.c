@@ -175,19 +175,32 @@ static int open_bind_tree(const struct oci_config *config, const struct oci_moun
 	return TAKE_FD(mfd);
 }
 
-/* premade: the tree the runtime made on the host for this mount (idmapped binds), or -1. */
+/* What the init in a user namespace cannot open that the runtime on the host could. */
+static bool out_of_reach(int e)
+{
+	return e == EACCES || e == EPERM;
+}
+
+/* premade: the tree the runtime made on the host for this mount (sheep_rootfs_premake_binds),
+ * or -1. An idmapped bind always takes it; another one only when the init cannot reach the
+ * source itself: its own bind sees what the mounts before it made (a bind of a rootfs path). */
 static int make_bind(const struct oci_config *config, const struct oci_mount *m,
 		     const struct sheep_mount_opts *o, const char *src, int premade,
 		     struct sheep_err **err)
 {
-	_cleanup_close_ int mfd = premade >= 0 ? fcntl(premade, F_DUPFD_CLOEXEC, 3)
-					       : open_bind_tree(config, m, o, src, err);
+	_cleanup_close_ int mfd = -1;
 	struct mount_attr a = bind_attr(o, false);
 
+	if (premade < 0 || !o->idmap)
+		mfd = open_bind_tree(config, m, o, src, err);
+	if (mfd < 0 && premade >= 0 && (o->idmap || out_of_reach((*err)->errnum))) {
+		sheep_err_freep(err);
+		mfd = fcntl(premade, F_DUPFD_CLOEXEC, 3);
+		if (mfd < 0)
+			return sheep_err_set(err, errno, "dup the premade tree of '%s'", src);
+	}
 	if (mfd < 0)
-		return premade >= 0
-			   ? sheep_err_set(err, errno, "dup the idmapped tree of '%s'", src)
-			   : -1;
+		return -1;
 	if ((a.attr_set || a.attr_clr) && mount_setattr(mfd, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
 		return sheep_err_set(err, errno, "mount_setattr '%s'", src);
 	return TAKE_FD(mfd);
@@ -267,7 +280,7 @@ static char *bind_source(const struct rootfs_ctx *c, const char *source)
 /* The destination, created as a directory or a file to match what will be mounted on it.
  * proc and sysfs refuse a symlinked destination, like /proc -> / in a hostile image. */
 static int open_destination(struct rootfs_ctx *c, const struct oci_mount *m, const char *src,
-			    struct sheep_err **err)
+			    int premade, struct sheep_err **err)
 {
 	struct stat st;
 
@@ -284,7 +297,9 @@ static int open_destination(struct rootfs_ctx *c, const struct oci_mount *m, con
 			return sheep_err_set(err, ELOOP, "destination '%s' is a symlink",
 					     m->destination);
 	}
-	if (src != NULL && stat(src, &st) < 0)
+	/* in a user namespace the path may be out of reach: then the premade tree tells */
+	if (src != NULL && stat(src, &st) < 0 &&
+	    !(out_of_reach(errno) && premade >= 0 && fstat(premade, &st) == 0))
 		return sheep_err_set(err, errno, "stat '%s'", src);
 	if (src != NULL && !S_ISDIR(st.st_mode))
 		return sheep_path_mkfile_in_root(c->rootfd, m->destination, 0644, err);
@@ -301,7 +316,7 @@ static int mount_new(struct rootfs_ctx *c, size_t index, const struct oci_mount 
 
 	if (bind && src == NULL)
 		return sheep_err_set(err, ENOMEM, "%s", what);
-	dst = open_destination(c, m, src, err);
+	dst = open_destination(c, m, src, premade, err);
 	if (dst < 0)
 		return -1;
 	if (!bind && strcmp(m->type, "cgroup") == 0)
@@ -416,7 +431,7 @@ static bool wants_idmap(const struct oci_mount *m)
 	return false;
 }
 
-/* The detached idmapped tree of one mount; -1 with err set, or -1 and no error when its options
+/* The detached tree of one bind mount; -1 with err set, or -1 and no error when its options
  * do not parse (the init reports that, with its context) or it is a remount. */
 static int premake_one(struct rootfs_ctx *c, size_t i, struct sheep_err **err)
 {
@@ -432,14 +447,23 @@ static int premake_one(struct rootfs_ctx *c, size_t i, struct sheep_err **err)
 	if (!(o.flags & MS_REMOUNT)) {
 		src = bind_source(c, m->source);
 		fd = src ? open_bind_tree(c->config, m, &o, src, err)
-			 : sheep_err_set(err, ENOMEM, "idmap");
+			 : sheep_err_set(err, ENOMEM, "bind");
 	}
 	sheep_mount_opts_clear(&o);
 	return fd;
 }
 
-int sheep_rootfs_premake_idmap(const struct oci_config *config, const char *bundle, int **ret_fds,
-			       struct sheep_err **err)
+static int *premade_table(size_t n)
+{
+	int *fds = malloc(n * sizeof(*fds));
+
+	for (size_t k = 0; fds && k < n; k++)
+		fds[k] = -1;
+	return fds;
+}
+
+int sheep_rootfs_premake_binds(const struct oci_config *config, const char *bundle, bool userns,
+			       int **ret_fds, struct sheep_err **err)
 {
 	struct sheep_rootfs_opts ro = {.bundle = bundle};
 	struct rootfs_ctx c = {.config = config, .opts = &ro};
@@ -447,22 +471,22 @@ int sheep_rootfs_premake_idmap(const struct oci_config *config, const char *bund
 
 	*ret_fds = NULL;
 	for (size_t i = 0; i < config->mounts_len; i++) {
-		if (!wants_idmap(&config->mounts[i]))
+		bool idmap = wants_idmap(&config->mounts[i]);
+
+		if (!idmap && !(userns && sheep_mount_is_bind(&config->mounts[i])))
 			continue;
-		if (fds == NULL) {
-			fds = malloc(config->mounts_len * sizeof(*fds));
-			if (fds == NULL)
-				return sheep_err_set(err, ENOMEM, "idmap");
-			for (size_t k = 0; k < config->mounts_len; k++)
-				fds[k] = -1;
-		}
+		if (fds == NULL && (fds = premade_table(config->mounts_len)) == NULL)
+			return sheep_err_set(err, ENOMEM, "premake bind mounts");
 		fds[i] = premake_one(&c, i, err);
-		if (fds[i] < 0 && *err != NULL) {
-			sheep_rootfs_premade_close(fds, config->mounts_len);
-			return sheep_err_wrap(err, "mount '%s' on '%s' (mounts[%zu])",
-					      config->mounts[i].source,
-					      config->mounts[i].destination, i);
+		if (fds[i] >= 0 || *err == NULL)
+			continue;
+		if (!idmap) { /* the init tries it itself, and reports it as usual */
+			sheep_err_freep(err);
+			continue;
 		}
+		sheep_rootfs_premade_close(fds, config->mounts_len);
+		return sheep_err_wrap(err, "mount '%s' on '%s' (mounts[%zu])",
+				      config->mounts[i].source, config->mounts[i].destination, i);
 	}
 	*ret_fds = fds;
 	return 0;

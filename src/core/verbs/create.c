@@ -190,7 +190,8 @@ static int start_init(struct create_job *j, struct sheep_err **err)
 
 	if (sync_pair_open(&j->sync, err) < 0)
 		return -1;
-	if (sheep_rootfs_premake_idmap(j->config, j->bundle, &j->ctx.premade_binds, err) < 0)
+	if (sheep_rootfs_premake_binds(j->config, j->bundle, j->ctx.ns.has_user,
+				       &j->ctx.premade_binds, err) < 0)
 		return -1;
 	j->pid = sheep_spawn(&j->ctx, &j->sync, j->ctx.ns.clone_flags,
 			     j->cgroup ? sheep_cgroup_clone_fd(j->cgroup) : -1, pidns, err);
