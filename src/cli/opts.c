@@ -66,21 +66,17 @@ const char *cli_path_or_unset(const char *arg)
 
 int cli_count_inherited_fds(void)
 {
-	/* the lowest free fd from 3 on, in one call and without touching a file system */
-	int probe = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3), opened = -1;
+	/* the lowest free fd from 3 on, in one call and without touching a file system; with no
+	 * stdio open at all there is nothing to duplicate, and nothing counts as passed */
+	for (int src = STDIN_FILENO; src <= STDERR_FILENO; src++) {
+		int probe = fcntl(src, F_DUPFD_CLOEXEC, 3);
 
-	if (probe < 0) { /* stderr closed */
-		opened = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (opened < 0)
-			return 0;
-		probe = opened >= 3 ? opened : fcntl(opened, F_DUPFD_CLOEXEC, 3);
+		if (probe >= 0) {
+			close(probe);
+			return probe - 3;
+		}
 	}
-	if (opened >= 0 && opened != probe)
-		close(opened);
-	if (probe < 0)
-		return 0;
-	close(probe);
-	return probe - 3;
+	return 0;
 }
 
 int cli_check_preserved_fds(struct cli_globals *g, const char *verb, const char *id, int n)

@@ -38,8 +38,11 @@ int sheep_cgroup_create(const struct sheep_cgroup_opts *opts, const struct oci_r
  * The fd is owned by cg (closed by sheep_cgroup_free). */
 int sheep_cgroup_clone_fd(const struct sheep_cgroup *cg);
 
-/* Moves pid into the cgroup of every hierarchy (called before the child runs container code). */
-int sheep_cgroup_enter(const struct sheep_cgroup *cg, pid_t pid, struct sheep_err **err);
+/* Moves pid into the cgroup of every hierarchy (called before the child runs container code), or
+ * into the sub cgroups of a plan (sheep_cgroup_sub_plan; NULL: the container's own), which must
+ * exist. */
+int sheep_cgroup_enter(const struct sheep_cgroup *cg, char *const *subs, pid_t pid,
+		       struct sheep_err **err);
 
 /* exec --cgroup: each spec "[CONTROLLER[,CONTROLLER...]:]PATH" names a cgroup below the
  * container's, in the hierarchies of those controllers (all of them without a list). The plan is
@@ -50,9 +53,6 @@ int sheep_cgroup_sub_plan(const struct sheep_cgroup *cg, char *const *specs, siz
 			  struct sheep_err **err);
 void sheep_cgroup_sub_plan_free(char **subs, size_t n);
 size_t sheep_cgroup_hierarchies(const struct sheep_cgroup *cg);
-/* sheep_cgroup_enter with the plan's sub cgroups (which must exist). */
-int sheep_cgroup_enter_sub(const struct sheep_cgroup *cg, char *const *subs, pid_t pid,
-			   struct sheep_err **err);
 
 /* Opaque text for the state file (malloc'd, NULL on ENOMEM), and back. */
 char *sheep_cgroup_serialize(const struct sheep_cgroup *cg);

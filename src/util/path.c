@@ -283,12 +283,12 @@ static int make_step(struct walk *w, const struct walk_req *req, int *ret_fd)
 		return walk_splice_link(w, name, rest);
 	if (last && last_make == MAKE_FILE) {
 		/* O_NOFOLLOW: a symlink swapped in since the fstatat fails instead of being followed */
-		fd = missing ? openat(cur, name, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode)
-			     : -1;
-		if (missing && fd < 0)
-			return -1;
-		if (fd >= 0)
+		if (missing) {
+			fd = openat(cur, name, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode);
+			if (fd < 0)
+				return -1;
 			close(fd);
+		}
 		*ret_fd = openat(cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		return *ret_fd < 0 ? -1 : 1;
 	}

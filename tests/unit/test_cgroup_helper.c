@@ -93,7 +93,7 @@ static int run(int argc, char **argv, struct sheep_err **err)
 	if (load(argv[2], &cg, err) < 0)
 		return -1;
 	if (strcmp(argv[1], "enter") == 0) {
-		r = sheep_cgroup_enter(cg, atoi(argv[3]), err);
+		r = sheep_cgroup_enter(cg, NULL, atoi(argv[3]), err);
 	} else if (strcmp(argv[1], "pids") == 0) {
 		_cleanup_free_ pid_t *p = NULL;
 		size_t n = 0;

@@ -16,11 +16,17 @@
 
 #define FREEZE_TIMEOUT_MS 2000
 
-int sheep_cgroup_enter(const struct sheep_cgroup *cg, pid_t pid, struct sheep_err **err)
+int sheep_cgroup_enter(const struct sheep_cgroup *cg, char *const *subs, pid_t pid,
+		       struct sheep_err **err)
 {
 	for (size_t i = 0; i < cg->len; i++) {
-		_cleanup_free_ char *dir = cg_hier_dir(&cg->h[i]);
+		const char *sub = subs && subs[i] ? subs[i] : "";
+		_cleanup_free_ char *base = cg_hier_dir(&cg->h[i]), *joined = NULL;
+		const char *dir = base;
 
+		/* the container's own cgroup (create's case) needs no second string */
+		if (base != NULL && *sub)
+			dir = asprintf(&joined, "%s/%s", base, sub) < 0 ? NULL : joined;
 		if (dir == NULL)
 			return sheep_err_set(err, ENOMEM, "join cgroup");
 		if (cg_writef(dir, "cgroup.procs", err, "%d", (int)pid) < 0)

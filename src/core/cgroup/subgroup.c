@@ -103,18 +103,3 @@ void sheep_cgroup_sub_plan_free(char **subs, size_t n)
 		free(subs[i]);
 	free(subs);
 }
-
-int sheep_cgroup_enter_sub(const struct sheep_cgroup *cg, char *const *subs, pid_t pid,
-			   struct sheep_err **err)
-{
-	for (size_t i = 0; i < cg->len; i++) {
-		_cleanup_free_ char *base = cg_hier_dir(&cg->h[i]), *dir = NULL;
-
-		if (base == NULL || asprintf(&dir, "%s%s%s", base, subs[i] && *subs[i] ? "/" : "",
-					     subs[i] ? subs[i] : "") < 0)
-			return sheep_err_set(err, ENOMEM, "join cgroup");
-		if (cg_writef(dir, "cgroup.procs", err, "%d", (int)pid) < 0)
-			return sheep_err_wrap(err, "join cgroup '%s'", dir);
-	}
-	return 0;
-}

@@ -371,8 +371,8 @@ static int tmpfs_inherit_mode(struct rootfs_ctx *c, const struct oci_mount *m,
 static void defer_dev_readonly(struct rootfs_ctx *c, const struct oci_mount *m,
 			       struct sheep_mount_opts *o)
 {
+	/* destinations are absolute (sheep_rootfs_validate) */
 	if (sheep_mount_is_bind(m) || strcmp(m->type, "tmpfs") != 0 || !(o->flags & MS_RDONLY) ||
-	    strspn(m->destination, "/") == 0 ||
 	    strcmp(m->destination + strspn(m->destination, "/"), "dev") != 0)
 		return;
 	o->flags &= ~(unsigned long)MS_RDONLY;
@@ -406,13 +406,14 @@ int rootfs_mount_one(struct rootfs_ctx *c, size_t index, struct sheep_err **err)
 		 sheep_mount_is_bind(m) ? m->source : m->type, m->destination, index);
 	if (sheep_mount_opts_parse(m, index, &o, err) < 0)
 		return -1;
-	defer_dev_readonly(c, m, &o);
-	if (!(o.flags & MS_REMOUNT) && tmpfs_inherit_mode(c, m, &o, err) < 0)
-		r = -1;
-	else if (o.flags & MS_REMOUNT)
+	if (o.flags & MS_REMOUNT) {
 		r = remount(c, m, &o, err);
-	else
-		r = mount_new(c, index, m, &o, what, err);
+	} else {
+		defer_dev_readonly(c, m, &o);
+		r = tmpfs_inherit_mode(c, m, &o, err);
+		if (r == 0)
+			r = mount_new(c, index, m, &o, what, err);
+	}
 	sheep_mount_opts_clear(&o);
 	/* leaves that already say "mount 'x' on 'y' (mounts[i])" need no second prefix */
 	if (r < 0 && (*err)->msg != NULL && strncmp((*err)->msg, what, strlen(what)) != 0)

@@ -206,7 +206,7 @@ static int start_init(struct create_job *j, struct sheep_err **err)
 	sheep_closep(&j->ctx.fifo_fd);
 	j->ctx.fifo_fd = -1;
 	if (j->cgroup && sheep_cgroup_clone_fd(j->cgroup) < 0 &&
-	    sheep_cgroup_enter(j->cgroup, j->pid, err) < 0)
+	    sheep_cgroup_enter(j->cgroup, NULL, j->pid, err) < 0)
 		return -1;
 	j->st.pid = j->pid;
 	/* read while the init waits for GO: once going, a failing init may be a zombie already */

@@ -187,8 +187,7 @@ static int enter_cgroup(struct exec_job *j, struct sheep_err **err)
 	uint64_t limit;
 	bool over;
 
-	if ((j->sub_plan ? sheep_cgroup_enter_sub(j->ref.cgroup, j->sub_plan, j->pid, err)
-			 : sheep_cgroup_enter(j->ref.cgroup, j->pid, err)) < 0)
+	if (sheep_cgroup_enter(j->ref.cgroup, j->sub_plan, j->pid, err) < 0)
 		return -1;
 	if (sheep_cgroup_stats(j->ref.cgroup, &st, err) < 0)
 		return sheep_err_wrap(err, "read the container's pids limit");
