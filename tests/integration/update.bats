@@ -94,9 +94,6 @@ cg() {
 		assert_failure 1
 		assert_output_contains "sheep-oci: update: ${args% *}: invalid value '${args#* }'"
 	done
-	sheep update "$ID"
-	assert_failure 1
-	assert_output_contains "sheep-oci: update: nothing to update: give --resources or a flag"
 	sheep update --memory 1m
 	assert_failure 1
 	assert_output_contains "sheep-oci: update: missing container id"
@@ -117,6 +114,19 @@ cg() {
 	wait_status "$ID" stopped
 	sheep update --pids-limit 5 "$ID"
 	assert_sheep_error update "$ID" "container is not running"
+	# with nothing to change the container is still checked
+	sheep update "$ID"
+	assert_sheep_error update "$ID" "container is not running"
+	sheep update nosuch
+	assert_sheep_error update nosuch "container 'nosuch' does not exist"
+}
+
+@test "update: no --resources and no flag changes nothing and succeeds, as runc" {
+	run_probe
+	before=$(cg pids pids.max)
+	sheep update "$ID"
+	assert_success
+	[ "$(cg pids pids.max)" = "$before" ]
 }
 
 @test "update: a value the kernel rejects names the file and the value" {
