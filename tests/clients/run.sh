@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# sheep-oci under real container managers: podman + conmon, containerd (ctr, runc v2 shim) and
-# Docker. Every scenario group runs once with sheep-oci and once with runc as the control, in the
-# same run; prints TAP, then a table (check, sheep-oci, runc) and "N passed, N failed, N skipped".
+# sheep-oci under real container managers: podman + conmon, containerd (ctr, runc v2 shim),
+# Docker and buildah. Every scenario group runs once with sheep-oci and once with runc as the
+# control, in the same run; prints TAP, then a table (check, sheep-oci, runc) and "N passed, N failed, N skipped".
 #
 # usage: tests/clients/run.sh [GROUP...]     (as root; groups: see GROUPS below)
 # env:   SHEEP_OCI (default /usr/local/bin/sheep-oci), RUNC (default /usr/sbin/runc),
@@ -15,6 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/podman_more.sh"
 . "$here/containerd_more.sh"
 . "$here/docker_more.sh"
+. "$here/buildah.sh"
 
 GROUPS_ALL="podman_basic podman_detached podman_restart podman_pause podman_limits
 podman_security podman_network podman_mounts podman_pid_host podman_stats podman_oom
@@ -22,7 +23,7 @@ ctr_run_rm ctr_detached docker_run_rm docker_detached docker_oom
 podman_run_opts podman_names podman_mounts_more podman_devices podman_security_more
 podman_resources podman_userns podman_pod podman_exec_more podman_lifecycle_more podman_wait_logs
 ctr_more ctr_ns_join docker_more docker_update docker_ns_join podman_ns_join
-podman_session docker_opts docker_lifecycle ctr_opts"
+podman_session docker_opts docker_lifecycle ctr_opts buildah_run buildah_bud"
 GROUP_TIMEOUT=${GROUP_TIMEOUT:-180}
 SHEEP_OCI=${SHEEP_OCI:-/usr/local/bin/sheep-oci}
 RUNC=${RUNC:-/usr/sbin/runc}
@@ -44,7 +45,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 missing=()
-for p in podman conmon containerd docker.io; do
+for p in podman conmon containerd docker.io buildah; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -74,6 +75,7 @@ export CONTAINERS_CONF=$T/containers.conf
 
 cleanup() {
 	pm rm -af -t 0 >/dev/null 2>&1
+	bh rm -a >/dev/null 2>&1
 	if [ -n "$DOCKERD_PID" ]; then
 		dk rm -f $(dk ps -aq 2>/dev/null) >/dev/null 2>&1
 		stop_pid "$DOCKERD_PID"
@@ -138,6 +140,7 @@ for g in $groups; do
 		echo "# group $g [$rt]: $((SECONDS - start)) s"
 		# leave nothing of this group behind for the next one
 		pm rm -af -t 0 >/dev/null 2>&1
+		bh rm -a >/dev/null 2>&1
 		dk rm -f $(dk ps -aq 2>/dev/null) >/dev/null 2>&1
 		ctr_cleanup
 	done
