@@ -168,11 +168,12 @@ done
 printf 'N=%d cycles per method (after 3 warm-up cycles), namespace %s at detach; times in ms\n' \
 	"$N" "$DETACH"
 printf '%-22s %14s %14s %16s\n' method "attach med/p90" "detach med/p90" "cycle med (sum)"
-declare -A MED
+declare -A MED UP DOWN
 for m in $METHODS; do
 	read -r um up90 <<<"$(stats "$WORK/$m.up")"
 	read -r dm dp90 <<<"$(stats "$WORK/$m.down")"
 	MED[$m]=$(awk -v a="$um" -v b="$dm" 'BEGIN {printf "%.2f", a + b}')
+	UP[$m]=$um DOWN[$m]=$dm
 	label=$m
 	[ "$m" = sheep ] && label="sheep-net"
 	[ "$m" = ip ] && label="ip + iptables"
@@ -181,8 +182,10 @@ for m in $METHODS; do
 	printf '%-22s %6s / %-6s %6s / %-6s %16s\n' "$label" "$um" "$up90" "$dm" "$dp90" "${MED[$m]}"
 done
 [ -z "${MED[sheep]:-}" ] || [ -z "${MED[ip]:-}" ] || [ -z "${MED[cni]:-}" ] ||
-	awk -v s="${MED[sheep]}" -v i="${MED[ip]}" -v c="${MED[cni]}" 'BEGIN {
-	printf "ratio: CNI / sheep-net = %.1fx, ip+iptables / sheep-net = %.1fx\n", c / s, i / s }'
+	awk -v s="${MED[sheep]}" -v i="${MED[ip]}" -v c="${MED[cni]}" -v su="${UP[sheep]}" \
+		-v sd="${DOWN[sheep]}" -v cu="${UP[cni]}" -v cd="${DOWN[cni]}" 'BEGIN {
+	printf "ratio: CNI / sheep-net = %.1fx (attach %.1fx, detach %.1fx), ip+iptables / sheep-net = %.1fx\n",
+		c / s, cu / su, cd / sd, i / s }'
 if command -v cc >/dev/null && cc -O2 -o "$WORK/nft_ctx" "$HERE/nft_ctx.c" -lnftables 2>/dev/null; then
 	printf 'libnftables context + one command, in process: %s ms (median of 50)\n' \
 		"$("$WORK/nft_ctx" 50)"
