@@ -86,3 +86,33 @@ paired() { # $1 runtime -> median over rounds of sheep/$1
 		awk '{ v[NR] = $1 }
 		END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m }'
 }
+
+# Runs the timed loop (this benchmark's run.sh --inner) in a private mount namespace, in the
+# background so that a signal to this shell interrupts the wait and is passed on (by PID).
+bench_run_inner() {
+	local rc=0
+	unshare -m sh "$HERE/run.sh" --inner "$W" &
+	INNER_PID=$!
+	trap 'kill -TERM $INNER_PID 2>/dev/null; wait $INNER_PID; exit 130' INT TERM
+	wait $INNER_PID || rc=$?
+	trap 'exit 130' INT TERM
+	[ "$rc" = 0 ] || die "the timed loop failed (status $rc)"
+}
+
+# The side-by-side table of the three runtimes (RAW=DIR keeps the raw lines first); sets S, R
+# and C to each runtime's stats.
+bench_print_table() {
+	if [ -n "${RAW:-}" ]; then # keep the raw "ns maxrss_kib status" lines, in run order
+		mkdir -p "$RAW" && for rt in sheep runc crun; do cp "$W/times-$rt" "$RAW/$rt.txt"; done
+	fi
+	S=$(stats sheep)
+	R=$(stats runc)
+	C=$(stats crun)
+	printf '%-10s %10s %10s %10s %14s %12s\n' runtime "median ms" "mean ms" "p90 ms" \
+		"peak RSS KiB" "(max KiB)"
+	for row in "sheep-oci $S" "runc $R" "crun $C"; do
+		set -- $row
+		printf '%-10s %10s %10s %10s %14s %12s\n' "$1" "$2" "$3" "$4" "$5" "$6"
+	done
+	echo
+}

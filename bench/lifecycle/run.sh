@@ -115,26 +115,8 @@ echo "  clock:     CLOCK_MONOTONIC around fork..wait4 of the runtime (bench/life
 echo "  kernel $(uname -r), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
-# In the background so that a signal to this shell interrupts the wait and is passed on (by PID).
-unshare -m sh "$HERE/run.sh" --inner "$W" &
-INNER_PID=$!
-trap 'kill -TERM $INNER_PID 2>/dev/null; wait $INNER_PID; exit 130' INT TERM
-wait $INNER_PID
-trap 'exit 130' INT TERM
-
-if [ -n "${RAW:-}" ]; then # keep the raw "ns maxrss_kib status" lines, in run order
-	mkdir -p "$RAW" && for rt in sheep runc crun; do cp "$W/times-$rt" "$RAW/$rt.txt"; done
-fi
-S=$(stats sheep)
-R=$(stats runc)
-C=$(stats crun)
-printf '%-10s %10s %10s %10s %14s %12s\n' runtime "median ms" "mean ms" "p90 ms" \
-	"peak RSS KiB" "(max KiB)"
-for row in "sheep-oci $S" "runc $R" "crun $C"; do
-	set -- $row
-	printf '%-10s %10s %10s %10s %14s %12s\n' "$1" "$2" "$3" "$4" "$5" "$6"
-done
-echo
+bench_run_inner
+bench_print_table
 set -- $S
 s_med=$1 s_mean=$2 s_rss=$4
 set -- $C
