@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/opts.h"
+#include "git-commit.h"
 #include "ocispec.h"
 #include "util/fault.h"
 #include "util/proctitle.h"

@@ -9,6 +9,7 @@
 #include "core/features.h"
 #include "core/rootfs.h"
 #include "core/seccomp.h"
+#include "git-commit.h"
 #include "ocispec.h"
 
 static char *const hooks[] = {

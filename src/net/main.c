@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "git-commit.h"
 #include "net/ports.h"
 #include "net/verbs.h"
 #include "ocispec.h"
