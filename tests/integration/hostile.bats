@@ -108,7 +108,7 @@ EOF
 	assert_sheep_error run "$ID" "config.json: linux.devices[0].major: 4294967297 out of range (0 to 4095)"
 	update_config '.linux.devices = [{"path": "/dev/a/..", "type": "c", "major": 1, "minor": 3}]'
 	sheep run --bundle "$BUNDLE" "$ID"
-	assert_sheep_error run "$ID" "config.json: linux.devices[0].path: must be under /dev, got '/dev/a/..'"
+	assert_sheep_error run "$ID" "config.json: linux.devices[0].path: must be an absolute path to a file, without '.' or '..', got '/dev/a/..'"
 	assert_nothing_left "$ID"
 	update_config '.linux.devices = [{"path": "/dev/big", "type": "c", "major": 4095, "minor": 1048575}] |
 		.linux.resources.devices += [{"allow": true, "type": "c", "major": 4095, "minor": 1048575,

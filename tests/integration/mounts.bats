@@ -79,12 +79,25 @@ add_mount() {
 	assert_nothing_left "$ID"
 }
 
-@test "a relative destination is refused" {
+@test "a relative destination is taken below / (deprecated; config.md says so, runc too)" {
+	add_mount '{"destination":"rel/dir","type":"tmpfs","source":"tmpfs"}'
+	set_args /bin/sh -c 'grep -c " /rel/dir tmpfs " /proc/mounts'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output_contains 1
+	if is_sheep; then
+		n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
+		assert_output_contains "sheep-oci: config.json: mounts[$n].destination: 'rel/dir' is relative (deprecated): taken as '/rel/dir'"
+	fi
+	[ ! -e "/rel" ] || fail "a /rel appeared on the host"
+}
+
+@test "an empty destination is refused" {
 	requires sheep
-	add_mount '{"destination":"x","type":"tmpfs","source":"tmpfs"}'
+	add_mount '{"destination":"","type":"tmpfs","source":"tmpfs"}'
 	sheep run --bundle "$BUNDLE" "$ID"
 	n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
-	assert_sheep_error run "$ID" "config.json: mounts[$n].destination: must be an absolute path, got 'x'"
+	assert_sheep_error run "$ID" "config.json: mounts[$n].destination: must be an absolute path, got ''"
 	assert_nothing_left "$ID"
 }
 

@@ -319,12 +319,12 @@ static void test_validate_linux(void **state)
 	l.rootfs_propagation = (char *)"sideways";
 	expect_invalid(&c, "config.json: linux.rootfsPropagation: unknown propagation 'sideways'");
 	l.rootfs_propagation = (char *)"rslave";
-	dev.path = (char *)"/etc/passwd";
-	expect_invalid(&c,
-		       "config.json: linux.devices[0].path: must be under /dev, got '/etc/passwd'");
+	dev.path = (char *)"dev/fuse";
+	expect_invalid(&c, "config.json: linux.devices[0].path: must be an absolute path to a "
+			   "file, without '.' or '..', got 'dev/fuse'");
 	dev.path = (char *)"/dev/../etc/x";
-	expect_invalid(&c, "config.json: linux.devices[0].path: must be under /dev, got "
-			   "'/dev/../etc/x'");
+	expect_invalid(&c, "config.json: linux.devices[0].path: must be an absolute path to a "
+			   "file, without '.' or '..', got '/dev/../etc/x'");
 	dev.path = (char *)"/dev/fuse";
 	dev.type = (char *)"x";
 	expect_invalid(&c, "config.json: linux.devices[0].type: unknown device type 'x'");
@@ -346,8 +346,8 @@ static void test_validate_linux(void **state)
 	expect_invalid(&c, "config.json: root.path: required");
 }
 
-/* Paths that would name something other than a node below /dev, and numbers mknod(2) cannot
- * take (a cast to 32 bits turned 4294967297:3 into the null device). */
+/* Paths that would not name a node (anywhere, /dev or not: config-linux.md), and numbers mknod(2)
+ * cannot take (a cast to 32 bits turned 4294967297:3 into the null device). */
 static void test_validate_device_limits(void **state)
 {
 	struct oci_device dev = {.type = (char *)"c",
@@ -359,7 +359,8 @@ static void test_validate_device_limits(void **state)
 	struct oci_linux l = {.devices = &dev, .devices_len = 1};
 	struct oci_config c = {.root = &root, .linux_ = &l};
 	static const char *const bad_paths[] = {"/dev/",    "/dev/..",	 "/dev/a/..", "/dev/a/../b",
-						"/dev/./x", "/dev/a//b", "/dev/a/",   "/dev/."};
+						"/dev/./x", "/dev/a//b", "/dev/a/",   "/dev/.",
+						"/",	    "",		 "x",	      "/.."};
 	char want[160];
 	_cleanup_err_ struct sheep_err *err = NULL;
 
@@ -367,11 +368,14 @@ static void test_validate_device_limits(void **state)
 	for (size_t i = 0; i < sizeof(bad_paths) / sizeof(bad_paths[0]); i++) {
 		dev.path = (char *)bad_paths[i];
 		snprintf(want, sizeof(want),
-			 "config.json: linux.devices[0].path: must be under /dev, got '%s'",
+			 "config.json: linux.devices[0].path: must be an absolute path to a file, "
+			 "without '.' or '..', got '%s'",
 			 bad_paths[i]);
 		expect_invalid(&c, want);
 	}
 	dev.path = (char *)"/dev/a/b..c/.d";
+	assert_int_equal(sheep_rootfs_validate(&c, &err), 0);
+	dev.path = (char *)"/opt/devices/x";
 	assert_int_equal(sheep_rootfs_validate(&c, &err), 0);
 	dev.major = 4294967297;
 	expect_invalid(&c, "config.json: linux.devices[0].major: 4294967297 out of range (0 to "

@@ -99,12 +99,13 @@ static int validate_mount(const struct oci_config *config, size_t i, struct shee
 	return 0;
 }
 
-/* A device path names a node below /dev: no "." or ".." component, no trailing or double slash. */
+/* A device path names a node: absolute, with no "." or ".." component and no trailing or double
+ * slash. It may be anywhere in the container (config-linux.md: "notably outside of /dev"). */
 static bool device_path_ok(const char *path)
 {
-	if (path == NULL || strncmp(path, "/dev/", 5) != 0)
+	if (path == NULL || path[0] != '/')
 		return false;
-	for (const char *p = path + 5;;) {
+	for (const char *p = path + 1;;) {
 		size_t n = strcspn(p, "/");
 
 		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
@@ -124,8 +125,8 @@ static int validate_device(const struct oci_device *d, size_t i, struct sheep_er
 {
 	if (!device_path_ok(d->path))
 		return sheep_err_set(err, 0,
-				     "config.json: linux.devices[%zu].path: must be under /dev, "
-				     "got '%s'",
+				     "config.json: linux.devices[%zu].path: must be an absolute "
+				     "path to a file, without '.' or '..', got '%s'",
 				     i, d->path ? d->path : "");
 	if (d->type == NULL || strchr("cbup", d->type[0]) == NULL || d->type[1] != '\0')
 		return sheep_err_set(err, 0,

@@ -35,6 +35,28 @@ static int read_config(const char *path, char **ret, size_t *ret_len, struct she
 	return sheep_read_regular_fd(fd, path, OCI_MAX_INPUT_SIZE, ret, ret_len, err);
 }
 
+/* runtime-spec config.md, mounts: a relative Linux destination is deprecated but allowed, and
+ * means the path below "/" (runc warns and does the same). Made absolute here, before anything
+ * looks at it. */
+static int absolute_destinations(struct oci_config *c, struct sheep_err **err)
+{
+	for (size_t i = 0; i < c->mounts_len; i++) {
+		char *d = c->mounts[i].destination, *abs = NULL;
+
+		if (d == NULL || d[0] == '\0' || d[0] == '/')
+			continue;
+		if (asprintf(&abs, "/%s", d) < 0)
+			return sheep_err_set(err, ENOMEM, "load config");
+		sheep_log(SHEEP_LOG_WARNING,
+			  "config.json: mounts[%zu].destination: '%s' is relative (deprecated): "
+			  "taken as '%s'",
+			  i, d, abs);
+		free(d);
+		c->mounts[i].destination = abs;
+	}
+	return 0;
+}
+
 static int load_config(struct create_job *j, struct sheep_err **err)
 {
 	_cleanup_free_ char *path = NULL;
@@ -51,7 +73,7 @@ static int load_config(struct create_job *j, struct sheep_err **err)
 		return sheep_err_set(err, 0, "config.json: process: required");
 	if (j->config->root == NULL || j->config->root->path == NULL)
 		return sheep_err_set(err, 0, "config.json: root.path: required");
-	return 0;
+	return absolute_destinations(j->config, err);
 }
 
 /* root.path, relative to the bundle, with its symlinks resolved: the init binds the rootfs onto
