@@ -34,6 +34,11 @@ struct sheep_cgroup_opts {
 int sheep_cgroup_create(const struct sheep_cgroup_opts *opts, const struct oci_resources *res,
 			struct sheep_cgroup **ret, struct sheep_err **err);
 
+/* Hands the container's cgroup to uid (a host uid), as config-linux.md "Cgroup ownership" allows:
+ * the directory and the files /sys/kernel/cgroup/delegate lists (those present). Only on a pure
+ * v2 layout and for a cgroup the runtime made; otherwise nothing is changed. */
+int sheep_cgroup_delegate(const struct sheep_cgroup *cg, uid_t uid, struct sheep_err **err);
+
 /* A v2 directory fd for clone3(CLONE_INTO_CGROUP) when the whole layout is v2, else -1.
  * The fd is owned by cg (closed by sheep_cgroup_free). */
 int sheep_cgroup_clone_fd(const struct sheep_cgroup *cg);

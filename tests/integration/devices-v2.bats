@@ -1,9 +1,7 @@
 #!/usr/bin/env bats
 # linux.resources.devices on cgroup v2 (config-linux.md "Device allowlist"): the rules become one
 # BPF_CGROUP_DEVICE program on the container's cgroup, replaced (never stacked) by update, gone
-# with the cgroup on delete. The machines are hybrid: every runtime command runs in its own mount
-# namespace with cgroup2 mounted over /sys/fs/cgroup (the v1 hierarchies hidden), so the runtime
-# sees a pure v2 layout; from here the same tree is /sys/fs/cgroup/unified.
+# with the cgroup on delete. The runtime sees a pure v2 layout (pure_v2_runtime in helpers.bash).
 #
 # The default devices (/dev/null, zero, full, ...) stay allowed after the config's rules, as on v1
 # and in runc; the denials are checked on devices outside that list (fuse 10:229, tun 10:200).
@@ -11,23 +9,10 @@
 
 load helpers
 
-UNIFIED=/sys/fs/cgroup/unified
-
 setup() {
 	setup_sheep
-	[ "$(stat -f -c %T /sys/fs/cgroup)" = tmpfs ] || skip "requires the hybrid layout"
-	[ "$(stat -f -c %T $UNIFIED 2>/dev/null)" = cgroup2fs ] || skip "requires $UNIFIED (cgroup2)"
-	grep -q '^0::/$' /proc/self/cgroup || skip "requires the v2 root as own v2 cgroup"
 	requires sheep
-	REAL_OCI=$SHEEP_OCI
-	SHEEP_OCI=$BATS_TEST_TMPDIR/sheep-oci-v2
-	cat >"$SHEEP_OCI" <<-EOF
-		#!/bin/sh
-		exec unshare -m --propagation private sh -c \
-			'mount -t cgroup2 none /sys/fs/cgroup && exec "\$0" "\$@"' "$REAL_OCI" "\$@"
-	EOF
-	chmod +x "$SHEEP_OCI"
-	CG=$UNIFIED/sheep-oci/$ID
+	pure_v2_runtime
 	update_config '.linux.devices = [{"path":"/dev/fuse","type":"c","major":10,"minor":229,
 			"fileMode":438}] |
 		.process.capabilities.bounding += ["CAP_MKNOD"] |

@@ -270,6 +270,27 @@ assert_nothing_left() {
 		retry 20 0.1 assert_no_test_processes
 }
 
+# pure_v2_runtime: the machines are hybrid; this makes every runtime command run in a mount
+# namespace of its own with cgroup2 mounted over /sys/fs/cgroup (the v1 hierarchies hidden), so
+# the runtime sees a pure v2 layout. From here the same tree is /sys/fs/cgroup/unified (UNIFIED).
+# Skips where that cannot be done. Sets SHEEP_OCI to the wrapper, REAL_OCI to the runtime, and CG
+# to the container's default cgroup as seen from here.
+pure_v2_runtime() {
+	UNIFIED=/sys/fs/cgroup/unified
+	[ "$(stat -f -c %T /sys/fs/cgroup)" = tmpfs ] || skip "requires the hybrid layout"
+	[ "$(stat -f -c %T $UNIFIED 2>/dev/null)" = cgroup2fs ] || skip "requires $UNIFIED (cgroup2)"
+	grep -q '^0::/$' /proc/self/cgroup || skip "requires the v2 root as own v2 cgroup"
+	REAL_OCI=$SHEEP_OCI
+	SHEEP_OCI=$BATS_TEST_TMPDIR/sheep-oci-v2
+	cat >"$SHEEP_OCI" <<-EOF
+		#!/bin/sh
+		exec unshare -m --propagation private sh -c \
+			'mount -t cgroup2 none /sys/fs/cgroup && exec "\$0" "\$@"' "$REAL_OCI" "\$@"
+	EOF
+	chmod +x "$SHEEP_OCI"
+	CG=$UNIFIED/sheep-oci/$ID
+}
+
 # setup_sheep: the usual setup: root, a fresh bundle in BUNDLE.
 setup_sheep() {
 	requires root

@@ -411,6 +411,65 @@ static void test_clone_fd_v2(void **state)
 	fake_teardown(&f);
 }
 
+static uid_t owner_of(const char *dir, const char *name)
+{
+	_cleanup_free_ char *p = NULL;
+	struct stat st;
+
+	assert_true(asprintf(&p, "%s/%s", dir, name) > 0);
+	assert_int_equal(stat(p, &st), 0);
+	return st.st_uid;
+}
+
+/* Cgroup ownership: on pure v2 the directory and the listed files present go to the uid, the
+ * other files stay; the spec's three files without the kernel's list; hybrid: nothing changes. */
+static void test_delegate(void **state)
+{
+	struct fake f;
+	struct cg_layout v2only;
+	struct sheep_cgroup_opts o = {.id = "c1"};
+	struct sheep_cgroup *cg = NULL, *hybrid = NULL;
+	struct sheep_err *err = NULL;
+	_cleanup_free_ char *dir = NULL, *list = NULL;
+	/* root changes the owner; anyone else can only give a file to itself */
+	uid_t uid = geteuid() == 0 ? 4242 : geteuid();
+
+	fake_setup(&f);
+	v2only.h = &f.l.h[2];
+	v2only.len = 1;
+	assert_int_equal(cg_create_in(&v2only, "/nonexistent", &o, NULL, &cg, &err), 0);
+	assert_true(asprintf(&dir, "%s/sheep-oci/c1", f.l.h[2].mountpoint) > 0);
+	touch(dir, "cgroup.procs", "");
+	touch(dir, "cgroup.threads", "");
+	touch(dir, "cgroup.subtree_control", "");
+	touch(dir, "memory.max", "max\n");
+	/* memory.oom.group is listed but absent here: skipped */
+	touch(f.root, "delegate", "cgroup.procs\nmemory.oom.group\ncgroup.threads\n../escape\n");
+	assert_true(asprintf(&list, "%s/delegate", f.root) > 0);
+	assert_int_equal(cg_delegate_in(cg, list, uid, &err), 0);
+	assert_int_equal(owner_of(dir, "."), uid);
+	assert_int_equal(owner_of(dir, "cgroup.procs"), uid);
+	assert_int_equal(owner_of(dir, "cgroup.threads"), uid);
+	if (uid != 0 && geteuid() == 0) {
+		assert_int_equal(owner_of(dir, "memory.max"), 0);
+		assert_int_equal(owner_of(dir, "cgroup.subtree_control"), 0);
+		/* without the kernel's list: the spec's fallback includes cgroup.subtree_control */
+		assert_int_equal(cg_delegate_in(cg, "/nonexistent/delegate", uid, &err), 0);
+		assert_int_equal(owner_of(dir, "cgroup.subtree_control"), uid);
+		assert_int_equal(owner_of(dir, "memory.max"), 0);
+	}
+	sheep_cgroup_free(cg);
+
+	o.id = "c2";
+	assert_int_equal(cg_create_in(&f.l, "/nonexistent", &o, NULL, &hybrid, &err), 0);
+	assert_int_equal(cg_delegate_in(hybrid, list, 4242, &err), 0);
+	free(dir);
+	assert_true(asprintf(&dir, "%s/sheep-oci/c2", f.l.h[2].mountpoint) > 0);
+	assert_int_equal(owner_of(dir, "."), geteuid());
+	sheep_cgroup_free(hybrid);
+	fake_teardown(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +481,7 @@ int main(void)
 	    cmocka_unit_test(test_create_rollback), cmocka_unit_test(test_create_bad_path),
 	    cmocka_unit_test(test_systemd),	    cmocka_unit_test(test_clone_fd_v2),
 	    cmocka_unit_test(test_parse_shadowed),  cmocka_unit_test(test_parse_shadow_prefix),
+	    cmocka_unit_test(test_delegate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

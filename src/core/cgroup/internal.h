@@ -131,6 +131,10 @@ int cg_stats_cpuset_v1(const char *dir, struct sheep_cgroup_stats *st, struct sh
 int cg_kill_remaining(const struct sheep_cgroup *cg, int timeout_ms, struct sheep_err **err);
 
 /* cgroup.c: create with an injected layout and systemd marker directory (the unit tests). */
+/* delegate.c: sheep_cgroup_delegate with the kernel's list of delegatable files at
+ * delegate_list (a missing list means the spec's fallback of three files). */
+int cg_delegate_in(const struct sheep_cgroup *cg, const char *delegate_list, uid_t uid,
+		   struct sheep_err **err);
 int cg_create_in(const struct cg_layout *layout, const char *systemd_dir,
 		 const struct sheep_cgroup_opts *opts, const struct oci_resources *res,
 		 struct sheep_cgroup **ret, struct sheep_err **err);

@@ -137,12 +137,52 @@ static const struct oci_resources *with_node_rules(const struct oci_linux *l,
 	return copy;
 }
 
+static bool has_option(const struct oci_mount *m, const char *opt)
+{
+	for (size_t i = 0; i < m->options_len; i++)
+		if (strcmp(m->options[i], opt) == 0)
+			return true;
+	return false;
+}
+
+/* config-linux.md "Cgroup ownership": the process user may own its cgroup when the container has
+ * a cgroup namespace of its own and mounts /sys/fs/cgroup read-write (source "cgroup"). Its host
+ * uid, through linux.uidMappings; false when that is root (nothing to change) or unmapped. */
+static bool cgroup_owner(const struct create_job *j, uid_t *ret_uid)
+{
+	const struct oci_config *c = j->config;
+	const struct oci_linux *l = c->linux_;
+	uint32_t uid = c->process->has_user ? c->process->user.uid : 0;
+	bool rw = false, mapped = l == NULL || l->uid_mappings_len == 0;
+
+	if (!j->ctx.ns.new_cgroup)
+		return false;
+	for (size_t i = 0; i < c->mounts_len; i++) {
+		const struct oci_mount *m = &c->mounts[i];
+
+		if (m->source && strcmp(m->source, "cgroup") == 0 && m->destination &&
+		    strcmp(m->destination, "/sys/fs/cgroup") == 0)
+			rw = !has_option(m, "ro");
+	}
+	for (size_t i = 0; !mapped && i < l->uid_mappings_len; i++) {
+		const struct oci_id_mapping *im = &l->uid_mappings[i];
+
+		if (uid >= im->container_id && uid - im->container_id < im->size) {
+			uid = im->host_id + (uid - im->container_id);
+			mapped = true;
+		}
+	}
+	*ret_uid = uid;
+	return rw && mapped && uid != 0;
+}
+
 static int make_cgroup(struct create_job *j, struct sheep_err **err)
 {
 	const struct oci_linux *l = j->config->linux_;
 	_cleanup_free_ struct oci_device_cgroup *node_rules = NULL;
 	struct oci_resources res_copy;
 	const struct oci_resources *res = with_node_rules(l, &res_copy, &node_rules);
+	uid_t owner;
 	struct sheep_cgroup_opts o = {
 	    .id = j->opts->id,
 	    .cgroups_path = l ? l->cgroups_path : NULL,
@@ -159,6 +199,9 @@ static int make_cgroup(struct create_job *j, struct sheep_err **err)
 		return 0;
 	if (sheep_cgroup_note(j->cgroup))
 		sheep_log(SHEEP_LOG_DEBUG, "cgroup: %s", sheep_cgroup_note(j->cgroup));
+	if (!o.rootless && cgroup_owner(j, &owner) &&
+	    sheep_cgroup_delegate(j->cgroup, owner, err) < 0)
+		return sheep_err_wrap(err, "delegate cgroup");
 	/* what was really made (a rootless caller may have dropped hierarchies); saved with the pid */
 	free(j->st.cgroup);
 	j->st.cgroup = sheep_cgroup_serialize(j->cgroup);
