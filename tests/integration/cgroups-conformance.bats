@@ -104,3 +104,18 @@ c 5:2 rwm'
 	assert_sheep_error run "$ID" "set cgroup: controller 'rdma' is not available: neither a v1 hierarchy nor the cgroup v2 tree at '/sys/fs/cgroup/unified' has it"
 	assert_nothing_left "$ID"
 }
+
+@test "hugepageLimits limit reservations as well as usage where the kernel accounts them" {
+	requires sheep
+	grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null ||
+		skip "requires hugetlb in the cgroup v2 tree"
+	update_config '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
+	run_probe
+	local own d
+	own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+	d=/sys/fs/cgroup/unified${own%/}/sheep-oci/$ID
+	[ "$(cat "$d/hugetlb.2MB.max")" = 4194304 ] || fail "hugetlb.2MB.max: $(cat "$d/hugetlb.2MB.max")"
+	[ -e "$d/hugetlb.2MB.rsvd.max" ] || skip "no reservation accounting in this kernel"
+	[ "$(cat "$d/hugetlb.2MB.rsvd.max")" = 4194304 ] ||
+		fail "hugetlb.2MB.rsvd.max: $(cat "$d/hugetlb.2MB.rsvd.max")"
+}

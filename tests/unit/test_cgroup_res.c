@@ -219,12 +219,15 @@ static void test_v1_misc(void **state)
 	struct oci_resources r = {.hugepage_limits = &hp, .hugepage_limits_len = 1};
 	struct sheep_err *err = NULL;
 
-	files("hugetlb.2MB.limit_in_bytes net_cls.classid net_prio.ifpriomap rdma.max");
+	files("hugetlb.2MB.limit_in_bytes hugetlb.2MB.rsvd.limit_in_bytes net_cls.classid "
+	      "net_prio.ifpriomap rdma.max");
 	assert_int_equal(cg_v1_hugetlb(dir, &r, &err), 0);
 	assert_int_equal(cg_v1_net_cls(dir, &net, &err), 0);
 	assert_int_equal(cg_v1_net_prio(dir, &net, &err), 0);
 	assert_int_equal(cg_rdma(dir, &rdma, &err), 0);
 	expect("hugetlb.2MB.limit_in_bytes", "4194304");
+	/* reservations too, where the kernel accounts them */
+	expect("hugetlb.2MB.rsvd.limit_in_bytes", "4194304");
 	expect("net_cls.classid", "1048577");
 	expect("net_prio.ifpriomap", "eth0 5");
 	expect("rdma.max", "mlx5_0 hca_handle=3");
@@ -346,6 +349,7 @@ static void test_v2_io_pids_hugetlb(void **state)
 	expect("io.max", "8:0 rbps=2048");
 	assert_int_equal(cg_v2_pids(dir, &p, &err), 0);
 	expect("pids.max", "64");
+	/* a kernel without reservation accounting (no hugetlb.1GB.rsvd.max): usage only */
 	assert_int_equal(cg_v2_hugetlb(dir, &r, &err), 0);
 	expect("hugetlb.1GB.max", "0");
 }

@@ -95,6 +95,10 @@ int cg_v1_net_cls(const char *dir, const struct oci_network *n, struct sheep_err
 int cg_v1_net_prio(const char *dir, const struct oci_network *n, struct sheep_err **err);
 int cg_v1_devices(const char *dir, const struct oci_resources *r, struct sheep_err **err);
 int cg_rdma(const char *dir, const struct oci_rdma *r, struct sheep_err **err);
+/* hugepageLimits into hugetlb.<size>.<suffix> and, where it exists, hugetlb.<size>.rsvd.<suffix>
+ * (v1 "limit_in_bytes", v2 "max"). */
+int cg_hugetlb(const char *dir, const struct oci_resources *r, const char *suffix,
+	       struct sheep_err **err);
 
 int cg_v2_memory(const char *dir, const struct oci_memory *m, struct sheep_err **err);
 int cg_v2_cpu(const char *dir, const struct oci_cpu *c, struct sheep_err **err);

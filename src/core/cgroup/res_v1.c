@@ -234,18 +234,31 @@ int cg_v1_blkio(const char *dir, const struct oci_block_io *b, struct sheep_err 
 	return 0;
 }
 
-int cg_v1_hugetlb(const char *dir, const struct oci_resources *r, struct sheep_err **err)
+/* config-linux.md: the limit applies to reservations where the kernel accounts them (the
+ * ".rsvd." file next to the usage one), as well as to usage (page faults) as before; the
+ * reservation file is skipped where it does not exist. */
+int cg_hugetlb(const char *dir, const struct oci_resources *r, const char *suffix,
+	       struct sheep_err **err)
 {
 	for (size_t i = 0; i < r->hugepage_limits_len; i++) {
 		const struct oci_hugepage_limit *h = &r->hugepage_limits[i];
-		_cleanup_free_ char *file = NULL;
+		_cleanup_free_ char *file = NULL, *rsvd = NULL;
 
-		if (asprintf(&file, "hugetlb.%s.limit_in_bytes", h->page_size) < 0)
+		if (asprintf(&file, "hugetlb.%s.%s", h->page_size, suffix) < 0 ||
+		    asprintf(&rsvd, "hugetlb.%s.rsvd.%s", h->page_size, suffix) < 0)
 			return sheep_err_set(err, ENOMEM, "hugetlb");
 		if (cg_writef(dir, file, err, "%llu", (unsigned long long)h->limit) < 0)
 			return -1;
+		if (cg_file_exists(dir, rsvd) &&
+		    cg_writef(dir, rsvd, err, "%llu", (unsigned long long)h->limit) < 0)
+			return -1;
 	}
 	return 0;
+}
+
+int cg_v1_hugetlb(const char *dir, const struct oci_resources *r, struct sheep_err **err)
+{
+	return cg_hugetlb(dir, r, "limit_in_bytes", err);
 }
 
 int cg_v1_net_cls(const char *dir, const struct oci_network *n, struct sheep_err **err)

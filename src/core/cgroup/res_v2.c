@@ -196,14 +196,5 @@ int cg_v2_io(const char *dir, const struct oci_block_io *b, struct sheep_err **e
 
 int cg_v2_hugetlb(const char *dir, const struct oci_resources *r, struct sheep_err **err)
 {
-	for (size_t i = 0; i < r->hugepage_limits_len; i++) {
-		const struct oci_hugepage_limit *h = &r->hugepage_limits[i];
-		_cleanup_free_ char *file = NULL;
-
-		if (asprintf(&file, "hugetlb.%s.max", h->page_size) < 0)
-			return sheep_err_set(err, ENOMEM, "hugetlb");
-		if (cg_writef(dir, file, err, "%llu", (unsigned long long)h->limit) < 0)
-			return -1;
-	}
-	return 0;
+	return cg_hugetlb(dir, r, "max", err);
 }
