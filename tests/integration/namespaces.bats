@@ -103,6 +103,20 @@ ns_of() {
 	[ "$(hostname)" != nope ]
 }
 
+# runc 1.1.5 sets it in the host's uts namespace (the host's domainname changed): sheep-oci only
+@test "a domainname without a uts namespace is rejected, the host's unchanged" {
+	requires sheep
+	local before
+	before=$(cat /proc/sys/kernel/domainname)
+	update_config '.linux.namespaces |= map(select(.type != "uts")) | del(.hostname) |
+		.domainname = "hostile.example"'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_sheep_error run "$ID" "config.json: domainname: setting it needs a new uts namespace"
+	assert_nothing_left "$ID"
+	[ "$(cat /proc/sys/kernel/domainname)" = "$before" ] ||
+		fail "the host's domainname changed to $(cat /proc/sys/kernel/domainname)"
+}
+
 @test "an unknown namespace type is rejected before anything is created" {
 	update_config '.linux.namespaces += [{"type": "foo"}]'
 	sheep create --bundle "$BUNDLE" "$ID"

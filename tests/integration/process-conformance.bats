@@ -209,3 +209,12 @@ teardown() {
 	assert_output 500
 	status_is "$ID" running
 }
+
+@test "process: repeated additionalGids are set once, as with runc" {
+	update_config '.process.user = {"uid": 1000, "gid": 1000, "additionalGids": [3000, 5, 3000, 5]}'
+	set_args /bin/sh -c 'grep ^Groups: /proc/self/status'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ "$(echo "$output" | tr -s '\t ' ' ' | sed 's/ $//')" = "Groups: 5 3000" ] ||
+		fail "got: $output"
+}

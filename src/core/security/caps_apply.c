@@ -3,12 +3,15 @@
  * set, e.g. CAP_SYS_RESOURCE on a host that dropped it) cannot be granted and is left out. */
 #include <errno.h>
 #include <grp.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 #include "core/caps.h"
 #include "core/security/caps_priv.h"
+#include "util/cleanup.h"
 
 struct current {
 	uint64_t permitted, inheritable, bounding;
@@ -71,9 +74,35 @@ static int ids_error(const char *call, const char *what, unsigned int id, struct
 	return sheep_err_set(err, errno, "%s %u", call, id);
 }
 
-static int set_ids(uid_t uid, gid_t gid, const gid_t *groups, size_t ngroups,
-		   struct sheep_err **err)
+static int gid_cmp(const void *a, const void *b)
 {
+	gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The groups sorted (as the kernel keeps them) without duplicates, which it would list twice
+ * (runc drops them too). */
+static size_t unique_groups(gid_t *groups, size_t n)
+{
+	size_t kept = 0;
+
+	qsort(groups, n, sizeof(*groups), gid_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (kept == 0 || groups[kept - 1] != groups[i])
+			groups[kept++] = groups[i];
+	return kept;
+}
+
+static int set_ids(uid_t uid, gid_t gid, const gid_t *given, size_t ngroups, struct sheep_err **err)
+{
+	_cleanup_free_ gid_t *groups = ngroups ? calloc(ngroups, sizeof(*groups)) : NULL;
+
+	if (ngroups > 0 && groups == NULL)
+		return sheep_err_set(err, ENOMEM, "setgroups");
+	if (ngroups > 0)
+		memcpy(groups, given, ngroups * sizeof(*groups));
+	ngroups = unique_groups(groups, ngroups);
 	/* In a user namespace whose setgroups is "deny" the call is EPERM; with no groups asked
 	 * for there is nothing to lose, the unmapped groups could not be changed anyway. */
 	if (setgroups(ngroups, groups) < 0 && !(errno == EPERM && ngroups == 0))

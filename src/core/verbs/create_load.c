@@ -107,15 +107,20 @@ static int check_namespaces(struct create_job *j, struct sheep_err **err)
 {
 	const struct sheep_ns_plan *ns = &j->ctx.ns;
 	const struct oci_config *c = j->config;
+	bool new_uts = (ns->unshare_flags | ns->clone_flags) & CLONE_NEWUTS;
 
 	if (!ns->has_mount)
 		return sheep_err_set(err, 0,
 				     "config.json: linux.namespaces: a mount namespace is "
 				     "required");
-	if (c->hostname && *c->hostname && !(ns->unshare_flags & CLONE_NEWUTS) &&
-	    !(ns->clone_flags & CLONE_NEWUTS))
+	/* in the runtime's uts namespace they would rename the host */
+	if (c->hostname && *c->hostname && !new_uts)
 		return sheep_err_set(err, 0,
 				     "config.json: hostname: setting it needs a new uts "
+				     "namespace");
+	if (c->domainname && *c->domainname && !new_uts)
+		return sheep_err_set(err, 0,
+				     "config.json: domainname: setting it needs a new uts "
 				     "namespace");
 	return 0;
 }
