@@ -63,8 +63,8 @@ static int open_ns_path(const struct oci_namespace *ns, size_t i, int flag, int 
 	if (type != flag) {
 		close(fd);
 		return sheep_err_set(
-		    err, 0, "config.json: linux.namespaces[%zu].path: '%s' is not a %s namespace",
-		    i, ns->path, ns->type);
+		    err, 0, "config.json: linux.namespaces[%zu].path: '%s' is not %s %s namespace",
+		    i, ns->path, strchr("aeiou", ns->type[0]) ? "an" : "a", ns->type);
 	}
 	*ret_fd = fd;
 	return 0;

@@ -216,7 +216,7 @@ static void test_path_wrong_type(void **state)
 
 	(void)state;
 	plan_fails(&l, 0,
-		   "config.json: linux.namespaces[1].path: '/proc/self/ns/uts' is not a ipc "
+		   "config.json: linux.namespaces[1].path: '/proc/self/ns/uts' is not an ipc "
 		   "namespace");
 }
 
