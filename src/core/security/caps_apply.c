@@ -87,6 +87,8 @@ static size_t unique_groups(gid_t *groups, size_t n)
 {
 	size_t kept = 0;
 
+	if (n < 2) /* also keeps a NULL array with n 0 away from qsort (declared nonnull) */
+		return n;
 	qsort(groups, n, sizeof(*groups), gid_cmp);
 	for (size_t i = 0; i < n; i++)
 		if (kept == 0 || groups[kept - 1] != groups[i])
