@@ -113,3 +113,52 @@ add_hook() {
 	assert_success
 	[ "$(cat "$HOOKLOG")" = "poststop set" ]
 }
+
+# runtime-spec 1.3 lifecycle step 9 (runc has always failed): a failing poststart hook fails
+# start, the hooks after it do not run, and the container is stopped; delete runs poststop.
+# runc 1.1.5 runs poststart hooks in create, so its create fails instead.
+@test "poststart failure, ociVersion 1.3: start fails, the container is stopped" {
+	requires sheep
+	update_config '.ociVersion = "1.3.0" | .hooks.poststart = [{"path": "/bin/false"}]'
+	add_hook poststart
+	add_hook poststop
+	set_args /probe pause --ready /tmp/ready
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_success
+	sheep start "$ID"
+	assert_sheep_error start "$ID" "poststart hook 0 ('/bin/false'): exited with status 1"
+	wait_status "$ID" stopped
+	[ ! -e "$HOOKLOG" ] || fail "a hook after the failed one ran: $(cat "$HOOKLOG")"
+	sheep delete "$ID"
+	assert_success
+	[ "$(cat "$HOOKLOG")" = "poststop set" ]
+}
+
+# The same under `run`: the container is deleted, poststop hooks included (as runc).
+@test "poststart failure, ociVersion 1.3: run fails and removes the container" {
+	update_config '.ociVersion = "1.3.0" | .hooks.poststart = [{"path": "/bin/false"}]'
+	add_hook poststop
+	set_args /probe pause
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_failure
+	is_sheep && assert_sheep_error run "$ID" "poststart hook 0 ('/bin/false'): exited with status 1"
+	[ "$(cat "$HOOKLOG")" = "poststop set" ]
+	assert_nothing_left "$ID"
+}
+
+# Bundles that declare an earlier version were promised a warning (runtime-spec 1.0.2 to 1.2):
+# start succeeds and the remaining hooks run. runc 1.1.5 fails them too.
+@test "poststart failure, ociVersion 1.2 or older: a warning, the remaining hooks run" {
+	requires sheep
+	update_config '.ociVersion = "1.0.2" | .hooks.poststart = [{"path": "/bin/false"}]'
+	add_hook poststart
+	set_args /probe pause --ready /tmp/ready
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_success
+	sheep start "$ID"
+	assert_success
+	assert_output_contains "poststart hook 0 ('/bin/false'): exited with status 1"
+	wait_file "$BUNDLE/rootfs/tmp/ready"
+	[ "$(container_status "$ID")" = running ]
+	[ "$(cat "$HOOKLOG")" = "poststart set" ]
+}

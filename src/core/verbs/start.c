@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -63,6 +64,37 @@ static int open_gate(struct container_ref *r, bool start_hooks, struct sheep_err
 	return rfd >= 0 ? wait_start_hooks(rfd, err) : 0;
 }
 
+/* runtime-spec 1.3 (lifecycle step 9, as runc always did): a failing poststart hook is start's
+ * error and stops the container. Bundles that declare an earlier version were written against
+ * "log a warning and continue" (what crun does), and keep it: their ociVersion decides. */
+static bool poststart_failure_stops(const struct oci_config *c)
+{
+	const char *v = c->oci_version;
+
+	return v != NULL && v[0] == '1' && v[1] == '.' && v[2] >= '3' && v[2] <= '9';
+}
+
+static int run_poststart(const struct container_ref *r, const struct oci_config *config,
+			 struct sheep_err **err)
+{
+	const struct oci_hooks *h = config->hooks;
+	_cleanup_free_ char *state = sheep_state_oci_json(r->st, SHEEP_RUNNING, err);
+	struct sheep_err *ignored = NULL;
+
+	if (state == NULL)
+		return -1;
+	if (!poststart_failure_stops(config)) {
+		sheep_hooks_run_warn("poststart", h->poststart, h->poststart_len, state);
+		return 0;
+	}
+	if (sheep_hooks_run("poststart", h->poststart, h->poststart_len, state, err) == 0)
+		return 0;
+	/* the rest of the lifecycle is delete's: the container is stopped, not removed */
+	sheep_signal_init(r->st, SIGKILL, &ignored);
+	sheep_err_free(ignored);
+	return -1;
+}
+
 int sheep_container_start(const char *root, const char *id, struct sheep_err **err)
 {
 	struct container_ref r;
@@ -83,13 +115,7 @@ int sheep_container_start(const char *root, const char *id, struct sheep_err **e
 	sheep_fault_point("start:", "gate-opened");
 	ret = 0;
 	if (config && config->hooks && config->hooks->poststart_len) {
-		_cleanup_free_ char *state = sheep_state_oci_json(r.st, SHEEP_RUNNING, err);
-		if (state == NULL) {
-			ret = -1;
-			goto out;
-		}
-		sheep_hooks_run_warn("poststart", config->hooks->poststart,
-				     config->hooks->poststart_len, state);
+		ret = run_poststart(&r, config, err);
 		sheep_fault_point("start:", "poststart");
 	}
 out:
