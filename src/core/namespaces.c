@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <linux/nsfs.h>
 
@@ -38,6 +39,24 @@ int sheep_ns_flag(const char *type)
 		if (strcmp(ns_table[i].type, type) == 0)
 			return ns_table[i].flag;
 	return 0;
+}
+
+bool sheep_ns_plan_private(const struct sheep_ns_plan *plan, int flag)
+{
+	char self[64];
+	struct stat joined, own;
+
+	if ((plan->clone_flags | plan->unshare_flags) & flag)
+		return true;
+	for (int i = 0; i < plan->njoins; i++) {
+		if (plan->joins[i].flag != flag)
+			continue;
+		snprintf(self, sizeof(self), "/proc/self/ns/%s", sheep_ns_proc_name(flag));
+		if (fstat(plan->joins[i].fd, &joined) < 0 || stat(self, &own) < 0)
+			return false;
+		return joined.st_ino != own.st_ino || joined.st_dev != own.st_dev;
+	}
+	return false;
 }
 
 const char *sheep_ns_proc_name(int flag)

@@ -42,6 +42,9 @@ int sheep_ns_plan_join_fd(const struct sheep_ns_plan *plan, int flag);
 /* CLONE_NEW* flag for a spec namespace type, 0 when unknown. */
 int sheep_ns_flag(const char *type);
 const char *sheep_ns_proc_name(int flag);
+/* True when the plan makes a new namespace of this type (CLONE_NEW*), or joins one by a path that
+ * is not the runtime's own: joining /proc/1/ns/net is no private network namespace. */
+bool sheep_ns_plan_private(const struct sheep_ns_plan *plan, int flag);
 /* In the child, after unshare(CLONE_NEWTIME): /proc/self/timens_offsets. */
 int sheep_ns_write_time_offsets(const struct oci_time_offsets *t, struct sheep_err **err);
 

@@ -7,7 +7,6 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "core/sysctl_ns.h"
 
@@ -47,26 +46,6 @@ int sheep_sysctl_ns(const char *key)
 	return 0;
 }
 
-/* True when the plan makes a new namespace of this type, or joins one by path that is not the
- * runtime's own (joining /proc/1/ns/net is no private network namespace). */
-static bool private_ns(const struct sheep_ns_plan *plan, int flag)
-{
-	char self[64];
-	struct stat joined, own;
-
-	if ((plan->clone_flags | plan->unshare_flags) & flag)
-		return true;
-	for (int i = 0; i < plan->njoins; i++) {
-		if (plan->joins[i].flag != flag)
-			continue;
-		snprintf(self, sizeof(self), "/proc/self/ns/%s", sheep_ns_proc_name(flag));
-		if (fstat(plan->joins[i].fd, &joined) < 0 || stat(self, &own) < 0)
-			return false;
-		return joined.st_ino != own.st_ino || joined.st_dev != own.st_dev;
-	}
-	return false;
-}
-
 static int check_one(const struct oci_config *config, const struct sheep_ns_plan *plan,
 		     const char *key, struct sheep_err **err)
 {
@@ -78,7 +57,7 @@ static int check_one(const struct oci_config *config, const struct sheep_ns_plan
 				     "config.json: linux.sysctl: '%s' is not in a separate kernel "
 				     "namespace: it would change the host",
 				     key);
-	if (!private_ns(plan, flag))
+	if (!sheep_ns_plan_private(plan, flag))
 		return sheep_err_set(err, 0,
 				     "config.json: linux.sysctl: '%s' needs the container's own %s "
 				     "namespace (a new one, or a path other than the runtime's)",

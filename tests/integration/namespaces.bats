@@ -111,10 +111,40 @@ ns_of() {
 	update_config '.linux.namespaces |= map(select(.type != "uts")) | del(.hostname) |
 		.domainname = "hostile.example"'
 	sheep run --bundle "$BUNDLE" "$ID"
-	assert_sheep_error run "$ID" "config.json: domainname: setting it needs a new uts namespace"
+	assert_sheep_error run "$ID" "config.json: domainname: setting it needs a uts namespace other than the runtime's"
 	assert_nothing_left "$ID"
 	[ "$(cat /proc/sys/kernel/domainname)" = "$before" ] ||
 		fail "the host's domainname changed to $(cat /proc/sys/kernel/domainname)"
+}
+
+# A uts namespace joined by path (a pod's) is the container's to name, as with runc; joining the
+# runtime's own by its path is no namespace of the container's (runc 1.1.5 renames the host).
+@test "hostname and domainname in a uts namespace joined by path; never the runtime's own" {
+	unshare -u sleep 1000 >/dev/null 2>&1 3>&- &
+	HOLDER=$!
+	HOLDERS="${HOLDERS:-} $HOLDER"
+	for _ in $(seq 100); do
+		[ "$(readlink "/proc/$HOLDER/ns/uts")" != "$(host_ns uts)" ] && break
+		sleep 0.02
+	done
+	update_config '.linux.namespaces |= map(if .type == "uts"
+		then .path = "/proc/'"$HOLDER"'/ns/uts" else . end) |
+		.hostname = "podname" | .domainname = "pod.example"'
+	set_args /bin/sh -c 'hostname; cat /proc/sys/kernel/domainname'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ "${lines[0]}" = podname ]
+	[ "$(nsenter -t "$HOLDER" -u hostname)" = podname ]
+	is_sheep || return 0 # runc 1.1.5 leaves the domainname
+	[ "${lines[1]}" = pod.example ]
+	local host_name host_domain
+	host_name=$(hostname) host_domain=$(cat /proc/sys/kernel/domainname)
+	update_config '.linux.namespaces |= map(if .type == "uts"
+		then .path = "/proc/self/ns/uts" else . end)'
+	sheep run --bundle "$BUNDLE" "$ID-self"
+	assert_sheep_error run "$ID-self" "config.json: hostname: setting it needs a uts namespace other than the runtime's"
+	[ "$(hostname)" = "$host_name" ] && [ "$(cat /proc/sys/kernel/domainname)" = "$host_domain" ] ||
+		fail "the host was renamed"
 }
 
 @test "an unknown namespace type is rejected before anything is created" {

@@ -107,21 +107,22 @@ static int check_namespaces(struct create_job *j, struct sheep_err **err)
 {
 	const struct sheep_ns_plan *ns = &j->ctx.ns;
 	const struct oci_config *c = j->config;
-	bool new_uts = (ns->unshare_flags | ns->clone_flags) & CLONE_NEWUTS;
+	bool own_uts = sheep_ns_plan_private(ns, CLONE_NEWUTS);
 
 	if (!ns->has_mount)
 		return sheep_err_set(err, 0,
 				     "config.json: linux.namespaces: a mount namespace is "
 				     "required");
-	/* in the runtime's uts namespace they would rename the host */
-	if (c->hostname && *c->hostname && !new_uts)
+	/* in the runtime's uts namespace they would rename the host; one joined by path (a pod's)
+	 * is the container's to name, as with runc */
+	if (c->hostname && *c->hostname && !own_uts)
 		return sheep_err_set(err, 0,
-				     "config.json: hostname: setting it needs a new uts "
-				     "namespace");
-	if (c->domainname && *c->domainname && !new_uts)
+				     "config.json: hostname: setting it needs a uts namespace "
+				     "other than the runtime's");
+	if (c->domainname && *c->domainname && !own_uts)
 		return sheep_err_set(err, 0,
-				     "config.json: domainname: setting it needs a new uts "
-				     "namespace");
+				     "config.json: domainname: setting it needs a uts namespace "
+				     "other than the runtime's");
 	return 0;
 }
 
