@@ -132,6 +132,7 @@ add_hook() {
 	sheep delete "$ID"
 	assert_success
 	[ "$(cat "$HOOKLOG")" = "poststop set" ]
+	assert_nothing_left "$ID"
 }
 
 # The same under `run`: the container is deleted, poststop hooks included (as runc).

@@ -143,6 +143,7 @@ ns_of() {
 		then .path = "/proc/self/ns/uts" else . end)'
 	sheep run --bundle "$BUNDLE" "$ID-self"
 	assert_sheep_error run "$ID-self" "config.json: hostname: setting it needs a uts namespace other than the runtime's"
+	assert_nothing_left "$ID-self"
 	[ "$(hostname)" = "$host_name" ] && [ "$(cat /proc/sys/kernel/domainname)" = "$host_domain" ] ||
 		fail "the host was renamed"
 }

@@ -458,6 +458,13 @@ static void test_delegate(void **state)
 		assert_int_equal(owner_of(dir, "cgroup.subtree_control"), uid);
 		assert_int_equal(owner_of(dir, "memory.max"), 0);
 	}
+	/* a cgroup gone meanwhile: the error names it */
+	assert_int_equal(sheep_rm_rf_at(AT_FDCWD, dir, NULL), 0);
+	assert_int_equal(cg_delegate_in(cg, list, uid, &err), -1);
+	assert_non_null(strstr(err->msg, dir));
+	assert_non_null(strstr(err->msg, "No such file or directory"));
+	sheep_err_free(err);
+	err = NULL;
 	sheep_cgroup_free(cg);
 
 	o.id = "c2";

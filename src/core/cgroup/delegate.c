@@ -38,7 +38,6 @@ int cg_delegate_in(const struct sheep_cgroup *cg, const char *delegate_list, uid
 {
 	_cleanup_free_ char *dir = NULL, *list = NULL;
 	_cleanup_close_ int dirfd = -1;
-	size_t len = 0;
 
 	if (cg->len != 1 || !cg->h[0].v2 || cg->h[0].created == 0)
 		return 0;
@@ -50,7 +49,7 @@ int cg_delegate_in(const struct sheep_cgroup *cg, const char *delegate_list, uid
 		return sheep_err_set(err, errno, "open '%s'", dir);
 	if (fchown(dirfd, uid, (gid_t)-1) < 0)
 		return sheep_err_set(err, errno, "chown '%s'", dir);
-	if (sheep_read_file_at(AT_FDCWD, delegate_list, 64 * 1024, &list, &len, NULL) < 0) {
+	if (sheep_read_file_at(AT_FDCWD, delegate_list, 64 * 1024, &list, NULL, NULL) < 0) {
 		list = strdup(fallback_list);
 		if (list == NULL)
 			return sheep_err_set(err, ENOMEM, "delegate cgroup");
