@@ -33,11 +33,12 @@ state_hook() {
 	assert_success
 	wait_status "$ID" stopped
 	# runtime-spec "State": pid as seen by the runtime in the runtime's namespaces, by the
-	# container in the container's (its init is pid 1 of a new pid namespace)
+	# container in the container's (its init is pid 1 of a new pid namespace); "created":
+	# these hooks are lifecycle steps 4 and 5, after the environment's creation (step 2)
 	run jq -c '[.status, .pid, .id]' "$BUNDLE/rootfs/out/createRuntime.json"
-	[ "$output" = "[\"creating\",$pid,\"$ID\"]" ] || fail "createRuntime got $output"
+	[ "$output" = "[\"created\",$pid,\"$ID\"]" ] || fail "createRuntime got $output"
 	run jq -c '[.status, .pid, .id]' "$BUNDLE/rootfs/out/createContainer.json"
-	[ "$output" = "[\"creating\",1,\"$ID\"]" ] || fail "createContainer got $output"
+	[ "$output" = "[\"created\",1,\"$ID\"]" ] || fail "createContainer got $output"
 	# startContainer runs after start: the container is created, not being created
 	run jq -c '[.status, .pid, .id]' "$BUNDLE/rootfs/out/startContainer.json"
 	[ "$output" = "[\"created\",1,\"$ID\"]" ] || fail "startContainer got $output"

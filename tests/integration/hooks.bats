@@ -47,7 +47,7 @@ add_hook() {
 			(.ociVersion | length > 0)' "$BATS_TEST_TMPDIR/$h.json" ||
 			fail "$h state: $(cat "$BATS_TEST_TMPDIR/$h.json")"
 	done
-	jq -e '.pid > 0 and .status == "creating"' "$BATS_TEST_TMPDIR/createRuntime.json"
+	jq -e '.pid > 0 and .status == "created"' "$BATS_TEST_TMPDIR/createRuntime.json"
 	jq -e '.pid > 0' "$BATS_TEST_TMPDIR/poststart.json"
 }
 
@@ -56,6 +56,9 @@ add_hook() {
 	sheep create --bundle "$BUNDLE" "$ID"
 	assert_success
 	[ "$(cat "$HOOKLOG")" = "prestart set" ]
+	# the environment exists (lifecycle step 2 is over) and the pid is the host's
+	jq -e --argjson pid "$(container_pid "$ID")" '.status == "created" and .pid == $pid' \
+		"$BATS_TEST_TMPDIR/prestart.json"
 }
 
 @test "startContainer runs in the container before the process" {

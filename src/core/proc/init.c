@@ -179,7 +179,7 @@ static int before_pivot(void *data, struct sheep_err **err)
 		return -1;
 	if (h == NULL || h->create_container_len == 0)
 		return 0;
-	state = sheep_state_oci_json_in_container(c->state_json, SHEEP_CREATING, getpid(), err);
+	state = sheep_state_oci_json_in_container(c->state_json, SHEEP_CREATED, getpid(), err);
 	if (state == NULL)
 		return -1;
 	return sheep_hooks_run("createContainer", h->create_container, h->create_container_len,

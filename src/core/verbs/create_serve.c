@@ -21,7 +21,9 @@ static int run_runtime_hooks(struct create_job *j, struct sheep_err **err)
 
 	if (h == NULL)
 		return 0;
-	state = sheep_state_oci_json(&j->st, SHEEP_CREATING, err);
+	/* "created": these hooks are steps 3-5 of the spec's lifecycle, after the environment was
+	 * created (step 2, the "creating" status); crun and runtime-tools agree */
+	state = sheep_state_oci_json(&j->st, SHEEP_CREATED, err);
 	if (state == NULL)
 		return -1;
 	/* prestart is deprecated but still run, before createRuntime (runtime-spec "prestart") */
