@@ -50,6 +50,23 @@ teardown() {
 	assert_nothing_left "$ID"
 }
 
+@test "delete of a created container without --force fails and changes nothing (runtime-spec)" {
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_success
+	pid=$(container_pid "$ID")
+	sheep delete "$ID"
+	assert_sheep_error delete "$ID" "cannot delete a created container (use --force)"
+	[ "$(container_status "$ID")" = created ]
+	[ "$(container_pid "$ID")" = "$pid" ]
+	# killed, it is stopped and goes without --force
+	sheep kill "$ID" KILL
+	assert_success
+	wait_status "$ID" stopped
+	sheep delete "$ID"
+	assert_success
+	assert_nothing_left "$ID"
+}
+
 @test "delete --force of a created container" {
 	sheep create --bundle "$BUNDLE" "$ID"
 	sheep delete --force "$ID"

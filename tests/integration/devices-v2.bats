@@ -123,7 +123,7 @@ assert_one_program() {
 	sheep create --bundle "$BUNDLE" "$ID"
 	assert_success
 	assert_one_program
-	sheep delete "$ID"
+	sheep delete --force "$ID"
 	assert_success
 	[ ! -d "$CG" ] || fail "cgroup left behind: $CG"
 	assert_nothing_left "$ID"

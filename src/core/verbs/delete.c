@@ -1,5 +1,5 @@
-/* delete: stop what is left (with --force, or a created container that never ran), remove the
- * cgroup, run poststop hooks, remove the state directory. */
+/* delete: stop what is left (with --force), remove the cgroup, run poststop hooks, remove the
+ * state directory. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -83,7 +83,10 @@ int sheep_container_delete(const char *root, const char *id, bool force, struct 
 		}
 		return -1;
 	}
-	if ((r.status == SHEEP_RUNNING || r.status == SHEEP_PAUSED) && !force) {
+	/* runtime-spec "delete": a container that is not stopped is an error and left as it is.
+	 * runc and crun also delete a created one; containerd's CRI and Docker kill a task before
+	 * deleting it (WithProcessKill) and podman passes --force, so the rule costs them nothing. */
+	if (r.status != SHEEP_STOPPED && !force) {
 		sheep_err_set(err, 0, "cannot delete a %s container (use --force)",
 			      sheep_status_name(r.status));
 		goto out;
