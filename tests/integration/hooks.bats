@@ -117,6 +117,48 @@ add_hook() {
 	[ "$(cat "$HOOKLOG")" = "poststop set" ]
 }
 
+# runtime-spec lifecycle step 9: poststart runs after the user-specified program is executed.
+# A seccomp agent holds the init's execve for a second (SCMP_ACT_NOTIFY, then CONTINUE): a start
+# that runs poststart hooks before the execve is done lets the hook see the waiting init, not
+# the program.
+@test "poststart hooks run after the user's program is executed" {
+	is_runc && skip "runc 1.1.5 runs poststart hooks in create"
+	command -v python3 >/dev/null || skip "requires python3"
+	local sock=$BATS_TEST_TMPDIR/agent.sock
+	python3 -c '
+import fcntl, socket, struct, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(1)
+open(sys.argv[1] + ".ready", "w").close()
+c, _ = s.accept()
+_, fds, _, _ = socket.recv_fds(c, 65536, 1)
+notif = bytearray(80)  # struct seccomp_notif
+fcntl.ioctl(fds[0], 0xc0502100, notif)  # SECCOMP_IOCTL_NOTIF_RECV
+time.sleep(1)
+resp = struct.pack("=QqiI", struct.unpack_from("=Q", notif)[0], 0, 0, 1)  # FLAG_CONTINUE
+fcntl.ioctl(fds[0], 0xc0182101, resp)  # SECCOMP_IOCTL_NOTIF_SEND
+' "$sock" 3>&- &
+	local agent=$!
+	wait_file "$sock.ready"
+	cat >"$BATS_TEST_TMPDIR/comm.sh" <<-SH
+		#!/bin/sh
+		cat /proc/\$(jq -r .pid)/comm >"$BATS_TEST_TMPDIR/comm"
+	SH
+	chmod +x "$BATS_TEST_TMPDIR/comm.sh"
+	update_config '.hooks.poststart = [{"path": "'"$BATS_TEST_TMPDIR/comm.sh"'"}]
+		| .process.noNewPrivileges = true
+		| .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "'"$sock"'",
+			"syscalls": [{"names": ["execve"], "action": "SCMP_ACT_NOTIFY"}]}'
+	set_args /probe pause
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_success
+	sheep start "$ID"
+	assert_success
+	wait "$agent"
+	[ "$(cat "$BATS_TEST_TMPDIR/comm")" = probe ] ||
+		fail "poststart saw '$(cat "$BATS_TEST_TMPDIR/comm")'"
+}
+
 # runtime-spec 1.3 lifecycle step 9 (runc has always failed): a failing poststart hook fails
 # start, the hooks after it do not run, and the container is stopped; delete runs poststop.
 # runc 1.1.5 runs poststart hooks in create, so its create fails instead.

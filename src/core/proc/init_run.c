@@ -158,8 +158,8 @@ int sheep_init_step_wait_start(struct sheep_init_ctx *c, struct sheep_err **err)
 		_exit(1); /* nobody to report to: create has returned */
 	if (h && h->start_container_len)
 		run_start_hooks(c, h);
-	close(c->fifo_fd);
-	c->fifo_fd = -1;
+	/* The fifo stays open until execve closes it (close-on-exec): a start that waits for
+	 * startContainer or poststart hooks sees the hangup once the user's program runs. */
 	return 0;
 }
 

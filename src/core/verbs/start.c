@@ -1,5 +1,5 @@
-/* start: open the gate (exec.fifo) the init waits on, wait for startContainer hooks if there are
- * any, then run poststart hooks. */
+/* start: open the gate (exec.fifo) the init waits on; with startContainer or poststart hooks,
+ * wait until the init has executed the user's program, then run poststart hooks. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -14,11 +14,12 @@
 #include "util/cleanup.h"
 #include "util/fault.h"
 
-/* With startContainer hooks the init reports their failure back through the fifo (runtime-spec
- * lifecycle step 7: "MUST generate an error"): start keeps a read end of its own, opened before
- * its write end so that the init's last close reads as a hangup, and waits for it. The init
- * closes its end once the hooks passed (or by exec, or by dying); a failure is written first. */
-static int wait_start_hooks(int rfd, struct sheep_err **err)
+/* The init keeps its end of the fifo open until its execve of the user's program (or its death)
+ * closes it. start keeps a read end of its own, opened before its write end so that the init's
+ * last close reads as a hangup, and waits for it: poststart hooks then run after the program is
+ * executed (runtime-spec lifecycle step 9), and a startContainer hook's failure, which the init
+ * writes there first, is start's error (step 7: "MUST generate an error"). */
+static int wait_exec(int rfd, struct sheep_err **err)
 {
 	struct pollfd p = {.fd = rfd,
 			   .events = 0}; /* POLLHUP only: the byte start wrote is unread */
@@ -37,14 +38,14 @@ static int wait_start_hooks(int rfd, struct sheep_err **err)
 	return sheep_err_set(err, 0, "%s", buf);
 }
 
-static int open_gate(struct container_ref *r, bool start_hooks, struct sheep_err **err)
+static int open_gate(struct container_ref *r, bool wait, struct sheep_err **err)
 {
 	_cleanup_close_ int fd = -1, rfd = -1;
 
 	if (r->status != SHEEP_CREATED)
 		return sheep_err_set(err, 0, "cannot start a container that is %s",
 				     sheep_status_name(r->status));
-	if (start_hooks) {
+	if (wait) {
 		rfd = openat(r->dirfd, SHEEP_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (rfd < 0)
 			return sheep_err_set(err, errno, "open '%s'", SHEEP_EXEC_FIFO);
@@ -61,7 +62,7 @@ static int open_gate(struct container_ref *r, bool start_hooks, struct sheep_err
 	if (write(fd, "0", 1) != 1)
 		return sheep_err_set(err, errno, "write '%s'", SHEEP_EXEC_FIFO);
 	sheep_closep(&fd);
-	return rfd >= 0 ? wait_start_hooks(rfd, err) : 0;
+	return rfd >= 0 ? wait_exec(rfd, err) : 0;
 }
 
 /* runtime-spec 1.3 (lifecycle step 9, as runc always did): a failing poststart hook is start's
@@ -99,6 +100,7 @@ int sheep_container_start(const char *root, const char *id, struct sheep_err **e
 {
 	struct container_ref r;
 	struct oci_config *config = NULL;
+	const struct oci_hooks *hooks;
 	int ret = -1;
 
 	if (container_open(root, id, &r, err) < 0)
@@ -110,11 +112,12 @@ int sheep_container_start(const char *root, const char *id, struct sheep_err **e
 		if (config == NULL)
 			goto out;
 	}
-	if (open_gate(&r, config && config->hooks && config->hooks->start_container_len, err) < 0)
+	hooks = config ? config->hooks : NULL;
+	if (open_gate(&r, hooks && (hooks->start_container_len || hooks->poststart_len), err) < 0)
 		goto out;
 	sheep_fault_point("start:", "gate-opened");
 	ret = 0;
-	if (config && config->hooks && config->hooks->poststart_len) {
+	if (hooks && hooks->poststart_len) {
 		ret = run_poststart(&r, config, err);
 		sheep_fault_point("start:", "poststart");
 	}
