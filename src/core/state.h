@@ -32,6 +32,8 @@ struct sheep_state {
 	uid_t owner;
 	bool creating; /* create has not finished */
 	bool own_pidns;
+	/* config.json has no process: the container can be created, not started (config.md) */
+	bool no_process;
 	char *cgroup; /* sheep_cgroup_serialize() text, NULL when the container has no cgroup */
 	struct oci_map annotations;
 	/* SHEEP_HOOKS_* of the hooks config.json lists, so that start and delete need not read and

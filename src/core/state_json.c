@@ -81,6 +81,8 @@ int sheep_state_save(int dirfd, const struct sheep_state *st, struct sheep_err *
 	gen_int(g, "owner", st->owner);
 	gen_bool(g, "creating", st->creating);
 	gen_bool(g, "ownPidns", st->own_pidns);
+	if (st->no_process)
+		gen_bool(g, "noProcess", true);
 	gen_str(g, "cgroup", st->cgroup);
 	gen_map(g, "annotations", &st->annotations);
 	if (st->hooks >= 0)
@@ -173,6 +175,7 @@ static int parse_state(const char *text, struct sheep_state **ret, struct sheep_
 	st->owner = (uid_t)tree_int(root, "owner");
 	st->creating = tree_bool(root, "creating");
 	st->own_pidns = tree_bool(root, "ownPidns");
+	st->no_process = tree_bool(root, "noProcess");
 	st->hooks = (int)tree_int_or(root, "hooks", -1);
 	if (st->hooks < -1 || st->hooks > 7)
 		st->hooks = -1;

@@ -129,12 +129,40 @@ teardown() {
 	assert_nothing_left "$ID"
 }
 
-@test "delete of a created container kills its init" {
+@test "delete --force of a created container kills its init" {
 	sheep create --bundle "$BUNDLE" "$ID"
 	assert_success
 	pid=$(container_pid "$ID")
 	sheep delete --force "$ID"
 	assert_success
 	retry 20 0.1 pid_dead "$pid"
+	assert_nothing_left "$ID"
+}
+
+# config.md: process is "REQUIRED when start is called"; create builds the container without one
+# (runtime-tools' start test creates such a container).
+@test "a config without process: create works, start fails and stops it, delete leaves nothing" {
+	update_config 'del(.process)'
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ "$(container_status "$ID")" = created ]
+	pid=$(container_pid "$ID")
+	# the container exists: exec works in it (nothing to inherit but the root)
+	sheep exec "$ID" /probe echo inside
+	assert_success
+	assert_output "inside"
+	sheep start "$ID"
+	assert_sheep_error start "$ID" "config.json: process: required to start the container"
+	retry 20 0.1 pid_dead "$pid"
+	[ "$(container_status "$ID")" = stopped ]
+	sheep delete "$ID"
+	assert_success
+	assert_nothing_left "$ID"
+}
+
+@test "a config without process: run fails and leaves nothing" {
+	update_config 'del(.process)'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_sheep_error run "$ID" "config.json: process: required to start the container"
 	assert_nothing_left "$ID"
 }

@@ -150,6 +150,7 @@ static void fill(struct sheep_state *st, const char *id)
 	    .owner = 1000,
 	    .creating = false,
 	    .own_pidns = true,
+	    .no_process = true,
 	    .cgroup = (char *)"v1:/sheep/x",
 	    .annotations = {.keys = k_annot, .values = v_annot, .len = 2},
 	    .hooks = SHEEP_HOOKS_START_CONTAINER | SHEEP_HOOKS_POSTSTOP,
@@ -178,6 +179,7 @@ static void test_save_load_round_trip(void **state)
 	assert_int_equal(out->owner, 1000);
 	assert_false(out->creating);
 	assert_true(out->own_pidns);
+	assert_true(out->no_process);
 	assert_string_equal(out->cgroup, "v1:/sheep/x");
 	assert_int_equal(out->annotations.len, 2);
 	assert_string_equal(out->annotations.keys[0], "org.example.a");
@@ -212,6 +214,7 @@ static void test_save_absent_fields(void **state)
 	assert_null(out->cgroup);
 	assert_true(out->creating);
 	assert_false(out->own_pidns);
+	assert_false(out->no_process);
 	assert_int_equal(out->annotations.len, 0);
 	/* not recorded (a state from before the field): unknown, so start/delete read the config */
 	assert_int_equal(out->hooks, -1);

@@ -35,8 +35,9 @@ struct sheep_init_ctx {
 	int tramp_fd;	  /* exec: the trampoline's memfd (exec_tramp.h), or -1 */
 	bool exec_script;
 	struct sheep_exe_id self_exe; /* the runtime binary, taken before clone */
-	bool is_exec;		      /* `exec` into a running container rather than its init */
-	cpu_set_t final_affinity;     /* exec: execCPUAffinity's mask once in the cgroup */
+	bool no_process; /* config.json has none: the init waits for a start that refuses */
+	bool is_exec;	 /* `exec` into a running container rather than its init */
+	cpu_set_t final_affinity; /* exec: execCPUAffinity's mask once in the cgroup */
 	bool has_final_affinity;
 };
 

@@ -73,6 +73,8 @@ int sheep_init_step_console(struct sheep_init_ctx *c, struct sheep_err **err)
 
 int sheep_init_step_find_exec(struct sheep_init_ctx *c, struct sheep_err **err)
 {
+	if (c->no_process)
+		return 0;
 	if (sheep_process_find_exec(c->config->process, &c->exec_path, err) < 0)
 		return -1;
 	c->exec_fd = sheep_exe_guard_open(c->exec_path, &c->self_exe, &c->exec_script, err);
@@ -154,8 +156,8 @@ int sheep_init_step_wait_start(struct sheep_init_ctx *c, struct sheep_err **err)
 	do
 		n = read(c->fifo_fd, &byte, 1);
 	while (n < 0 && errno == EINTR);
-	if (n != 1)
-		_exit(1); /* nobody to report to: create has returned */
+	if (n != 1 || c->no_process)
+		_exit(1); /* nobody to report to: create has returned (start refuses no process) */
 	if (h && h->start_container_len)
 		run_start_hooks(c, h);
 	/* The fifo stays open until execve closes it (close-on-exec): a start that waits for

@@ -76,6 +76,7 @@ static int make_state_dir(struct create_job *j, struct sheep_err **err)
 	j->st.owner = geteuid();
 	j->st.creating = true;
 	j->st.own_pidns = j->ctx.ns.new_pid;
+	j->st.no_process = j->ctx.no_process;
 	j->st.hooks = sheep_state_hooks_of(j->config);
 	j->st.created = now_rfc3339();
 	return copy_annotations(j, err);

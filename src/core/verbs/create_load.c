@@ -57,6 +57,22 @@ static int absolute_destinations(struct oci_config *c, struct sheep_err **err)
 	return 0;
 }
 
+/* config.md: process is "REQUIRED when start is called", so a config without one can be
+ * created: the init gets an empty process (cwd "/", no args, nothing to apply) to build the
+ * container with, and `start` refuses. */
+static int no_process(struct create_job *j, struct sheep_err **err)
+{
+	struct oci_process *p = calloc(1, sizeof(*p));
+
+	if (p == NULL || (p->cwd = strdup("/")) == NULL) {
+		free(p);
+		return sheep_err_set(err, ENOMEM, "load config");
+	}
+	j->config->process = p;
+	j->ctx.no_process = true;
+	return 0;
+}
+
 static int load_config(struct create_job *j, struct sheep_err **err)
 {
 	_cleanup_free_ char *path = NULL;
@@ -69,8 +85,8 @@ static int load_config(struct create_job *j, struct sheep_err **err)
 	j->config = oci_config_parse_data(j->raw_config, j->raw_config_len, "config.json", &msg);
 	if (j->config == NULL)
 		return sheep_err_take(err, EINVAL, msg);
-	if (j->config->process == NULL)
-		return sheep_err_set(err, 0, "config.json: process: required");
+	if (j->config->process == NULL && no_process(j, err) < 0)
+		return -1;
 	if (j->config->root == NULL || j->config->root->path == NULL)
 		return sheep_err_set(err, 0, "config.json: root.path: required");
 	return absolute_destinations(j->config, err);
@@ -225,7 +241,8 @@ int create_load(struct create_job *j, struct sheep_err **err)
 		return sheep_err_set(err, ENOMEM, "bundle");
 	if (load_config(j, err) < 0 || resolve_rootfs(j, err) < 0)
 		return -1;
-	if (sheep_process_validate(j->config->process, "config.json: process.", err) < 0)
+	if (!j->ctx.no_process &&
+	    sheep_process_validate(j->config->process, "config.json: process.", err) < 0)
 		return -1;
 	if (sheep_ns_plan_make(j->config->linux_, &j->ctx.ns, err) < 0)
 		return -1;

@@ -56,7 +56,9 @@ static int add_gids(struct exec_job *j, const struct oci_process *base, struct s
 static int from_command_line(struct exec_job *j, struct sheep_err **err)
 {
 	const struct sheep_exec_opts *o = j->opts;
-	const struct oci_process *base = j->config->process;
+	/* a container created without a process (config.md allows it) gives nothing to inherit */
+	static const struct oci_process none = {.cwd = (char *)"/"};
+	const struct oci_process *base = j->config->process ? j->config->process : &none;
 
 	j->proc = *base;
 	j->proc.args = o->args;

@@ -112,6 +112,16 @@ int sheep_container_start(const char *root, const char *id, struct sheep_err **e
 		if (config == NULL)
 			goto out;
 	}
+	/* config.md: process is "REQUIRED when start is called". The init could never run
+	 * anything: it is stopped, as after a failing startContainer hook. */
+	if (r.status == SHEEP_CREATED && r.st->no_process) {
+		struct sheep_err *ignored = NULL;
+
+		sheep_signal_init(r.st, SIGKILL, &ignored);
+		sheep_err_free(ignored);
+		sheep_err_set(err, 0, "config.json: process: required to start the container");
+		goto out;
+	}
 	hooks = config ? config->hooks : NULL;
 	if (open_gate(&r, hooks && (hooks->start_container_len || hooks->poststart_len), err) < 0)
 		goto out;
