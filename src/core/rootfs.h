@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ocispec.h"
 #include "core/cgroup.h"
@@ -18,6 +19,9 @@ struct sheep_rootfs_opts {
 	const char *bundle;
 	/* --no-pivot: MS_MOVE + chroot instead of pivot_root. */
 	bool no_pivot;
+	/* No mount namespace of its own: everything is mounted in the runtime's, below a private
+	 * bind of the rootfs, entered by chroot; the propagation of "/" is left alone. */
+	bool host_mount_ns;
 	/* In a new user namespace: bind-mount devices from the host, no mknod. */
 	bool userns;
 	/* pty slave to bind on /dev/console, or -1. */
@@ -60,6 +64,14 @@ int sheep_rootfs_write_sysctl(const struct oci_map *sysctl, struct sheep_err **e
  * a file beneath it (path relative to it, e.g. "12/task/12/attr/exec") opened without following
  * any symlink and checked to be on procfs: the rootfs cannot redirect the write (CVE-2025-52881). */
 int sheep_procfs_open(struct sheep_err **err);
+
+/* The mount id (statx STATX_MNT_ID) of the mount at PATH (not following a last symlink). */
+int sheep_rootfs_mount_id(const char *path, uint64_t *ret_id, struct sheep_err **err);
+
+/* A container without a mount namespace of its own leaves its rootfs bind (and every mount below
+ * it) in the runtime's: detaches the layers mounted on ROOTFS above BASE_ID, the id of the mount
+ * there before create (sheep_rootfs_mount_id). A ROOTFS that is gone is no error. */
+int sheep_rootfs_host_ns_release(const char *rootfs, uint64_t base_id, struct sheep_err **err);
 
 /* In the runtime, before clone: detached bind trees of config->mounts made on the host. The
  * idmapped ones (options idmap/ridmap) always, since the init in a new user namespace has neither

@@ -83,6 +83,10 @@ int sheep_state_save(int dirfd, const struct sheep_state *st, struct sheep_err *
 	gen_bool(g, "ownPidns", st->own_pidns);
 	if (st->no_process)
 		gen_bool(g, "noProcess", true);
+	if (st->host_mount_ns) {
+		gen_bool(g, "hostMountNs", true);
+		gen_int(g, "rootfsMountId", (long long)st->rootfs_mnt_id);
+	}
 	gen_str(g, "cgroup", st->cgroup);
 	gen_map(g, "annotations", &st->annotations);
 	if (st->hooks >= 0)
@@ -176,6 +180,8 @@ static int parse_state(const char *text, struct sheep_state **ret, struct sheep_
 	st->creating = tree_bool(root, "creating");
 	st->own_pidns = tree_bool(root, "ownPidns");
 	st->no_process = tree_bool(root, "noProcess");
+	st->host_mount_ns = tree_bool(root, "hostMountNs");
+	st->rootfs_mnt_id = (unsigned long long)tree_int(root, "rootfsMountId");
 	st->hooks = (int)tree_int_or(root, "hooks", -1);
 	if (st->hooks < -1 || st->hooks > 7)
 		st->hooks = -1;

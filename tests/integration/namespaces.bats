@@ -49,6 +49,57 @@ ns_of() {
 	[ "$(ns_of "$output" net)" = "$(host_ns net)" ]
 }
 
+# host_mounts: the runtime's mount table, mount points and propagation (ids left out).
+host_mounts() {
+	awk '{ o = $5; for (i = 7; $i != "-"; i++) o = o " " $i; print o }' /proc/self/mountinfo |
+		sort
+}
+
+# config-linux.md: a namespace type that is not listed is the runtime's, the mount namespace too
+# (runtime-tools' linux_ns_itype runs such a container). Its mounts are made in the runtime's
+# namespace below a private bind of the rootfs, entered by chroot, and delete takes them away.
+@test "without a mount namespace: the runtime's, the rootfs entered by chroot; delete restores the mount table" {
+	update_config '.linux.namespaces |= map(select(.type != "mount"))'
+	local before
+	before=$(host_mounts)
+	set_args /probe ns ';' ls / ';' mounts ';' pause --ready /tmp/ready
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	wait_file "$BUNDLE/rootfs/tmp/ready"
+	# from the host: the container's /proc is a mount below the rootfs, and / kept its propagation
+	grep -q " $BUNDLE/rootfs/proc " /proc/self/mountinfo || fail "no /proc below the rootfs"
+	[ "$(host_mounts | grep -v "^$BUNDLE/rootfs")" = "$before" ] || fail "host mounts changed"
+	# an exec'd process joins the same root, not the runtime's
+	sheep exec "$ID" /probe ls /
+	assert_success
+	assert_output_contains "probe"
+	refute_output_contains "vmlinuz"
+	sheep exec "$ID" /probe cwd
+	assert_output "/"
+	sheep delete --force "$ID"
+	assert_success
+	[ "$(host_mounts)" = "$before" ] || fail "mounts left: $(diff <(echo "$before") <(host_mounts))"
+	assert_nothing_left "$ID"
+}
+
+@test "without a mount namespace: the container's view, and a failing create leaves no mount" {
+	update_config '.linux.namespaces |= map(select(.type != "mount"))'
+	local before
+	before=$(host_mounts)
+	set_args /probe ns ';' ls /
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	[ "$(ns_of "$output" mnt)" = "$(host_ns mnt)" ] || fail "not the runtime's mount namespace"
+	assert_output_contains "probe"
+	[ "$(host_mounts)" = "$before" ] || fail "run left mounts"
+	# a mount that fails after others were made (proc is the first of the default config)
+	update_config '.mounts += [{"destination": "/x", "type": "nosuchfs", "source": "none"}]'
+	sheep create --bundle "$BUNDLE" "$ID"
+	assert_failure 1
+	[ "$(host_mounts)" = "$before" ] || fail "mounts left: $(diff <(echo "$before") <(host_mounts))"
+	assert_nothing_left "$ID"
+}
+
 @test "a namespace path joins another container's namespace" {
 	set_args /probe pause --ready /tmp/ready
 	sheep run -d --bundle "$BUNDLE" "$ID-a"

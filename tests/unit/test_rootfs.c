@@ -391,6 +391,27 @@ static void test_validate_device_limits(void **state)
 	assert_int_equal(sheep_rootfs_validate(&c, &err), 0);
 }
 
+/* hostns.c without privileges: mount ids, and a release where nothing is stacked (or the rootfs
+ * is gone) is a no-op that succeeds. */
+static void test_host_ns_release_noop(void **state)
+{
+	struct sheep_err *e = NULL;
+	uint64_t root_id = 0, tmp_id = 0;
+
+	(void)state;
+	assert_int_equal(sheep_rootfs_mount_id("/", &root_id, &e), 0);
+	assert_int_equal(sheep_rootfs_mount_id("/proc", &tmp_id, &e), 0);
+	assert_true(root_id != tmp_id);
+	assert_int_equal(sheep_rootfs_host_ns_release("/proc", tmp_id, &e), 0);
+	assert_null(e);
+	assert_int_equal(sheep_rootfs_host_ns_release("/nonexistent/rootfs", 1, &e), 0);
+	assert_null(e);
+	assert_int_equal(sheep_rootfs_mount_id("/nonexistent/rootfs", &tmp_id, &e), -1);
+	assert_non_null(e);
+	assert_non_null(strstr(e->msg, "statx '/nonexistent/rootfs'"));
+	sheep_err_free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -408,6 +429,7 @@ int main(void)
 	    cmocka_unit_test(test_validate_mounts),
 	    cmocka_unit_test(test_validate_linux),
 	    cmocka_unit_test(test_validate_device_limits),
+	    cmocka_unit_test(test_host_ns_release_noop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,6 +66,9 @@ static int step_namespaces(struct sheep_init_ctx *c, struct sheep_err **err)
 
 	if (sheep_ns_join_all(&c->ns, err) < 0)
 		return -1;
+	if (c->root_fd >= 0 && (fchdir(c->root_fd) < 0 || chroot(".") < 0))
+		return sheep_err_set(err, errno, "enter the container's root");
+	sheep_closep(&c->root_fd);
 	/* In a user namespace joined by path the host's root is unmapped: files the rootfs setup
 	 * makes would belong to no one there (EOVERFLOW). Its root, as in a new one; an exec'd
 	 * process goes straight to its own user. */
@@ -192,6 +195,7 @@ static int step_rootfs(struct sheep_init_ctx *c, struct sheep_err **err)
 	    .rootfs = c->rootfs,
 	    .bundle = c->bundle,
 	    .no_pivot = c->no_pivot,
+	    .host_mount_ns = !c->ns.has_mount,
 	    .userns = c->ns.has_user,
 	    .console_fd = -1,
 	    .cgroupns = c->ns.has_cgroup,

@@ -25,6 +25,9 @@ struct sheep_init_ctx {
 	int *premade_binds; /* idmapped bind trees made on the host, per mount (rootfs.h) */
 	int sync_fd;	    /* the child's end of the sync socket */
 	int fifo_fd;	    /* exec.fifo, opened O_RDWR: reading blocks until `start` writes */
+	/* exec into a container without a mount namespace of its own: its init's root (opened
+	 * before clone), entered by chroot once the namespaces are joined; -1 otherwise */
+	int root_fd;
 	int preserve_fds;
 	int listen_fds;
 	bool no_pivot;

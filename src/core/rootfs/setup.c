@@ -94,18 +94,22 @@ static int root_readonly(const struct oci_config *config, struct sheep_err **err
 static int setup(struct rootfs_ctx *c, struct sheep_err **err)
 {
 	const struct oci_config *config = c->config;
+	bool host = c->opts->host_mount_ns;
 
-	if (set_propagation(config, err) < 0)
+	if (!host && set_propagation(config, err) < 0)
 		return -1;
 	c->rootfd = bind_rootfs(c->opts->rootfs, err);
-	if (c->rootfd < 0)
+	if (c->rootfd < 0 || (host && rootfs_host_ns_private(c->rootfd, err) < 0))
 		return -1;
 	for (size_t i = 0; i < config->mounts_len; i++)
 		if (rootfs_mount_one(c, i, err) < 0)
 			return -1;
 	/* /dev read-only after the createContainer hooks (before_pivot), as with runc */
 	if (rootfs_make_devices(c, err) < 0 || before_pivot(c, err) < 0 ||
-	    rootfs_dev_readonly(c, err) < 0 || rootfs_pivot(c, err) < 0)
+	    rootfs_dev_readonly(c, err) < 0)
+		return -1;
+	if (host ? rootfs_host_ns_enter(c->rootfd, c->opts->rootfs, err) < 0
+		 : rootfs_pivot(c, err) < 0)
 		return -1;
 	/* sysctl before readonlyPaths: /proc/sys is usually one of them */
 	if (config->linux_ != NULL && sheep_rootfs_write_sysctl(config->linux_->sysctl, err) < 0)
@@ -114,7 +118,7 @@ static int setup(struct rootfs_ctx *c, struct sheep_err **err)
 		return -1;
 	if (root_readonly(config, err) < 0)
 		return -1;
-	return set_root_propagation(config, err);
+	return host ? 0 : set_root_propagation(config, err);
 }
 
 int sheep_rootfs_setup(const struct oci_config *config, const struct sheep_rootfs_opts *opts,

@@ -77,6 +77,14 @@ static int make_state_dir(struct create_job *j, struct sheep_err **err)
 	j->st.creating = true;
 	j->st.own_pidns = j->ctx.ns.new_pid;
 	j->st.no_process = j->ctx.no_process;
+	j->st.host_mount_ns = !j->ctx.ns.has_mount;
+	if (j->st.host_mount_ns) {
+		uint64_t id;
+
+		if (sheep_rootfs_mount_id(j->rootfs, &id, err) < 0)
+			return -1;
+		j->st.rootfs_mnt_id = id;
+	}
 	j->st.hooks = sheep_state_hooks_of(j->config);
 	j->st.created = now_rfc3339();
 	return copy_annotations(j, err);
@@ -292,6 +300,9 @@ static void undo(struct create_job *j)
 	if (j->cgroup)
 		sheep_cgroup_destroy(j->cgroup, &ignored);
 	sheep_err_freep(&ignored);
+	if (j->pid > 0 && j->st.host_mount_ns)
+		sheep_rootfs_host_ns_release(j->rootfs, j->st.rootfs_mnt_id, &ignored);
+	sheep_err_freep(&ignored);
 	if (j->dirfd >= 0)
 		sheep_state_remove(j->rootfd, j->opts->id, &ignored);
 	sheep_err_freep(&ignored);
@@ -351,6 +362,7 @@ int sheep_container_create(const struct sheep_create_opts *opts, struct sheep_cr
 			       .sync = {-1, -1},
 			       .pty_master = -1,
 			       .ctx = {.fifo_fd = -1,
+				       .root_fd = -1,
 				       .exec_fd = -1,
 				       .tramp_fd = -1,
 				       .sync_fd = -1,

@@ -125,10 +125,6 @@ static int check_namespaces(struct create_job *j, struct sheep_err **err)
 	const struct oci_config *c = j->config;
 	bool own_uts = sheep_ns_plan_private(ns, CLONE_NEWUTS);
 
-	if (!ns->has_mount)
-		return sheep_err_set(err, 0,
-				     "config.json: linux.namespaces: a mount namespace is "
-				     "required");
 	/* in the runtime's uts namespace they would rename the host; one joined by path (a pod's)
 	 * is the container's to name, as with runc */
 	if (c->hostname && *c->hostname && !own_uts)

@@ -10,6 +10,7 @@
 
 #include "core/container.h"
 #include "core/hooks.h"
+#include "core/rootfs.h"
 #include "core/verbs/lookup.h"
 #include "util/cleanup.h"
 #include "util/fault.h"
@@ -100,6 +101,9 @@ int sheep_container_delete(const char *root, const char *id, bool force, struct 
 	if (r.cgroup && sheep_cgroup_destroy(r.cgroup, err) < 0)
 		goto out;
 	sheep_fault_point("delete:", "cgroup");
+	if (r.st->host_mount_ns &&
+	    sheep_rootfs_host_ns_release(r.st->rootfs, r.st->rootfs_mnt_id, err) < 0)
+		goto out;
 	run_poststop(&r);
 	sheep_fault_point("delete:", "poststop");
 	ret = sheep_state_remove(r.rootfd, id, err);

@@ -65,6 +65,17 @@ static int plan_joins(struct exec_job *j, struct sheep_err **err)
 {
 	struct sheep_ns_plan *p = &j->ctx.ns;
 
+	/* no mount namespace to join that would give the process the container's root: the
+	 * init's root (its chroot) is taken instead */
+	if (j->ref.st->host_mount_ns) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%d/root", (int)j->ref.st->pid);
+		j->ctx.root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (j->ctx.root_fd < 0)
+			return sheep_err_set(err, errno, "open '%s'", path);
+	}
+
 	for (size_t i = 0; i < sizeof(joinable) / sizeof(joinable[0]); i++) {
 		int fd;
 
@@ -234,6 +245,7 @@ static int start_process(struct exec_job *j, struct sheep_err **err)
 static void job_free(struct exec_job *j)
 {
 	sheep_ns_plan_close(&j->ctx.ns);
+	sheep_closep(&j->ctx.root_fd);
 	sheep_caps_free(j->ctx.caps);
 	sheep_seccomp_free(j->ctx.seccomp);
 	free(j->ctx.state_json);
@@ -321,6 +333,7 @@ int sheep_container_exec(const struct sheep_exec_opts *o, int *ret_status, struc
 			     .pty_master = -1,
 			     .sync = {-1, -1},
 			     .ctx = {.fifo_fd = -1,
+				     .root_fd = -1,
 				     .exec_fd = -1,
 				     .tramp_fd = -1,
 				     .sync_fd = -1,
