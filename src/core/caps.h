@@ -13,12 +13,12 @@
 /* The five sets as bitmasks (bit n = capability n), parsed and validated in the parent. */
 struct sheep_caps;
 
-/* Names must carry the CAP_ prefix and be known to libcap; any other is logged as a warning
- *   "process.capabilities.bounding[2]: unknown capability 'CAP_FOO': ignored"
- * and left out (config.md, runtime-spec 1.1+; as runc). Names libcap knows but the running
- * kernel lacks (>= cap_max_bits()) are skipped. Fails only when out of memory.
- * cfg NULL -> an empty set of sets (every mask 0). */
-int sheep_caps_parse(const struct oci_capabilities *cfg, struct sheep_caps **ret,
+/* Names must carry the CAP_ prefix and be known to libcap; any other is an error naming its JSON
+ * path after `where` (e.g. "config.json: process."):
+ *   "config.json: process.capabilities.bounding[2]: unknown capability 'CAP_FOO'"
+ * Names libcap knows but the running kernel lacks (>= cap_max_bits()) are skipped with a debug
+ * log. cfg NULL -> an empty set of sets (every mask 0). */
+int sheep_caps_parse(const struct oci_capabilities *cfg, const char *where, struct sheep_caps **ret,
 		     struct sheep_err **err);
 
 /* In the container process: become uid/gid with the supplementary groups and exactly these

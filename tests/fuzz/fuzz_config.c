@@ -72,7 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ret = sheep_process_validate(c->process, "config.json: process.", &err);
 		fuzz_check_err(ret, err);
 		err = NULL;
-		ret = sheep_caps_parse(c->process->capabilities, &caps, &err);
+		ret = sheep_caps_parse(c->process->capabilities, "config.json: process.", &caps,
+				       &err);
 		fuzz_check_err(ret, err);
 		err = NULL;
 		sheep_caps_free(caps);

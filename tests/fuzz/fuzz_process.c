@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = sheep_process_validate(p, "process.json: ", &err);
 	fuzz_check_err(ret, err);
 	err = NULL;
-	ret = sheep_caps_parse(p->capabilities, &caps, &err);
+	ret = sheep_caps_parse(p->capabilities, "process.json: ", &caps, &err);
 	fuzz_check_err(ret, err);
 	sheep_caps_free(caps);
 	oci_process_free(p);

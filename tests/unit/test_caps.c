@@ -52,7 +52,7 @@ static void test_parse_masks(void **state)
 	struct sheep_caps *caps = NULL;
 	struct sheep_err *err = NULL;
 
-	assert_int_equal(sheep_caps_parse(&cfg, &caps, &err), 0);
+	assert_int_equal(sheep_caps_parse(&cfg, "config.json: process.", &caps, &err), 0);
 	assert_null(err);
 	assert_int_equal(sheep_caps_mask(caps, 'b'), BIT(0) | BIT(10) | BIT(21));
 	assert_int_equal(sheep_caps_mask(caps, 'p'), BIT(0) | BIT(10));
@@ -63,7 +63,7 @@ static void test_parse_masks(void **state)
 	assert_int_equal(sheep_caps_mask(NULL, 'b'), 0);
 	sheep_caps_free(caps);
 
-	assert_int_equal(sheep_caps_parse(NULL, &caps, &err), 0);
+	assert_int_equal(sheep_caps_parse(NULL, "config.json: process.", &caps, &err), 0);
 	assert_non_null(caps);
 	assert_int_equal(sheep_caps_mask(caps, 'b') | sheep_caps_mask(caps, 'e'), 0);
 	sheep_caps_free(caps);
@@ -79,23 +79,17 @@ static void capture_log(enum sheep_log_level level, const char *msg)
 			 msg);
 }
 
-/* An unknown name is logged as a warning and left out (config.md, runtime-spec 1.1+), the
- * known names next to it are kept. */
-static void expect_parse_warning(const struct oci_capabilities *cfg, char which, uint64_t mask,
-				 const char *warning)
+/* A name that is no capability is an error naming its JSON path; nothing is returned. */
+static void expect_parse_error(const struct oci_capabilities *cfg, const char *msg)
 {
 	struct sheep_caps *caps = NULL;
 	struct sheep_err *err = NULL;
 
-	warnings[0] = '\0';
-	sheep_log_set_handler(capture_log);
-	assert_int_equal(sheep_caps_parse(cfg, &caps, &err), 0);
-	sheep_log_set_handler(NULL);
-	assert_null(err);
-	assert_non_null(caps);
-	assert_int_equal(sheep_caps_mask(caps, which), mask);
-	assert_string_equal(warnings, warning);
-	sheep_caps_free(caps);
+	assert_int_equal(sheep_caps_parse(cfg, "config.json: process.", &caps, &err), -1);
+	assert_null(caps);
+	assert_non_null(err);
+	assert_string_equal(err->msg, msg);
+	sheep_err_free(err);
 }
 
 static void test_parse_unknown(void **state)
@@ -106,24 +100,21 @@ static void test_parse_unknown(void **state)
 	char *empty[] = {NULL};
 	struct oci_capabilities cfg = {.bounding = bad, .bounding_len = 3};
 
-	expect_parse_warning(&cfg, 'b', BIT(0) | BIT(5),
-			     "process.capabilities.bounding[2]: unknown capability 'CAP_FOO': "
-			     "ignored\n");
+	(void)state;
+	expect_parse_error(&cfg, "config.json: process.capabilities.bounding[2]: unknown "
+				 "capability 'CAP_FOO'");
 	cfg = (struct oci_capabilities){.ambient = lower, .ambient_len = 1};
-	expect_parse_warning(
-	    &cfg, 'a', 0,
-	    "process.capabilities.ambient[0]: unknown capability 'cap_chown': ignored\n");
+	expect_parse_error(&cfg, "config.json: process.capabilities.ambient[0]: unknown "
+				 "capability 'cap_chown'");
 	cfg = (struct oci_capabilities){.inheritable = bare, .inheritable_len = 1};
-	expect_parse_warning(
-	    &cfg, 'i', 0,
-	    "process.capabilities.inheritable[0]: unknown capability 'CHOWN': ignored\n");
+	expect_parse_error(&cfg, "config.json: process.capabilities.inheritable[0]: unknown "
+				 "capability 'CHOWN'");
 	cfg = (struct oci_capabilities){.effective = empty, .effective_len = 1};
-	expect_parse_warning(&cfg, 'e', 0,
-			     "process.capabilities.effective[0]: unknown capability '': ignored\n");
+	expect_parse_error(&cfg,
+			   "config.json: process.capabilities.effective[0]: unknown capability ''");
 	cfg = (struct oci_capabilities){.permitted = bad, .permitted_len = 3};
-	expect_parse_warning(&cfg, 'p', BIT(0) | BIT(5),
-			     "process.capabilities.permitted[2]: unknown capability 'CAP_FOO': "
-			     "ignored\n");
+	expect_parse_error(&cfg, "config.json: process.capabilities.permitted[2]: unknown "
+				 "capability 'CAP_FOO'");
 }
 
 /* capset(2) keeps an inheritable capability only within the bounding set: one asked for outside
@@ -137,7 +128,7 @@ static void test_warn_inheritable_outside_bounding(void **state)
 
 	if (cap_get_bound(CAP_CHOWN) != 1)
 		skip();
-	assert_int_equal(sheep_caps_parse(&cfg, &caps, &err), 0);
+	assert_int_equal(sheep_caps_parse(&cfg, "config.json: process.", &caps, &err), 0);
 	warnings[0] = '\0';
 	sheep_log_set_handler(capture_log);
 	sheep_caps_warn_ungrantable(caps);
@@ -146,7 +137,7 @@ static void test_warn_inheritable_outside_bounding(void **state)
 	sheep_caps_free(caps);
 	cfg.bounding = chown_;
 	cfg.bounding_len = 1;
-	assert_int_equal(sheep_caps_parse(&cfg, &caps, &err), 0);
+	assert_int_equal(sheep_caps_parse(&cfg, "config.json: process.", &caps, &err), 0);
 	warnings[0] = '\0';
 	sheep_caps_warn_ungrantable(caps);
 	sheep_log_set_handler(NULL);
@@ -159,7 +150,7 @@ static void test_add(void **state)
 	struct sheep_caps *caps = NULL;
 	struct sheep_err *err = NULL;
 
-	assert_int_equal(sheep_caps_parse(NULL, &caps, &err), 0);
+	assert_int_equal(sheep_caps_parse(NULL, "config.json: process.", &caps, &err), 0);
 	assert_int_equal(sheep_caps_add(caps, "CAP_SYS_PTRACE", &err), 0);
 	assert_int_equal(sheep_caps_mask(caps, 'b'), BIT(19));
 	assert_int_equal(sheep_caps_mask(caps, 'e'), BIT(19));
@@ -257,7 +248,7 @@ static struct sheep_caps *caps_of(char **names, size_t n, bool ambient)
 	struct sheep_caps *caps = NULL;
 	struct sheep_err *err = NULL;
 
-	assert_int_equal(sheep_caps_parse(&cfg, &caps, &err), 0);
+	assert_int_equal(sheep_caps_parse(&cfg, "config.json: process.", &caps, &err), 0);
 	return caps;
 }
 

@@ -73,20 +73,29 @@ static int add_name(uint64_t *mask, const char *name)
 	return 0;
 }
 
-/* config.md (runtime-spec 1.1+): a value that cannot be mapped to a kernel interface MUST be
- * logged as a warning and SHOULD NOT fail the container (as runc: a manager may list capabilities
- * newer than this libcap, e.g. Docker's --privileged). The 1.0 wording was an error. */
-static void parse_set(char **names, size_t len, const char *set, uint64_t *mask)
+/* A name that is no capability at all (a typo, "CAP_TEST", no CAP_ prefix) is an error, as with
+ * crun 1.8 and runtime-tools' process_capabilities_fail; one this libcap knows but the running
+ * kernel does not is skipped (the spec's "cannot be mapped to a kernel interface"), as runc. */
+static int parse_set(char **names, size_t len, const char *set, uint64_t *mask, const char *where,
+		     struct sheep_err **err)
 {
 	for (size_t i = 0; i < len; i++) {
-		if (add_name(mask, names[i]) < 0)
-			sheep_log(SHEEP_LOG_WARNING,
-				  "process.capabilities.%s[%zu]: unknown capability '%s': ignored",
-				  set, i, names[i] ? names[i] : "");
+		int r = add_name(mask, names[i]);
+
+		if (r < 0)
+			return sheep_err_set(err, 0,
+					     "%scapabilities.%s[%zu]: unknown capability '%s'",
+					     where, set, i, names[i] ? names[i] : "");
+		if (r > 0)
+			sheep_log(SHEEP_LOG_DEBUG,
+				  "%scapabilities.%s[%zu]: %s is unknown to the running kernel: "
+				  "skipped",
+				  where, set, i, names[i]);
 	}
+	return 0;
 }
 
-int sheep_caps_parse(const struct oci_capabilities *cfg, struct sheep_caps **ret,
+int sheep_caps_parse(const struct oci_capabilities *cfg, const char *where, struct sheep_caps **ret,
 		     struct sheep_err **err)
 {
 	_cleanup_free_ struct sheep_caps *caps = calloc(1, sizeof(*caps));
@@ -95,12 +104,23 @@ int sheep_caps_parse(const struct oci_capabilities *cfg, struct sheep_caps **ret
 	if (caps == NULL)
 		return sheep_err_set(err, ENOMEM, "parse capabilities");
 	if (cfg != NULL) {
-		parse_set(cfg->bounding, cfg->bounding_len, "bounding", &caps->bounding);
-		parse_set(cfg->effective, cfg->effective_len, "effective", &caps->effective);
-		parse_set(cfg->permitted, cfg->permitted_len, "permitted", &caps->permitted);
-		parse_set(cfg->inheritable, cfg->inheritable_len, "inheritable",
-			  &caps->inheritable);
-		parse_set(cfg->ambient, cfg->ambient_len, "ambient", &caps->ambient);
+		const struct {
+			const char *name;
+			char **names;
+			size_t len;
+			uint64_t *mask;
+		} sets[] = {
+		    {"bounding", cfg->bounding, cfg->bounding_len, &caps->bounding},
+		    {"effective", cfg->effective, cfg->effective_len, &caps->effective},
+		    {"permitted", cfg->permitted, cfg->permitted_len, &caps->permitted},
+		    {"inheritable", cfg->inheritable, cfg->inheritable_len, &caps->inheritable},
+		    {"ambient", cfg->ambient, cfg->ambient_len, &caps->ambient},
+		};
+
+		for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+			if (parse_set(sets[i].names, sets[i].len, sets[i].name, sets[i].mask, where,
+				      err) < 0)
+				return -1;
 	}
 	*ret = TAKE_PTR(caps);
 	return 0;

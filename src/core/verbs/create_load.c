@@ -205,7 +205,7 @@ static int prepare_security(struct create_job *j, struct sheep_err **err)
 	char cache[PATH_MAX];
 	int n = snprintf(cache, sizeof(cache), "%s/" SHEEP_SECCOMP_CACHE_DIR, root);
 
-	if (sheep_caps_parse(p->capabilities, &j->ctx.caps, err) < 0)
+	if (sheep_caps_parse(p->capabilities, "config.json: process.", &j->ctx.caps, err) < 0)
 		return -1;
 	sheep_caps_warn_ungrantable(j->ctx.caps);
 	if (l && l->seccomp &&

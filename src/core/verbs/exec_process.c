@@ -107,7 +107,9 @@ int exec_build_process(struct exec_job *j, struct sheep_err **err)
 	if (sheep_process_validate(&j->proc, j->opts->process_file ? "process.json: " : "process.",
 				   err) < 0)
 		return -1;
-	if (sheep_caps_parse(j->proc.capabilities, &j->ctx.caps, err) < 0)
+	if (sheep_caps_parse(j->proc.capabilities,
+			     j->opts->process_file ? "process.json: " : "process.", &j->ctx.caps,
+			     err) < 0)
 		return -1;
 	for (size_t i = 0; i < j->opts->caps_len; i++)
 		if (sheep_caps_add(j->ctx.caps, j->opts->caps[i], err) < 0)
