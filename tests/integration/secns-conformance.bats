@@ -133,6 +133,6 @@ with open(sys.argv[2], "w") as f:
 	[ "$(head -1 "$out")" = "anon_inode:seccomp notify" ] || fail "fd: $(head -1 "$out")"
 	# config-linux.md "seccomp state": fds names the fd, metadata and the container state
 	tail -n +2 "$out" | jq -e --arg id "$ID" '.fds == ["seccompFd"] and .metadata == "meta 1"
-		and .state.id == $id and .state.status == "creating" and .pid == .state.pid' ||
+		and .state.id == $id and .state.status == "created" and .pid == .state.pid' ||
 		fail "state: $(cat "$out")"
 }

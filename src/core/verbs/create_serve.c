@@ -59,7 +59,8 @@ static int handle_seccomp(struct create_job *j, struct sync_msg *m, struct sheep
 		return sheep_err_set(err, 0,
 				     "config.json: linux.seccomp.listenerPath: required for "
 				     "SCMP_ACT_NOTIFY");
-	state = sheep_state_oci_json(&j->st, SHEEP_CREATING, err);
+	/* the filter goes in at the end of create, the environment made: "created", as for hooks */
+	state = sheep_state_oci_json(&j->st, SHEEP_CREATED, err);
 	if (state == NULL)
 		return -1;
 	metadata = sheep_json_quote(s->listener_metadata ? s->listener_metadata : "");
