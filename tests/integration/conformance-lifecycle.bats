@@ -221,9 +221,11 @@ state_hook() {
 	requires sheep
 	set_args /probe status
 	status=0
+	# the caller's other dispositions are set first: a suite started in the background (an
+	# asynchronous list ignores INT and QUIT) would otherwise pass those on too
 	(
 		trap '' HUP
-		exec "$SHEEP_OCI" --root "$ROOT" run --bundle "$BUNDLE" "$ID"
+		exec env --default-signal=INT,QUIT "$SHEEP_OCI" --root "$ROOT" run --bundle "$BUNDLE" "$ID"
 	) >"$BATS_TEST_TMPDIR/out" 2>&1 </dev/null 3>&- || status=$?
 	output=$(cat "$BATS_TEST_TMPDIR/out")
 	assert_success
