@@ -92,6 +92,45 @@ teardown() {
 	assert_output_contains written
 }
 
+# config-linux.md "Devices": "If a file already exists at path that does not match the requested
+# device, the runtime MUST generate an error." (runc 1.1.5 keeps whatever is there.)
+@test "a file of the image at a device's path: an error if it is not that device, untouched" {
+	requires sheep
+	mkdir -p "$BUNDLE/rootfs/opt/devs"
+	echo image >"$BUNDLE/rootfs/opt/devs/null1"
+	ln -s /etc/passwd "$BUNDLE/rootfs/opt/devs/null2"
+	update_config '.linux.devices = [{"path":"/opt/devs/null1","type":"c","major":1,"minor":3}]'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_sheep_error run "$ID" \
+		"set up rootfs: create device '/opt/devs/null1': a file that is not this device is already there"
+	assert_nothing_left "$ID"
+	[ "$(cat "$BUNDLE/rootfs/opt/devs/null1")" = image ] || fail "the image's file was replaced"
+	update_config '.linux.devices = [{"path":"/opt/devs/null2","type":"c","major":1,"minor":3}]'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_failure 1
+	assert_output_contains "create device '/opt/devs/null2': a file that is not this device"
+	[ -L "$BUNDLE/rootfs/opt/devs/null2" ] || fail "the image's symlink was replaced"
+	# another device (1:5 where 1:3 is asked for) is not the requested one either
+	rm "$BUNDLE/rootfs/opt/devs/null1"
+	mknod "$BUNDLE/rootfs/opt/devs/null1" c 1 5
+	update_config '.linux.devices = [{"path":"/opt/devs/null1","type":"c","major":1,"minor":3}]'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_failure 1
+	assert_output_contains "a file that is not this device is already there"
+}
+
+@test "the requested device already in the image is kept, with the config's mode and owner" {
+	requires sheep
+	mkdir -p "$BUNDLE/rootfs/opt/devs"
+	mknod -m 0600 "$BUNDLE/rootfs/opt/devs/null1" c 1 3
+	update_config '.linux.devices = [{"path":"/opt/devs/null1","type":"c","major":1,"minor":3,
+		"fileMode":432,"uid":1,"gid":2}]'
+	set_args /bin/sh -c 'stat -c "%F %t:%T %a %u:%g" /opt/devs/null1'
+	sheep run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output "character special file 1:3 660 1:2"
+}
+
 @test "a device path that is not absolute is refused" {
 	requires sheep
 	update_config '.linux.devices = [{"path":"dev/x","type":"c","major":1,"minor":3}]'

@@ -59,14 +59,36 @@ static int device_parent(int rootfd, const char *path, const char **ret_name,
 	return sheep_path_mkdir_in_root(rootfd, dir[0] ? dir : "/", 0755, err);
 }
 
-static int bind_host_device(int dirfd, const char *name, const char *path, struct sheep_err **err)
+/* config-linux.md "Devices": "If a file already exists at path that does not match the requested
+ * device, the runtime MUST generate an error." The image's file is never replaced (a symlink
+ * there does not match either); the requested device already there is kept. */
+static int check_existing(int dirfd, const char *name, const struct oci_device *d, bool *ret_exists,
+			  struct sheep_err **err)
+{
+	struct stat st;
+
+	*ret_exists = false;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : sheep_err_set(err, errno, "stat '%s'", d->path);
+	if ((st.st_mode & S_IFMT) != device_type(d->type) ||
+	    (d->type[0] != 'p' && st.st_rdev != makedev((unsigned)d->major, (unsigned)d->minor)))
+		return sheep_err_set(err, 0, "a file that is not this device is already there");
+	*ret_exists = true;
+	return 0;
+}
+
+static int bind_host_device(int dirfd, const char *name, const char *path, bool exists,
+			    struct sheep_err **err)
 {
 	_cleanup_close_ int fd = -1, mfd = -1;
 
-	/* an entry of the image at this name (even a symlink to a host file) is replaced */
-	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
+	/* a default device replaces whatever the image had at its name (even a symlink to a host
+	 * file); a linux.devices entry there is the same device, bound over */
+	if (!exists && unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
 		return sheep_err_set(err, errno, "unlink '%s'", path);
-	fd = openat(dirfd, name, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = exists
+		 ? openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)
+		 : openat(dirfd, name, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return sheep_err_set(err, errno, "create '%s'", path);
 	mfd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
@@ -77,7 +99,7 @@ static int bind_host_device(int dirfd, const char *name, const char *path, struc
 	return 0;
 }
 
-static int make_node(int dirfd, const char *name, const struct oci_device *d,
+static int make_node(int dirfd, const char *name, const struct oci_device *d, bool exists,
 		     struct sheep_err **err)
 {
 	mode_t mode = d->has_file_mode ? d->file_mode : 0666;
@@ -85,9 +107,10 @@ static int make_node(int dirfd, const char *name, const struct oci_device *d,
 	_cleanup_close_ int fd = -1;
 	char path[SHEEP_FD_PATH_MAX];
 
-	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
+	if (!exists && unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
 		return sheep_err_set(err, errno, "unlink '%s'", d->path);
-	if (mknodat(dirfd, name, device_type(d->type) | (mode & 0777), d->type[0] == 'p' ? 0 : dev))
+	if (!exists &&
+	    mknodat(dirfd, name, device_type(d->type) | (mode & 0777), d->type[0] == 'p' ? 0 : dev))
 		return sheep_err_set(err, errno, "mknod '%s'", d->path);
 	fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -112,16 +135,19 @@ static int make_device(struct rootfs_ctx *c, const struct oci_device *d, bool is
 {
 	const char *name = NULL;
 	_cleanup_close_ int dirfd = device_parent(c->rootfd, d->path, &name, err);
+	bool exists = false;
 
 	if (dirfd < 0)
 		return sheep_err_wrap(err, "create device '%s'", d->path);
 	if (is_default && mounted_over(dirfd, name))
 		return 0;
+	if (!is_default && check_existing(dirfd, name, d, &exists, err) < 0)
+		return sheep_err_wrap(err, "create device '%s'", d->path);
 	if (c->opts->userns)
-		return bind_host_device(dirfd, name, d->path, err) < 0
+		return bind_host_device(dirfd, name, d->path, exists, err) < 0
 			   ? sheep_err_wrap(err, "create device '%s'", d->path)
 			   : 0;
-	if (make_node(dirfd, name, d, err) < 0)
+	if (make_node(dirfd, name, d, exists, err) < 0)
 		return sheep_err_wrap(err, "create device '%s'", d->path);
 	return 0;
 }
