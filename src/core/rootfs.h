@@ -6,7 +6,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 #include "ocispec.h"
 #include "core/cgroup.h"
@@ -20,8 +19,10 @@ struct sheep_rootfs_opts {
 	/* --no-pivot: MS_MOVE + chroot instead of pivot_root. */
 	bool no_pivot;
 	/* No mount namespace of its own: everything is mounted in the runtime's, below a private
-	 * bind of the rootfs, entered by chroot; the propagation of "/" is left alone. */
+	 * bind of the rootfs at host_mount_dirfd/SHEEP_HOST_ROOTFS (the state directory), entered
+	 * by chroot; the propagation of "/" is left alone. */
 	bool host_mount_ns;
+	int host_mount_dirfd;
 	/* In a new user namespace: bind-mount devices from the host, no mknod. */
 	bool userns;
 	/* pty slave to bind on /dev/console, or -1. */
@@ -65,13 +66,14 @@ int sheep_rootfs_write_sysctl(const struct oci_map *sysctl, struct sheep_err **e
  * any symlink and checked to be on procfs: the rootfs cannot redirect the write (CVE-2025-52881). */
 int sheep_procfs_open(struct sheep_err **err);
 
-/* The mount id (statx STATX_MNT_ID) of the mount at PATH (not following a last symlink). */
-int sheep_rootfs_mount_id(const char *path, uint64_t *ret_id, struct sheep_err **err);
+/* Where a container without a mount namespace of its own has its rootfs bound, in its state
+ * directory: the runtime creates the (empty) directory, the init binds the rootfs there. */
+#define SHEEP_HOST_ROOTFS "rootfs"
 
-/* A container without a mount namespace of its own leaves its rootfs bind (and every mount below
- * it) in the runtime's: detaches the layers mounted on ROOTFS above BASE_ID, the id of the mount
- * there before create (sheep_rootfs_mount_id). A ROOTFS that is gone is no error. */
-int sheep_rootfs_host_ns_release(const char *rootfs, uint64_t base_id, struct sheep_err **err);
+/* Detaches that bind (and every mount below it, and what the container stacked on it) from the
+ * runtime's mount namespace: `delete`, and a create that failed. Nothing mounted there is no
+ * error. */
+int sheep_rootfs_host_ns_release(int statedirfd, struct sheep_err **err);
 
 /* In the runtime, before clone: detached bind trees of config->mounts made on the host. The
  * idmapped ones (options idmap/ridmap) always, since the init in a new user namespace has neither

@@ -34,10 +34,9 @@ struct sheep_state {
 	bool own_pidns;
 	/* config.json has no process: the container can be created, not started (config.md) */
 	bool no_process;
-	/* no mount namespace of its own: its rootfs bind stays in the runtime's until delete, which
-	 * detaches the mounts on the rootfs above rootfs_mnt_id, the mount there before create */
+	/* no mount namespace of its own: its rootfs bind, in the state directory, stays in the
+	 * runtime's mount namespace until delete detaches it (sheep_rootfs_host_ns_release) */
 	bool host_mount_ns;
-	unsigned long long rootfs_mnt_id;
 	char *cgroup; /* sheep_cgroup_serialize() text, NULL when the container has no cgroup */
 	struct oci_map annotations;
 	/* SHEEP_HOOKS_* of the hooks config.json lists, so that start and delete need not read and

@@ -12,6 +12,7 @@
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
+#include "core/rootfs.h"
 #include "core/state.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
@@ -83,10 +84,8 @@ int sheep_state_save(int dirfd, const struct sheep_state *st, struct sheep_err *
 	gen_bool(g, "ownPidns", st->own_pidns);
 	if (st->no_process)
 		gen_bool(g, "noProcess", true);
-	if (st->host_mount_ns) {
+	if (st->host_mount_ns)
 		gen_bool(g, "hostMountNs", true);
-		gen_int(g, "rootfsMountId", (long long)st->rootfs_mnt_id);
-	}
 	gen_str(g, "cgroup", st->cgroup);
 	gen_map(g, "annotations", &st->annotations);
 	if (st->hooks >= 0)
@@ -181,7 +180,6 @@ static int parse_state(const char *text, struct sheep_state **ret, struct sheep_
 	st->own_pidns = tree_bool(root, "ownPidns");
 	st->no_process = tree_bool(root, "noProcess");
 	st->host_mount_ns = tree_bool(root, "hostMountNs");
-	st->rootfs_mnt_id = (unsigned long long)tree_int(root, "rootfsMountId");
 	st->hooks = (int)tree_int_or(root, "hooks", -1);
 	if (st->hooks < -1 || st->hooks > 7)
 		st->hooks = -1;
@@ -273,6 +271,10 @@ static void unlink_own_files(int rootfd, const char *id)
 		else if (by_path && n < (int)sizeof(path))
 			unlinkat(rootfd, path, 0);
 	}
+	/* where a container without a mount namespace had its rootfs bound (empty once detached;
+	 * still a mount point, rmdir fails with EBUSY and the scan below refuses it too) */
+	if (dirfd >= 0)
+		unlinkat(dirfd, SHEEP_HOST_ROOTFS, AT_REMOVEDIR);
 }
 
 int sheep_state_remove(int rootfd, const char *id, struct sheep_err **err)

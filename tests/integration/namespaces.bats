@@ -57,7 +57,8 @@ host_mounts() {
 
 # config-linux.md: a namespace type that is not listed is the runtime's, the mount namespace too
 # (runtime-tools' linux_ns_itype runs such a container). Its mounts are made in the runtime's
-# namespace below a private bind of the rootfs, entered by chroot, and delete takes them away.
+# namespace below a private bind of the rootfs in the state directory, entered by chroot, and
+# delete takes them away.
 @test "without a mount namespace: the runtime's, the rootfs entered by chroot; delete restores the mount table" {
 	update_config '.linux.namespaces |= map(select(.type != "mount"))'
 	local before
@@ -67,8 +68,11 @@ host_mounts() {
 	assert_success
 	wait_file "$BUNDLE/rootfs/tmp/ready"
 	# from the host: the container's /proc is a mount below the rootfs, and / kept its propagation
-	grep -q " $BUNDLE/rootfs/proc " /proc/self/mountinfo || fail "no /proc below the rootfs"
-	[ "$(host_mounts | grep -v "^$BUNDLE/rootfs")" = "$before" ] || fail "host mounts changed"
+	local at
+	at=$(realpath "$ROOT")/$ID/rootfs
+	grep -q " $at/proc " /proc/self/mountinfo || fail "no /proc below $at"
+	[ "$(host_mounts | grep -v "^$at")" = "$before" ] ||
+		fail "host mounts changed: $(diff <(echo "$before") <(host_mounts | grep -v "^$at"))"
 	# an exec'd process joins the same root, not the runtime's
 	sheep exec "$ID" /probe ls /
 	assert_success
@@ -98,6 +102,28 @@ host_mounts() {
 	assert_failure 1
 	[ "$(host_mounts)" = "$before" ] || fail "mounts left: $(diff <(echo "$before") <(host_mounts))"
 	assert_nothing_left "$ID"
+}
+
+@test "without a mount namespace: two containers on one rootfs, each deleted alone" {
+	update_config '.linux.namespaces |= map(select(.type != "mount"))'
+	local before
+	before=$(host_mounts)
+	set_args /probe pause
+	sheep run -d --bundle "$BUNDLE" "$ID"
+	assert_success
+	sheep run -d --bundle "$BUNDLE" "$ID-b"
+	assert_success
+	sheep delete --force "$ID"
+	assert_success
+	# the second one's root is intact
+	sheep exec "$ID-b" /probe ls /proc/1
+	assert_success
+	assert_output_contains "status"
+	sheep delete --force "$ID-b"
+	assert_success
+	[ "$(host_mounts)" = "$before" ] || fail "mounts left: $(diff <(echo "$before") <(host_mounts))"
+	assert_nothing_left "$ID"
+	assert_nothing_left "$ID-b"
 }
 
 @test "a namespace path joins another container's namespace" {

@@ -196,6 +196,7 @@ static int step_rootfs(struct sheep_init_ctx *c, struct sheep_err **err)
 	    .bundle = c->bundle,
 	    .no_pivot = c->no_pivot,
 	    .host_mount_ns = !c->ns.has_mount,
+	    .host_mount_dirfd = c->host_mount_dirfd,
 	    .userns = c->ns.has_user,
 	    .console_fd = -1,
 	    .cgroupns = c->ns.has_cgroup,

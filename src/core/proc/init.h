@@ -28,6 +28,8 @@ struct sheep_init_ctx {
 	/* exec into a container without a mount namespace of its own: its init's root (opened
 	 * before clone), entered by chroot once the namespaces are joined; -1 otherwise */
 	int root_fd;
+	/* no mount namespace of its own: the state directory, where the rootfs is bound */
+	int host_mount_dirfd;
 	int preserve_fds;
 	int listen_fds;
 	bool no_pivot;

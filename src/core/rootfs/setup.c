@@ -57,16 +57,23 @@ static int set_root_propagation(const struct oci_config *config, struct sheep_er
 }
 
 /* The rootfs bound onto itself: pivot_root needs a mount point, and the bind gives the container a
- * mount of its own to make read-only. Returns the new mount's fd: the root for every lookup. */
-static int bind_rootfs(const char *rootfs, struct sheep_err **err)
+ * mount of its own to make read-only. In the runtime's mount namespace it is bound into the state
+ * directory instead (hostns.c). Returns the new mount's fd: the root for every lookup. */
+static int bind_rootfs(const struct sheep_rootfs_opts *o, struct sheep_err **err)
 {
 	_cleanup_close_ int mfd =
-	    open_tree(AT_FDCWD, rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	    open_tree(AT_FDCWD, o->rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 
 	if (mfd < 0)
-		return sheep_err_set(err, errno, "open_tree '%s'", rootfs);
-	if (move_mount(mfd, "", AT_FDCWD, rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return sheep_err_set(err, errno, "bind '%s' onto itself", rootfs);
+		return sheep_err_set(err, errno, "open_tree '%s'", o->rootfs);
+	if (o->host_mount_ns) {
+		if (move_mount(mfd, "", o->host_mount_dirfd, SHEEP_HOST_ROOTFS,
+			       MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return sheep_err_set(err, errno, "bind '%s' into the state directory",
+					     o->rootfs);
+	} else if (move_mount(mfd, "", AT_FDCWD, o->rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		return sheep_err_set(err, errno, "bind '%s' onto itself", o->rootfs);
+	}
 	return TAKE_FD(mfd);
 }
 
@@ -98,7 +105,7 @@ static int setup(struct rootfs_ctx *c, struct sheep_err **err)
 
 	if (!host && set_propagation(config, err) < 0)
 		return -1;
-	c->rootfd = bind_rootfs(c->opts->rootfs, err);
+	c->rootfd = bind_rootfs(c->opts, err);
 	if (c->rootfd < 0 || (host && rootfs_host_ns_private(c->rootfd, err) < 0))
 		return -1;
 	for (size_t i = 0; i < config->mounts_len; i++)

@@ -79,11 +79,9 @@ static int make_state_dir(struct create_job *j, struct sheep_err **err)
 	j->st.no_process = j->ctx.no_process;
 	j->st.host_mount_ns = !j->ctx.ns.has_mount;
 	if (j->st.host_mount_ns) {
-		uint64_t id;
-
-		if (sheep_rootfs_mount_id(j->rootfs, &id, err) < 0)
-			return -1;
-		j->st.rootfs_mnt_id = id;
+		if (mkdirat(j->dirfd, SHEEP_HOST_ROOTFS, 0700) < 0)
+			return sheep_err_set(err, errno, "mkdir '%s'", SHEEP_HOST_ROOTFS);
+		j->ctx.host_mount_dirfd = j->dirfd;
 	}
 	j->st.hooks = sheep_state_hooks_of(j->config);
 	j->st.created = now_rfc3339();
@@ -301,7 +299,7 @@ static void undo(struct create_job *j)
 		sheep_cgroup_destroy(j->cgroup, &ignored);
 	sheep_err_freep(&ignored);
 	if (j->pid > 0 && j->st.host_mount_ns)
-		sheep_rootfs_host_ns_release(j->rootfs, j->st.rootfs_mnt_id, &ignored);
+		sheep_rootfs_host_ns_release(j->dirfd, &ignored);
 	sheep_err_freep(&ignored);
 	if (j->dirfd >= 0)
 		sheep_state_remove(j->rootfd, j->opts->id, &ignored);

@@ -101,8 +101,7 @@ int sheep_container_delete(const char *root, const char *id, bool force, struct 
 	if (r.cgroup && sheep_cgroup_destroy(r.cgroup, err) < 0)
 		goto out;
 	sheep_fault_point("delete:", "cgroup");
-	if (r.st->host_mount_ns &&
-	    sheep_rootfs_host_ns_release(r.st->rootfs, r.st->rootfs_mnt_id, err) < 0)
+	if (r.st->host_mount_ns && sheep_rootfs_host_ns_release(r.dirfd, err) < 0)
 		goto out;
 	run_poststop(&r);
 	sheep_fault_point("delete:", "poststop");
