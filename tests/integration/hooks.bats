@@ -125,19 +125,7 @@ add_hook() {
 	is_runc && skip "runc 1.1.5 runs poststart hooks in create"
 	command -v python3 >/dev/null || skip "requires python3"
 	local sock=$BATS_TEST_TMPDIR/agent.sock
-	python3 -c '
-import fcntl, socket, struct, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(sys.argv[1]); s.listen(1)
-open(sys.argv[1] + ".ready", "w").close()
-c, _ = s.accept()
-_, fds, _, _ = socket.recv_fds(c, 65536, 1)
-notif = bytearray(80)  # struct seccomp_notif
-fcntl.ioctl(fds[0], 0xc0502100, notif)  # SECCOMP_IOCTL_NOTIF_RECV
-time.sleep(1)
-resp = struct.pack("=QqiI", struct.unpack_from("=Q", notif)[0], 0, 0, 1)  # FLAG_CONTINUE
-fcntl.ioctl(fds[0], 0xc0182101, resp)  # SECCOMP_IOCTL_NOTIF_SEND
-' "$sock" 3>&- &
+	python3 "$BATS_TEST_DIRNAME/seccomp_agent.py" "$sock" hold 1 3>&- &
 	local agent=$!
 	wait_file "$sock.ready"
 	cat >"$BATS_TEST_TMPDIR/comm.sh" <<-SH

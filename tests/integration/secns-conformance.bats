@@ -110,16 +110,7 @@ architecture (one filter cannot hold both)"
 	local sock=$BATS_TEST_TMPDIR/agent.sock out=$BATS_TEST_TMPDIR/agent.out
 	# a one-shot agent: takes the fd, records what came with it, closes it (the pending call
 	# then fails with ENOSYS)
-	python3 -c '
-import os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(sys.argv[1]); s.listen(1)
-open(sys.argv[1] + ".ready", "w").close()
-c, _ = s.accept()
-msg, fds, _, _ = socket.recv_fds(c, 65536, 4)
-with open(sys.argv[2], "w") as f:
-    f.write("".join(os.readlink("/proc/self/fd/%d" % x) + "\n" for x in fds) + msg.decode())
-' "$sock" "$out" 3>&- &
+	python3 "$BATS_TEST_DIRNAME/seccomp_agent.py" "$sock" record "$out" 3>&- &
 	local agent=$!
 	wait_file "$sock.ready"
 	update_config '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",

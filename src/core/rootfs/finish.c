@@ -1,4 +1,5 @@
-/* Switching to the new root and locking it down: pivot_root (or MS_MOVE + chroot for --no-pivot),
+/* Switching to the new root and locking it down: pivot_root (or MS_MOVE + chroot for --no-pivot,
+ * chroot alone in the runtime's mount namespace),
  * then maskedPaths and readonlyPaths (runtime-spec config-linux.md), resolved in the new root. */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,12 +37,13 @@ int rootfs_pivot(struct rootfs_ctx *c, struct sheep_err **err)
 {
 	if (fchdir(c->rootfd) < 0)
 		return sheep_err_set(err, errno, "chdir to '%s'", c->opts->rootfs);
-	if (!c->opts->no_pivot) {
+	/* in the runtime's mount namespace pivot_root or MS_MOVE would move the host's root */
+	if (!c->opts->no_pivot && !c->opts->host_mount_ns) {
 		if (do_pivot() < 0)
 			return sheep_err_set(err, errno, "pivot_root to '%s'", c->opts->rootfs);
 		return 0;
 	}
-	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+	if (!c->opts->host_mount_ns && mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 		return sheep_err_set(err, errno, "move '%s' to '/'", c->opts->rootfs);
 	if (chroot(".") < 0 || chdir("/") < 0)
 		return sheep_err_set(err, errno, "chroot to '%s'", c->opts->rootfs);

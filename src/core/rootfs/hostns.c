@@ -3,8 +3,8 @@
  * bound into its state directory (STATE/rootfs), never onto the bundle's rootfs, where two such
  * containers on one rootfs would stack their binds; the bind is made private first, so that
  * nothing mounted below it propagates to the host's other namespaces; the container enters it
- * with chroot, since pivot_root or MS_MOVE there would change the root of every process of the
- * host; and `delete` (or a failed create) detaches it, which takes every mount below along. */
+ * with chroot (rootfs_pivot), since pivot_root or MS_MOVE there would change the root of every
+ * process of the host; and `delete` (or a failed create) detaches it, which takes every mount below along. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,15 +24,6 @@ int rootfs_host_ns_private(int rootfd, struct sheep_err **err)
 
 	if (mount_setattr(rootfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &priv, sizeof(priv)) < 0)
 		return sheep_err_set(err, errno, "make the rootfs bind private");
-	return 0;
-}
-
-int rootfs_host_ns_enter(int rootfd, const char *rootfs, struct sheep_err **err)
-{
-	if (fchdir(rootfd) < 0)
-		return sheep_err_set(err, errno, "chdir to '%s'", rootfs);
-	if (chroot(".") < 0 || chdir("/") < 0)
-		return sheep_err_set(err, errno, "chroot to '%s'", rootfs);
 	return 0;
 }
 

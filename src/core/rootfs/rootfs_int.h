@@ -19,9 +19,8 @@ struct rootfs_ctx {
 };
 
 /* hostns.c: a container in the runtime's mount namespace: its rootfs bind made private (nothing
- * below it propagates to the host's peers), and the chroot that enters it. */
+ * below it propagates to the host's peers). */
 int rootfs_host_ns_private(int rootfd, struct sheep_err **err);
-int rootfs_host_ns_enter(int rootfd, const char *rootfs, struct sheep_err **err);
 
 /* rootfsPropagation name ("private", "rslave", ...) to MS_* flags (MS_REC included). */
 int rootfs_propagation_flags(const char *name, unsigned long *ret_flags);

@@ -113,10 +113,7 @@ static int setup(struct rootfs_ctx *c, struct sheep_err **err)
 			return -1;
 	/* /dev read-only after the createContainer hooks (before_pivot), as with runc */
 	if (rootfs_make_devices(c, err) < 0 || before_pivot(c, err) < 0 ||
-	    rootfs_dev_readonly(c, err) < 0)
-		return -1;
-	if (host ? rootfs_host_ns_enter(c->rootfd, c->opts->rootfs, err) < 0
-		 : rootfs_pivot(c, err) < 0)
+	    rootfs_dev_readonly(c, err) < 0 || rootfs_pivot(c, err) < 0)
 		return -1;
 	/* sysctl before readonlyPaths: /proc/sys is usually one of them */
 	if (config->linux_ != NULL && sheep_rootfs_write_sysctl(config->linux_->sysctl, err) < 0)

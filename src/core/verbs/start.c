@@ -75,12 +75,21 @@ static bool poststart_failure_stops(const struct oci_config *c)
 	return v != NULL && v[0] == '1' && v[1] == '.' && v[2] >= '3' && v[2] <= '9';
 }
 
+/* The container stopped: its init killed (runtime-spec: a failing start "stops the container");
+ * the rest of the lifecycle is delete's. */
+static void stop_init(const struct container_ref *r)
+{
+	struct sheep_err *ignored = NULL;
+
+	sheep_signal_init(r->st, SIGKILL, &ignored);
+	sheep_err_free(ignored);
+}
+
 static int run_poststart(const struct container_ref *r, const struct oci_config *config,
 			 struct sheep_err **err)
 {
 	const struct oci_hooks *h = config->hooks;
 	_cleanup_free_ char *state = sheep_state_oci_json(r->st, SHEEP_RUNNING, err);
-	struct sheep_err *ignored = NULL;
 
 	if (state == NULL)
 		return -1;
@@ -90,9 +99,7 @@ static int run_poststart(const struct container_ref *r, const struct oci_config 
 	}
 	if (sheep_hooks_run("poststart", h->poststart, h->poststart_len, state, err) == 0)
 		return 0;
-	/* the rest of the lifecycle is delete's: the container is stopped, not removed */
-	sheep_signal_init(r->st, SIGKILL, &ignored);
-	sheep_err_free(ignored);
+	stop_init(r);
 	return -1;
 }
 
@@ -115,10 +122,7 @@ int sheep_container_start(const char *root, const char *id, struct sheep_err **e
 	/* config.md: process is "REQUIRED when start is called". The init could never run
 	 * anything: it is stopped, as after a failing startContainer hook. */
 	if (r.status == SHEEP_CREATED && r.st->no_process) {
-		struct sheep_err *ignored = NULL;
-
-		sheep_signal_init(r.st, SIGKILL, &ignored);
-		sheep_err_free(ignored);
+		stop_init(&r);
 		sheep_err_set(err, 0, "config.json: process: required to start the container");
 		goto out;
 	}
