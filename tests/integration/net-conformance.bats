@@ -165,7 +165,12 @@ for _ in range(3):
 		holder
 		pids+=("$HPID")
 		IDS+=("${TAG}k$i")
-		state_json "${TAG}k$i" "$HPID" | "$SHEEP_NET" up --publish "$((port + i)):80" &
+		# in a sanitizer build, no exit-time leak check: killed in the middle of it, the
+		# process leaves an empty report file behind (seen in CI), and a process killed at a
+		# random point has no meaningful leak report anyway (UB checks stay on)
+		state_json "${TAG}k$i" "$HPID" |
+			ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+				"$SHEEP_NET" up --publish "$((port + i)):80" &
 		up=$!
 		sleep "0.00$((i % 10))"
 		kill -KILL "$up" 2>/dev/null || true
